@@ -1,0 +1,5 @@
+"""The demo on the embedded SQLite default (`make run`)."""
+
+from .base import *  # noqa: F403
+
+DEBUG = True

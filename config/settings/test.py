@@ -1,0 +1,16 @@
+"""Fast, isolated test settings: MD5 hashing, in-memory cache, jobs run eagerly.
+
+The suite runs on SQLite by default and on PostgreSQL when DATABASE_URL is set.
+"""
+
+from .base import *  # noqa: F403
+from .base import HUEY
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+HUEY = {**HUEY, "immediate": True, "immediate_use_memory": True}
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "root": {"handlers": [], "level": "WARNING"},
+}

@@ -1,0 +1,79 @@
+"""API: obtain a token, and who am I."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.authtoken.models import Token
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from gridgov.accounts.actors import actor_from
+from gridgov.accounts.roles import Role
+from gridgov.accounts.selectors import user_jurisdiction
+
+
+class TokenInput(serializers.Serializer):
+    username = serializers.CharField(max_length=150)
+    password = serializers.CharField(max_length=256, trim_whitespace=False)
+
+
+class TokenOutput(serializers.Serializer):
+    token = serializers.CharField()
+
+
+class TokenObtainApi(APIView):
+    """Exchange a username and password for an API token (lockout applies, as on the web)."""
+
+    authentication_classes: list[type] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=TokenInput, responses={200: TokenOutput}, auth=[])
+    def post(self, request: Request) -> Response:
+        data = TokenInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        # axes reads the Django request, so hand it the underlying HttpRequest.
+        user = authenticate(
+            request._request,
+            username=data.validated_data["username"],
+            password=data.validated_data["password"],
+        )
+        if getattr(request._request, "axes_locked_out", False):
+            return Response(
+                {"detail": "too many failed logins; try again later", "code": "locked_out"},
+                status=status.HTTP_429_TOO_MANY_REQUESTS,
+            )
+        if user is None or not user.is_active:
+            return Response(
+                {"non_field_errors": ["unable to log in with these credentials"]},
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        token, _ = Token.objects.get_or_create(user=user)
+        return Response(TokenOutput({"token": token.key}).data)
+
+
+class AssignmentOutput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_label = serializers.CharField()
+    region_code = serializers.CharField()
+    region_name = serializers.CharField()
+
+
+class MeOutput(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    roles = AssignmentOutput(many=True)
+    jurisdiction = serializers.ListField(
+        child=serializers.CharField(), help_text="Region codes whose subtrees you may see."
+    )
+
+
+class MeApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(responses={200: MeOutput})
+    def get(self, request: Request) -> Response:
+        return Response(MeOutput(user_jurisdiction(actor=actor_from(request))).data)

@@ -1,0 +1,73 @@
+"""Users and their role assignments, each scoped to a region."""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.accounts.roles import Role, role_grants
+from gridgov.core.models import RegionScoped
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def active_assignments(self) -> list[RoleAssignment]:
+        # Cached per instance: a request asks many times, the answer does not change within it.
+        cached: list[RoleAssignment] | None = getattr(self, "_assignments_cache", None)
+        if cached is None:
+            cached = list(self.role_assignments.filter(is_active=True).order_by("region_code"))
+            self._assignments_cache = cached
+        return cached
+
+    def jurisdiction_codes(self, permission: str) -> list[str]:
+        """The region codes whose subtrees this user may act in under `permission`."""
+        if not self.is_active:
+            return []
+        return sorted(
+            {a.region_code for a in self.active_assignments() if role_grants(a.role, permission)}
+        )
+
+    def has_role(self, *roles: str) -> bool:
+        return any(a.role in roles for a in self.active_assignments())
+
+    @property
+    def roles(self) -> list[str]:
+        return sorted({a.role for a in self.active_assignments()})
+
+
+class RoleAssignment(RegionScoped):
+    """A user holds a role within the subtree of one region."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="role_assignments"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("role assignment")
+        verbose_name_plural = _("role assignments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "region_code"], name="unique_role_assignment"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["town_code", "role"], name="assignment_town_role"),
+            models.Index(fields=["village_code", "role"], name="assignment_village_role"),
+            models.Index(fields=["grid_code", "role"], name="assignment_grid_role"),
+            models.Index(fields=["region_code", "role"], name="assignment_region_role"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.role} @ {self.region_code}"

@@ -1,0 +1,75 @@
+"""Roles and what each may do: one declarative table, pure Python.
+
+A permission is granted within the subtree of the region the role is assigned at. Apps name their
+permissions here so the whole access policy can be read in one place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    COUNTY_LEADER = "county_leader", _("County leader")
+    # The command centre: sees and routes everything in the county.
+    COUNTY_OPERATOR = "county_operator", _("County operator")
+    TOWN_OFFICIAL = "town_official", _("Town/street official")
+    VILLAGE_SECRETARY = "village_secretary", _("Village/community secretary")
+    GRID_WORKER = "grid_worker", _("Grid worker")
+    INFO_OFFICER = "info_officer", _("Information officer")
+    MEDIATOR = "mediator", _("Mediator")
+    VOLUNTEER = "volunteer", _("Volunteer")
+    # Manages accounts; reads no residents' or cases' data.
+    SYSADMIN = "sysadmin", _("System administrator")
+    # Reads the audit log and nothing else.
+    AUDITOR = "auditor", _("Auditor")
+    RESIDENT = "resident", _("Resident")
+
+
+class Perm:
+    """Permission names. Each is checked by scoping against the roles that grant it."""
+
+    REGIONS_VIEW = "regions.view"
+    REGIONS_MANAGE = "regions.manage"
+    REGIONS_STAFF_VIEW = "regions.staff_view"
+    ACCOUNTS_MANAGE = "accounts.manage"
+    AUDIT_VIEW = "audit.view"
+
+
+@dataclass(frozen=True)
+class RoleSpec:
+    levels: frozenset[str]  # region levels the role may be assigned at
+    permissions: frozenset[str]
+
+
+_STAFF_VIEW = frozenset({Perm.REGIONS_VIEW, Perm.REGIONS_STAFF_VIEW})
+_ALL = frozenset({"county", "town", "village", "grid", "micro_grid"})
+
+ROLE_SPECS: dict[str, RoleSpec] = {
+    Role.COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW),
+    Role.COUNTY_OPERATOR: RoleSpec(frozenset({"county"}), _STAFF_VIEW | {Perm.REGIONS_MANAGE}),
+    Role.TOWN_OFFICIAL: RoleSpec(frozenset({"town"}), _STAFF_VIEW),
+    Role.VILLAGE_SECRETARY: RoleSpec(frozenset({"village"}), _STAFF_VIEW),
+    Role.GRID_WORKER: RoleSpec(frozenset({"grid"}), _STAFF_VIEW),
+    Role.INFO_OFFICER: RoleSpec(frozenset({"grid", "micro_grid"}), _STAFF_VIEW),
+    Role.MEDIATOR: RoleSpec(frozenset({"county", "town", "village"}), _STAFF_VIEW),
+    Role.VOLUNTEER: RoleSpec(_ALL, frozenset({Perm.REGIONS_VIEW})),
+    # The tree is not residents' data: an administrator needs it to place accounts.
+    Role.SYSADMIN: RoleSpec(
+        frozenset({"county"}), frozenset({Perm.REGIONS_VIEW, Perm.ACCOUNTS_MANAGE})
+    ),
+    Role.AUDITOR: RoleSpec(frozenset({"county", "town"}), frozenset({Perm.AUDIT_VIEW})),
+    Role.RESIDENT: RoleSpec(_ALL, frozenset()),
+}
+
+
+def role_grants(role: str, permission: str) -> bool:
+    spec = ROLE_SPECS.get(role)
+    return spec is not None and permission in spec.permissions
+
+
+def roles_granting(permission: str) -> list[str]:
+    return [role for role, spec in ROLE_SPECS.items() if permission in spec.permissions]

@@ -1,0 +1,78 @@
+"""Writes to accounts: users and their role assignments. Atomic and audited."""
+
+from __future__ import annotations
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+
+from gridgov.accounts.models import RoleAssignment, User
+from gridgov.accounts.roles import ROLE_SPECS, Perm
+from gridgov.core import codes
+from gridgov.core.audit import audit_record
+from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.scoping import Actor, require_permission
+
+
+def _require_manages(actor: Actor, region_code: str) -> None:
+    jurisdiction = require_permission(actor, Perm.ACCOUNTS_MANAGE)
+    if not any(codes.is_within(region_code, top) for top in jurisdiction):
+        raise NotFound(f"region {region_code} not found")
+
+
+def user_create(
+    *, actor: Actor, username: str, password: str, display_name: str = "", region_code: str
+) -> User:
+    _require_manages(actor, region_code)
+    if User.objects.filter(username=username).exists():
+        raise ValidationFailed({"username": ["this username is taken"]})
+    user = User(username=username, display_name=display_name)
+    try:
+        validate_password(password, user)
+    except DjangoValidationError as error:
+        raise ValidationFailed({"password": list(error.messages)}) from error
+    with transaction.atomic():
+        user.set_password(password)
+        user.save()
+        audit_record(
+            actor=actor,
+            action="user.create",
+            object_type="user",
+            object_id=user.pk,
+            region_code=region_code,
+        )
+    return user
+
+
+def role_assign(*, actor: Actor, user: User, role: str, region_code: str) -> RoleAssignment:
+    """Give `user` the role within the subtree of `region_code` (a level the role allows)."""
+    _require_manages(actor, region_code)
+    spec = ROLE_SPECS.get(role)
+    if spec is None:
+        raise ValidationFailed({"role": [f"unknown role {role}"]})
+    if not codes.is_valid_code(region_code):
+        raise ValidationFailed({"region_code": ["not a region code"]})
+    if codes.level_of(region_code) not in spec.levels:
+        raise ValidationFailed(
+            {"region_code": [f"{role} cannot be assigned at {codes.level_of(region_code)} level"]}
+        )
+    from gridgov.regions.models import Region
+
+    if not Region.objects.filter(region_code=region_code).exists():
+        raise ValidationFailed({"region_code": [f"region {region_code} does not exist"]})
+    with transaction.atomic():
+        assignment, created = RoleAssignment.objects.get_or_create(
+            user=user, role=role, region_code=region_code, defaults={"is_active": True}
+        )
+        if not created and not assignment.is_active:
+            assignment.is_active = True
+            assignment.save(update_fields=["is_active"])
+        audit_record(
+            actor=actor,
+            action="role.assign",
+            object_type="user",
+            object_id=user.pk,
+            region_code=region_code,
+            detail={"role": role},
+        )
+    return assignment

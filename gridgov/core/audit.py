@@ -1,0 +1,156 @@
+"""Writing and verifying the append-only, hash-chained audit log."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+
+from gridgov.core.models import AuditEntry
+
+GENESIS_HASH = "0" * 64
+# Any constant will do; it keeps concurrent appends to the chain in order on PostgreSQL.
+_CHAIN_LOCK_ID = 61032400
+
+
+def entry_digest(
+    *,
+    sequence: int,
+    created_at: datetime,
+    actor_id: int | None,
+    actor_username: str,
+    action: str,
+    object_type: str,
+    object_id: str,
+    outcome: str,
+    client_address: str | None,
+    region_code: str,
+    detail: dict[str, Any],
+    previous_hash: str,
+) -> str:
+    """SHA-256 over a canonical JSON of the row's content and the previous row's hash."""
+    payload = json.dumps(
+        [
+            sequence,
+            created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+            actor_id,
+            actor_username,
+            action,
+            object_type,
+            object_id,
+            outcome,
+            client_address,
+            region_code,
+            detail,
+            previous_hash,
+        ],
+        sort_keys=True,
+        ensure_ascii=False,
+        separators=(",", ":"),
+        default=str,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def _digest_of(entry: AuditEntry) -> str:
+    return entry_digest(
+        sequence=entry.sequence,
+        created_at=entry.created_at,
+        actor_id=entry.actor_id,
+        actor_username=entry.actor_username,
+        action=entry.action,
+        object_type=entry.object_type,
+        object_id=entry.object_id,
+        outcome=entry.outcome,
+        client_address=entry.client_address,
+        region_code=entry.region_code,
+        detail=entry.detail,
+        previous_hash=entry.previous_hash,
+    )
+
+
+def _lock_chain() -> None:
+    # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs an explicit lock so
+    # two appends never read the same tail.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+
+
+def audit_record(
+    *,
+    actor: Any,
+    action: str,
+    outcome: str = AuditEntry.Outcome.SUCCESS,
+    object_type: str = "",
+    object_id: str | int = "",
+    region_code: str | None = None,
+    client_address: str | None = None,
+    detail: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one row. Runs inside the caller's transaction, so a rolled-back write leaves no row."""
+    actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
+    username = getattr(actor, "username", "") or "" if actor_id else ""
+    with transaction.atomic():
+        _lock_chain()
+        tail = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
+        sequence = tail["sequence"] + 1 if tail else 1
+        previous_hash = tail["entry_hash"] if tail else GENESIS_HASH
+        entry = AuditEntry(
+            sequence=sequence,
+            created_at=timezone.now(),
+            actor_id=actor_id,
+            actor_username=username,
+            action=action,
+            object_type=object_type,
+            object_id=str(object_id),
+            outcome=outcome,
+            client_address=client_address or None,
+            detail=detail or {},
+            previous_hash=previous_hash,
+        )
+        entry.set_region_code(region_code or settings.GRIDGOV_COUNTY_CODE)
+        entry.entry_hash = _digest_of(entry)
+        entry.save()
+    return entry
+
+
+@dataclass(frozen=True)
+class ChainProblem:
+    sequence: int
+    kind: str  # "edited", "inserted", "deleted", "reordered"
+    message: str
+
+
+def verify_chain(batch_size: int = 5000) -> Iterator[ChainProblem]:
+    """Walk the chain in order and report every row that breaks it."""
+    expected_sequence = 1
+    previous_hash = GENESIS_HASH
+    queryset = AuditEntry.objects.order_by("sequence")
+    for entry in queryset.iterator(chunk_size=batch_size):
+        if entry.sequence > expected_sequence:
+            yield ChainProblem(
+                entry.sequence,
+                "deleted",
+                f"rows {expected_sequence}..{entry.sequence - 1} are missing (deleted)",
+            )
+        recomputed = _digest_of(entry)
+        if recomputed != entry.entry_hash:
+            yield ChainProblem(
+                entry.sequence, "edited", f"row {entry.sequence}: content does not match its hash"
+            )
+        elif entry.previous_hash != previous_hash:
+            yield ChainProblem(
+                entry.sequence,
+                "inserted",
+                f"row {entry.sequence}: does not follow the row before it (inserted or replaced)",
+            )
+        previous_hash = entry.entry_hash
+        expected_sequence = entry.sequence + 1

@@ -1,0 +1,25 @@
+"""Compile the .po catalogues to .mo with polib, so no system gettext is needed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import polib
+from django.conf import settings
+from django.core.management.base import BaseCommand
+
+
+class Command(BaseCommand):
+    help = "Compile every .po file under LOCALE_PATHS into its .mo file."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        compiled = 0
+        for locale_path in settings.LOCALE_PATHS:
+            for po_path in Path(locale_path).rglob("*.po"):
+                mo_path = po_path.with_suffix(".mo")
+                if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+                    continue
+                polib.pofile(str(po_path)).save_as_mofile(str(mo_path))
+                compiled += 1
+        self.stdout.write(f"compiled {compiled} catalogue(s)")

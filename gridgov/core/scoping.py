@@ -1,0 +1,58 @@
+"""The one function that limits a queryset to an actor's jurisdiction.
+
+An actor's jurisdiction for a permission is the union of the subtrees of the role assignments that
+grant it. Scoping is an equality on an ancestor column (`town_code = ...`), never a join. An actor
+with no role granting the permission is refused (PermissionDenied, HTTP 403); an object outside the
+jurisdiction is simply not in the queryset, so it answers 404 like a missing one.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol, TypeVar
+
+from django.db import models
+from django.db.models import Q
+
+from gridgov.core.codes import SCOPE_COLUMN_BY_LENGTH, minimal_cover
+from gridgov.core.errors import PermissionDenied
+
+ModelT = TypeVar("ModelT", bound=models.Model)
+
+
+class Actor(Protocol):
+    """What scoping needs of a user (accounts.User provides it)."""
+
+    @property
+    def pk(self) -> object: ...
+
+    @property
+    def is_authenticated(self) -> bool: ...
+
+    def jurisdiction_codes(self, permission: str) -> list[str]: ...
+
+
+def jurisdiction_q(codes: list[str], *, prefix: str = "") -> Q:
+    """A Q matching rows (or, with `prefix`, a related row) inside the subtrees of `codes`."""
+    condition = Q(pk__in=[])
+    for code in minimal_cover(codes):
+        column = SCOPE_COLUMN_BY_LENGTH[len(code)]
+        condition |= Q(**{f"{prefix}{column}": code})
+    return condition
+
+
+def require_permission(actor: Actor | None, permission: str) -> list[str]:
+    """The actor's jurisdiction for `permission`; PermissionDenied when they have none."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied("authentication required")
+    codes = actor.jurisdiction_codes(permission)
+    if not codes:
+        raise PermissionDenied(f"no role grants {permission}")
+    return codes
+
+
+def scope_queryset(
+    queryset: models.QuerySet[ModelT], *, actor: Actor | None, permission: str
+) -> models.QuerySet[ModelT]:
+    """Limit a queryset of RegionScoped rows to what `actor` may see under `permission`."""
+    codes = require_permission(actor, permission)
+    return queryset.filter(jurisdiction_q(codes))

@@ -1,0 +1,90 @@
+"""Every read of the region tree, scoped to the actor."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from gridgov.accounts.roles import Perm
+from gridgov.core.audit import audit_record
+from gridgov.core.codes import is_valid_code
+from gridgov.core.errors import NotFound
+from gridgov.core.models import AuditEntry
+from gridgov.core.scoping import Actor, require_permission, scope_queryset
+from gridgov.regions.locator import Location, locate_point
+from gridgov.regions.models import Region
+
+
+def region_queryset(*, actor: Actor) -> QuerySet[Region]:
+    return scope_queryset(Region.objects.all(), actor=actor, permission=Perm.REGIONS_VIEW)
+
+
+def region_list(
+    *, actor: Actor, level: str | None = None, parent_code: str | None = None
+) -> QuerySet[Region]:
+    regions = region_queryset(actor=actor).select_related("parent")
+    if level:
+        regions = regions.filter(level=level)
+    if parent_code:
+        regions = regions.filter(parent__region_code=parent_code)
+    return regions.order_by("region_code")
+
+
+def region_get(*, actor: Actor, code: str) -> Region:
+    """The region, or NotFound when it is missing or outside the actor's jurisdiction.
+
+    A miss on a region that exists is a refused attempt and goes to the audit log.
+    """
+    region = (
+        region_queryset(actor=actor).select_related("parent").filter(region_code=code).first()
+        if is_valid_code(code)
+        else None
+    )
+    if region is None:
+        if is_valid_code(code) and Region.objects.filter(region_code=code).exists():
+            audit_record(
+                actor=actor,
+                action="region.view",
+                outcome=AuditEntry.Outcome.DENIED,
+                object_type="region",
+                object_id=code,
+                region_code=code,
+                detail={"reason": "outside jurisdiction"},
+            )
+        raise NotFound(f"region {code} not found")
+    return region
+
+
+def region_children(*, actor: Actor, code: str) -> QuerySet[Region]:
+    parent = region_get(actor=actor, code=code)
+    return (
+        region_queryset(actor=actor)
+        .filter(parent=parent)
+        .annotate(child_count=Count("children"))
+        .order_by("region_code")
+    )
+
+
+def region_top(*, actor: Actor) -> list[Region]:
+    """The highest regions the actor may see: where their tree browser starts."""
+    codes = require_permission(actor, Perm.REGIONS_VIEW)
+    from gridgov.core.codes import minimal_cover
+
+    return list(Region.objects.filter(region_code__in=minimal_cover(codes)).order_by("region_code"))
+
+
+def region_ancestors(*, actor: Actor, region: Region) -> list[Region]:
+    """The region's ancestors that the actor may see, top first (for breadcrumbs)."""
+    prefixes = [region.region_code[:n] for n in (6, 9, 12, 15) if n < len(region.region_code)]
+    return list(
+        region_queryset(actor=actor).filter(region_code__in=prefixes).order_by("region_code")
+    )
+
+
+def region_locate(*, actor: Actor, lng: float, lat: float) -> tuple[Location, Region]:
+    """Locate a point to its grid; NotFound when that grid is outside the actor's jurisdiction."""
+    require_permission(actor, Perm.REGIONS_VIEW)
+    location = locate_point(lng=lng, lat=lat)
+    region = region_queryset(actor=actor).filter(region_code=location.region_code).first()
+    if region is None:
+        raise NotFound("the point is outside your jurisdiction")
+    return location, region

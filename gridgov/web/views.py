@@ -1,0 +1,14 @@
+"""Server-rendered pages: thin views over selectors."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from gridgov.accounts.selectors import user_jurisdiction
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "web/home.html", {"me": user_jurisdiction(actor=request.user)})
