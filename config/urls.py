@@ -9,5 +9,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/setlang/", set_language, name="set_language"),
+    path("accounts/", include("gridgov.accounts.urls")),
+    path("audit/", include("gridgov.core.urls")),
     path("", include("gridgov.web.urls")),
 ]
