@@ -1,7 +1,12 @@
-"""Pages for reading the audit log (auditors)."""
+"""Pages for auditors: the audit log and its chain check."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from gridgov.core import views
 
 app_name = "audit"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("", views.audit_list_view, name="list"),
+    path("verify/", views.audit_verify_view, name="verify"),
+]
