@@ -50,3 +50,19 @@ def secret_key(var: Path) -> str:
         key_file.write_text(secrets.token_urlsafe(50))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def pii_key(var: Path) -> str:
+    """The Fernet key that encrypts personal data at rest: GRIDGOV_PII_KEY, or a local key file
+    created once for the embedded default (never committed; losing it loses the data)."""
+    from_env = env_str("GRIDGOV_PII_KEY")
+    if from_env:
+        return from_env
+    key_file = var / "pii.key"
+    if not key_file.exists():
+        import base64
+        import secrets
+
+        key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()

@@ -10,6 +10,7 @@ BASE_DIR = env.BASE_DIR
 VAR_DIR = env.var_dir()
 
 SECRET_KEY = env.secret_key(VAR_DIR)
+PII_KEY = env.pii_key(VAR_DIR)
 DEBUG = False
 ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "gridgov.regions",
     "gridgov.accounts",
     "gridgov.api",
+    "gridgov.cases",
     "gridgov.web",
 ]
 
@@ -191,3 +193,12 @@ LOGGING = {
 
 # The county this installation serves (statistical area code); used by the demo and Open311.
 GRIDGOV_COUNTY_CODE = env.env_str("GRIDGOV_COUNTY_CODE", "610324")
+
+# SMS: the console backend by default (no vendor reachable); set a vendor backend in production.
+SMS_BACKEND = env.env_str("GRIDGOV_SMS_BACKEND", "gridgov.core.sms.ConsoleBackend")
+MEDIA_URL = "/media/"
+MEDIA_ROOT = VAR_DIR / "media"
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 40 * 1024 * 1024
+# Handlers are warned this many hours before a case's deadline.
+DEADLINE_WARNING_HOURS = env.env_int("GRIDGOV_DEADLINE_WARNING_HOURS", 4)

@@ -14,3 +14,4 @@ LOGGING = {
     "disable_existing_loggers": False,
     "root": {"handlers": [], "level": "WARNING"},
 }
+SMS_BACKEND = "gridgov.core.sms.LocmemBackend"

@@ -8,10 +8,13 @@ from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.roles import Role, role_grants
 from gridgov.core.models import RegionScoped
+from gridgov.core.pii import EncryptedField
 
 
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    # For SMS notices; personal data, so encrypted at rest and masked when shown.
+    phone = EncryptedField(_("phone"), kind="phone")
 
     class Meta:
         verbose_name = _("user")

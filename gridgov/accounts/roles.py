@@ -37,6 +37,12 @@ class Perm:
     REGIONS_STAFF_VIEW = "regions.staff_view"
     ACCOUNTS_MANAGE = "accounts.manage"
     AUDIT_VIEW = "audit.view"
+    # Cases: see them; report them; handle what is dispatched to you; route them at your unit's
+    # level (accept, dispatch, verify, close, escalate, refer, transfer, suspend).
+    CASES_VIEW = "cases.view"
+    CASES_REPORT = "cases.report"
+    CASES_HANDLE = "cases.handle"
+    CASES_ROUTE = "cases.route"
 
 
 @dataclass(frozen=True)
@@ -46,17 +52,23 @@ class RoleSpec:
 
 
 _STAFF_VIEW = frozenset({Perm.REGIONS_VIEW, Perm.REGIONS_STAFF_VIEW})
+_CASE_WORK = frozenset({Perm.CASES_VIEW, Perm.CASES_REPORT, Perm.CASES_HANDLE})
+_CASE_ROUTING = _CASE_WORK | {Perm.CASES_ROUTE}
 _ALL = frozenset({"county", "town", "village", "grid", "micro_grid"})
 
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW),
-    Role.COUNTY_OPERATOR: RoleSpec(frozenset({"county"}), _STAFF_VIEW | {Perm.REGIONS_MANAGE}),
-    Role.TOWN_OFFICIAL: RoleSpec(frozenset({"town"}), _STAFF_VIEW),
-    Role.VILLAGE_SECRETARY: RoleSpec(frozenset({"village"}), _STAFF_VIEW),
-    Role.GRID_WORKER: RoleSpec(frozenset({"grid"}), _STAFF_VIEW),
-    Role.INFO_OFFICER: RoleSpec(frozenset({"grid", "micro_grid"}), _STAFF_VIEW),
-    Role.MEDIATOR: RoleSpec(frozenset({"county", "town", "village"}), _STAFF_VIEW),
-    Role.VOLUNTEER: RoleSpec(_ALL, frozenset({Perm.REGIONS_VIEW})),
+    Role.COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | {Perm.CASES_VIEW}),
+    Role.COUNTY_OPERATOR: RoleSpec(
+        frozenset({"county"}), _STAFF_VIEW | _CASE_ROUTING | {Perm.REGIONS_MANAGE}
+    ),
+    Role.TOWN_OFFICIAL: RoleSpec(frozenset({"town"}), _STAFF_VIEW | _CASE_ROUTING),
+    Role.VILLAGE_SECRETARY: RoleSpec(frozenset({"village"}), _STAFF_VIEW | _CASE_ROUTING),
+    Role.GRID_WORKER: RoleSpec(frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK),
+    Role.INFO_OFFICER: RoleSpec(
+        frozenset({"grid", "micro_grid"}), _STAFF_VIEW | {Perm.CASES_VIEW, Perm.CASES_REPORT}
+    ),
+    Role.MEDIATOR: RoleSpec(frozenset({"county", "town", "village"}), _STAFF_VIEW | _CASE_WORK),
+    Role.VOLUNTEER: RoleSpec(_ALL, frozenset({Perm.REGIONS_VIEW, Perm.CASES_REPORT})),
     # The tree is not residents' data: an administrator needs it to place accounts.
     Role.SYSADMIN: RoleSpec(
         frozenset({"county"}), frozenset({Perm.REGIONS_VIEW, Perm.ACCOUNTS_MANAGE})

@@ -1,0 +1,83 @@
+"""The resident's side of closure: a satisfaction rating, and reopening within 7 days."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gridgov.cases import notifications
+from gridgov.cases.models import Case, CaseEvent, Notification
+from gridgov.cases.services.transitions import apply_transition
+from gridgov.cases.states import Action, State
+from gridgov.core.audit import audit_record
+from gridgov.core.errors import Conflict, ValidationFailed
+
+REOPEN_WINDOW = timedelta(days=7)
+
+
+def case_rate(*, case: Case, rating: int, comment: str = "", actor: Any = None) -> Case:
+    """Record the resident's verdict on a closed case (1–5), kept for assessment. Once only."""
+    if not isinstance(rating, int) or not 1 <= rating <= 5:
+        raise ValidationFailed({"rating": ["a whole number from 1 to 5"]})
+    if len(comment) > 1000:
+        raise ValidationFailed({"comment": ["at most 1000 characters"]})
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case.pk)
+        if case.state != State.CLOSED:
+            raise Conflict("only a closed case can be rated", code="illegal_transition")
+        if case.rating is not None:
+            raise Conflict("this case has already been rated", code="already_rated")
+        case.rating, case.rating_comment, case.updated_at = rating, comment.strip(), now
+        case.save(update_fields=["rating", "rating_comment", "updated_at"])
+        CaseEvent.objects.create(
+            case=case,
+            created_at=now,
+            actor=actor,
+            action="rate",
+            from_state=case.state,
+            to_state=case.state,
+            level_before=case.level,
+            level_after=case.level,
+            handling_code_after=case.handling_code,
+            note=comment.strip(),
+            data={"rating": rating},
+        )
+        audit_record(
+            actor=actor,
+            action="case.rate",
+            object_type="case",
+            object_id=case.number,
+            region_code=case.region_code,
+        )
+    return case
+
+
+def case_reopen_by_resident(*, case: Case, reason: str, actor: Any = None) -> Case:
+    """The resident reopens a closed case within 7 days of closing; it goes back to its unit."""
+    if not reason.strip():
+        raise ValidationFailed({"reason": ["say why the case is not solved"]})
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+        if case.state != State.CLOSED or case.closed_at is None:
+            raise Conflict("only a closed case can be reopened", code="illegal_transition")
+        if now - case.closed_at > REOPEN_WINDOW:
+            raise Conflict(
+                "a case can be reopened only within 7 days of closing", code="reopen_window"
+            )
+        apply_transition(case=case, actor=actor, action=Action.REOPEN, note=reason.strip(), now=now)
+        case.rating, case.rating_comment = None, ""
+        case.save(update_fields=["rating", "rating_comment"])
+        notifications.notify_unit_on_commit(case, kind=Notification.Kind.NEW_CASE)
+        audit_record(
+            actor=actor,
+            action="case.reopen",
+            object_type="case",
+            object_id=case.number,
+            region_code=case.region_code,
+        )
+    return case

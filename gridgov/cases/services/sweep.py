@@ -1,0 +1,114 @@
+"""The periodic, set-based SLA sweep: warn before deadlines, escalate overdue cases one level up.
+
+Each step is a handful of statements over all due cases at once (INSERT ... SELECT for the
+timeline and the inbox, one UPDATE for the cases), never a loop over cases.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from gridgov.accounts.roles import Perm, roles_granting
+from gridgov.cases.sla import ESCALATED_ACCEPT_HOURS, ESCALATED_ACCEPT_HOURS_URGENT
+from gridgov.cases.states import WORKING_STATES
+
+_WORKING = tuple(sorted(s.value for s in WORKING_STATES))
+_IN_WORKING = ", ".join(["%s"] * len(_WORKING))
+_OVERDUE = f"due_at < %s AND state IN ({_IN_WORKING}) AND level IN ('village', 'town')"
+_NEXT_LEVEL = "CASE level WHEN 'village' THEN 'town' ELSE 'county' END"
+_NEXT_CODE = "SUBSTR(handling_code, 1, CASE level WHEN 'village' THEN 9 ELSE 6 END)"
+_NEXT_STATE = "CASE WHEN state = 'reported' THEN 'reported' ELSE 'accepted' END"
+
+
+def _json(placeholder: str = "%s") -> str:
+    return f"CAST({placeholder} AS jsonb)" if connection.vendor == "postgresql" else placeholder
+
+
+def _lock_cases() -> None:
+    # SQLite's BEGIN IMMEDIATE already excludes other writers. On PostgreSQL, block writers to
+    # cases for the sweep's few statements, so the timeline and the cases see the same rows.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("LOCK TABLE cases_case IN SHARE ROW EXCLUSIVE MODE")
+
+
+def _routers_in(placeholders: list[str]) -> str:
+    return ", ".join("%s" for _ in placeholders)
+
+
+def escalate_overdue_cases(now: datetime | None = None) -> int:
+    """Move every overdue case still being worked one level up; returns how many moved."""
+    now = now or timezone.now()
+    due = now + timedelta(hours=ESCALATED_ACCEPT_HOURS)
+    due_urgent = now + timedelta(hours=ESCALATED_ACCEPT_HOURS_URGENT)
+    routers = roles_granting(Perm.CASES_ROUTE)
+    note = _("Overdue: escalated automatically")
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_cases()
+        cursor.execute(
+            "INSERT INTO cases_caseevent (case_id, created_at, actor_id, action, from_state,"
+            " to_state, level_before, level_after, handling_code_after, note, data)"
+            f" SELECT id, %s, NULL, 'escalate', state, {_NEXT_STATE}, level, {_NEXT_LEVEL},"
+            f" {_NEXT_CODE}, %s, {_json()} FROM cases_case WHERE {_OVERDUE}",
+            [now, note, '{"automatic": true}', now, *_WORKING],
+        )
+        escalated = cursor.rowcount
+        if not escalated:
+            return 0
+        cursor.execute(
+            f"UPDATE cases_case SET state = {_NEXT_STATE}, handling_code = {_NEXT_CODE},"
+            f" level = {_NEXT_LEVEL}, assignee_id = NULL, resolve_deadline_at = NULL,"
+            " due_at = CASE urgency WHEN 'urgent' THEN %s ELSE %s END, warned_at = NULL,"
+            f" updated_at = %s WHERE {_OVERDUE}",
+            [due_urgent, due, now, now, *_WORKING],
+        )
+        cursor.execute(
+            "INSERT INTO cases_notification (recipient_id, case_id, kind, message, created_at)"
+            " SELECT DISTINCT ra.user_id, e.case_id, 'escalated', %s || c.number, %s"
+            " FROM cases_caseevent e JOIN cases_case c ON c.id = e.case_id"
+            " JOIN accounts_roleassignment ra ON ra.region_code = e.handling_code_after"
+            f" AND ra.is_active AND ra.role IN ({_routers_in(routers)})"
+            " WHERE e.action = 'escalate' AND e.created_at = %s AND e.actor_id IS NULL",
+            [_("Overdue case escalated to your level: "), now, *routers, now],
+        )
+    return escalated
+
+
+def warn_approaching_deadlines(now: datetime | None = None) -> int:
+    """Warn the assignee (or, before dispatch, the unit's routers) of cases due within the
+    warning window, once per deadline; returns how many cases were warned."""
+    now = now or timezone.now()
+    horizon = now + timedelta(hours=settings.DEADLINE_WARNING_HOURS)
+    routers = roles_granting(Perm.CASES_ROUTE)
+    window_c = (
+        f"c.due_at >= %s AND c.due_at < %s AND c.warned_at IS NULL AND c.state IN ({_IN_WORKING})"
+    )
+    window = f"due_at >= %s AND due_at < %s AND warned_at IS NULL AND state IN ({_IN_WORKING})"
+    message = _("Deadline approaching for case ")
+    with transaction.atomic(), connection.cursor() as cursor:
+        _lock_cases()
+        cursor.execute(
+            "INSERT INTO cases_notification (recipient_id, case_id, kind, message, created_at)"
+            " SELECT assignee_id, id, 'deadline_warning', %s || number, %s"
+            f" FROM cases_case WHERE assignee_id IS NOT NULL AND {window}",
+            [message, now, now, horizon, *_WORKING],
+        )
+        cursor.execute(
+            "INSERT INTO cases_notification (recipient_id, case_id, kind, message, created_at)"
+            " SELECT DISTINCT ra.user_id, c.id, 'deadline_warning', %s || c.number, %s"
+            " FROM cases_case c JOIN accounts_roleassignment ra"
+            " ON ra.region_code = c.handling_code AND ra.is_active"
+            f" AND ra.role IN ({_routers_in(routers)})"
+            f" WHERE c.assignee_id IS NULL AND {window_c}",
+            [message, now, *routers, now, horizon, *_WORKING],
+        )
+        cursor.execute(
+            f"UPDATE cases_case SET warned_at = %s WHERE {window}",
+            [now, now, horizon, *_WORKING],
+        )
+        return cursor.rowcount

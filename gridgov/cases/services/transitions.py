@@ -1,0 +1,246 @@
+"""Moving a case through its states: look the move up in the table, check who may make it, write
+the timeline row, notify after commit."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from gridgov.cases import notifications, policy
+from gridgov.cases.models import (
+    LEVEL_CODE_LENGTH,
+    LEVEL_ORDER,
+    Case,
+    CaseEvent,
+    Notification,
+)
+from gridgov.cases.sla import set_deadlines
+from gridgov.cases.states import (
+    Action,
+    IllegalTransition,
+    LevelChange,
+    State,
+    target_state,
+    transition_for,
+)
+from gridgov.core.audit import audit_record
+from gridgov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gridgov.core.models import AuditEntry
+
+# Actions that must say why.
+NOTE_REQUIRED = frozenset(
+    {Action.REJECT, Action.RETURN, Action.SUSPEND, Action.TRANSFER, Action.RESOLVE, Action.REOPEN}
+)
+TRANSFER_KINDS = {"department", "court"}
+
+
+def _deny(actor: Any, case: Case, action: str) -> PermissionDenied:
+    audit_record(
+        actor=actor,
+        action=f"case.{action}",
+        outcome=AuditEntry.Outcome.DENIED,
+        object_type="case",
+        object_id=case.number,
+        region_code=case.region_code,
+    )
+    return PermissionDenied(f"you may not '{action}' this case")
+
+
+def _move_level(case: Case, change: LevelChange, region_code: str | None = None) -> None:
+    index = LEVEL_ORDER.index(case.level)
+    if change == LevelChange.UP:
+        if index + 1 >= len(LEVEL_ORDER):
+            raise Conflict("the case is already at county level and cannot go higher")
+        case.level = LEVEL_ORDER[index + 1]
+        case.handling_code = case.handling_code[: LEVEL_CODE_LENGTH[case.level]]
+    elif change == LevelChange.DOWN:
+        if index == 0:
+            raise Conflict("the case is already at village level")
+        case.level = LEVEL_ORDER[index - 1]
+        length = LEVEL_CODE_LENGTH[case.level]
+        if len(case.region_code) < length:
+            raise Conflict("the case has no place below this level to be referred to")
+        case.handling_code = case.region_code[:length]
+    case.assignee = None
+
+
+def apply_transition(
+    *,
+    case: Case,
+    actor: Any,
+    action: str,
+    note: str = "",
+    now: datetime,
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """Apply a legal move to a locked case and write its timeline row (no permission check)."""
+    try:
+        transition = transition_for(action, case.state)
+    except IllegalTransition as error:
+        raise Conflict(str(error), code="illegal_transition") from error
+    state_before, level_before = case.state, case.level
+    new_state = target_state(transition, previous=case.state_before_suspend or None)
+    if transition.level != LevelChange.NONE:
+        _move_level(case, transition.level)
+    if action == Action.SUSPEND:
+        case.state_before_suspend = case.state
+    elif action == Action.RESUME:
+        case.state_before_suspend = ""
+    case.state = new_state
+    if action == Action.RESOLVE:
+        case.resolved_at, case.resolved_by = now, actor
+    elif action == Action.CLOSE:
+        case.closed_at = now
+    elif action in {Action.REOPEN, Action.TAKE_BACK}:
+        case.closed_at, case.transferred_to = None, ""
+        case.resolve_deadline_at = None
+    if transition.level != LevelChange.NONE:
+        case.resolve_deadline_at = None
+    set_deadlines(case, now=now)
+    case.updated_at = now
+    case.save()
+    return CaseEvent.objects.create(
+        case=case,
+        created_at=now,
+        actor=actor,
+        action=action,
+        from_state=state_before,
+        to_state=case.state,
+        level_before=level_before,
+        level_after=case.level,
+        handling_code_after=case.handling_code,
+        note=note,
+        data=data or {},
+    )
+
+
+def case_transition(
+    *,
+    actor: Any,
+    case: Case,
+    action: str,
+    note: str = "",
+    assignee: Any = None,
+    transfer_kind: str = "",
+    transfer_to: str = "",
+) -> Case:
+    """Take `action` on `case` as `actor`.
+
+    Conflict (409) when the state table does not allow it, PermissionDenied (403) when the actor
+    may not, ValidationFailed (400) when something the action needs is missing.
+    """
+    note = note.strip()
+    if action not in Action._value2member_map_:
+        raise ValidationFailed({"action": [f"unknown action '{action}'"]})
+    if action == Action.MERGE:
+        raise ValidationFailed({"action": ["use the merge operation with the target case"]})
+    now = timezone.now()
+    with transaction.atomic():
+        case = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+        try:
+            transition_for(action, case.state)
+        except IllegalTransition as error:
+            raise Conflict(str(error), code="illegal_transition") from error
+        if not policy.may_take(actor, case, action):
+            raise _deny(actor, case, action)
+        errors: dict[str, list[str]] = {}
+        if action in NOTE_REQUIRED and not note:
+            errors["note"] = ["say why (a note is required for this action)"]
+        data: dict[str, Any] = {}
+        if action == Action.DISPATCH:
+            if assignee is None:
+                errors["assignee"] = ["choose who handles the case"]
+            elif not policy.may_handle(assignee, case):
+                errors["assignee"] = ["this person cannot handle cases of this unit"]
+            else:
+                data["assignee"] = assignee.username
+        if action == Action.TRANSFER:
+            if transfer_kind not in TRANSFER_KINDS:
+                errors["transfer_kind"] = ["department (administrative) or court (judicial)"]
+            if not transfer_to.strip():
+                errors["transfer_to"] = ["name the department or court desk"]
+            data.update(transfer_kind=transfer_kind, transfer_to=transfer_to.strip())
+        if errors:
+            raise ValidationFailed(errors)
+        event = apply_transition(
+            case=case, actor=actor, action=action, note=note, now=now, data=data
+        )
+        if action == Action.DISPATCH:
+            case.assignee = assignee
+            case.save(update_fields=["assignee"])
+            notifications.notify_user_on_commit(
+                case, kind=Notification.Kind.ASSIGNED, user_id=assignee.pk
+            )
+        elif action == Action.TRANSFER:
+            case.transferred_to = f"{transfer_kind}:{transfer_to.strip()}"[:128]
+            case.save(update_fields=["transferred_to"])
+        elif action == Action.RETURN and case.assignee_id:
+            notifications.notify_user_on_commit(
+                case, kind=Notification.Kind.RETURNED, user_id=case.assignee_id
+            )
+        elif action == Action.ESCALATE:
+            notifications.notify_unit_on_commit(case, kind=Notification.Kind.ESCALATED)
+        elif action == Action.REFER_DOWN:
+            notifications.notify_unit_on_commit(case, kind=Notification.Kind.NEW_CASE)
+        audit_record(
+            actor=actor,
+            action=f"case.{action}",
+            object_type="case",
+            object_id=case.number,
+            region_code=case.region_code,
+            detail={"event": event.pk, "from": event.from_state, "to": event.to_state},
+        )
+    return case
+
+
+def case_merge(*, actor: Any, case: Case, into: Case, note: str = "") -> Case:
+    """Fold a duplicate into another open case of the same unit; both timelines are kept."""
+    if case.pk == into.pk:
+        raise ValidationFailed({"into": ["a case cannot be merged into itself"]})
+    now = timezone.now()
+    with transaction.atomic():
+        locked = {
+            c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk])
+        }
+        case, into = locked[case.pk], locked[into.pk]
+        if into.state in {State.CLOSED, State.NOT_ACCEPTED, State.MERGED}:
+            raise Conflict("the target case is no longer open", code="illegal_transition")
+        if not policy.may_take(actor, case, Action.MERGE) or not policy.routes_at_current_level(
+            actor, into
+        ):
+            raise _deny(actor, case, Action.MERGE)
+        event = apply_transition(
+            case=case,
+            actor=actor,
+            action=Action.MERGE,
+            note=note,
+            now=now,
+            data={"into": into.number},
+        )
+        case.merged_into = into
+        case.save(update_fields=["merged_into"])
+        CaseEvent.objects.create(
+            case=into,
+            created_at=now,
+            actor=actor,
+            action="merge_in",
+            from_state=into.state,
+            to_state=into.state,
+            level_before=into.level,
+            level_after=into.level,
+            handling_code_after=into.handling_code,
+            note=note,
+            data={"merged": case.number, "event": event.pk},
+        )
+        audit_record(
+            actor=actor,
+            action="case.merge",
+            object_type="case",
+            object_id=case.number,
+            region_code=case.region_code,
+            detail={"into": into.number},
+        )
+    return case

@@ -1,0 +1,22 @@
+"""Background jobs (Huey): thin wrappers around services."""
+
+from __future__ import annotations
+
+from huey import crontab
+from huey.contrib.djhuey import db_periodic_task, db_task
+
+from gridgov.cases import notifications
+from gridgov.cases.services.sweep import escalate_overdue_cases, warn_approaching_deadlines
+
+
+@db_task()
+def deliver_notification(case_id: int, kind: str, recipient_ids: list[int]) -> int:
+    return notifications.deliver(case_id, kind, recipient_ids)
+
+
+@db_periodic_task(crontab(minute="*/5"))
+def sweep_deadlines() -> dict[str, int]:
+    """Every five minutes: warn before deadlines, escalate what is overdue one level up."""
+    warned = warn_approaching_deadlines()
+    escalated = escalate_overdue_cases()
+    return {"warned": warned, "escalated": escalated}
