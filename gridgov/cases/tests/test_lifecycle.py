@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.utils import timezone
@@ -20,9 +21,9 @@ from gridgov.cases.states import State
 from gridgov.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 
-def report(actor, tree, **overrides):
+def report(actor, tree, **overrides) -> Case:
     # The first grid is x in [107.0, 107.125], y in [34, 35]; its first micro-grid the south half.
-    fields = {
+    fields: dict[str, Any] = {
         "category_code": "dispute-neighbour",
         "description": "楼上漏水，邻居不肯维修",
         "channel": "grid_patrol",
