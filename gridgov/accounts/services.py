@@ -76,3 +76,75 @@ def role_assign(*, actor: Actor, user: User, role: str, region_code: str) -> Rol
             detail={"role": role},
         )
     return assignment
+
+
+def role_revoke(*, actor: Actor, assignment_id: int) -> RoleAssignment:
+    """Deactivate a role assignment inside the actor's jurisdiction; a no-op when already inactive.
+
+    The row is kept (inactive), so the history of who held which role stays readable.
+    """
+    from gridgov.accounts.roles import role_grants
+    from gridgov.core.errors import Conflict
+    from gridgov.core.scoping import scope_queryset
+
+    assignment = (
+        scope_queryset(RoleAssignment.objects.all(), actor=actor, permission=Perm.ACCOUNTS_MANAGE)
+        .filter(pk=assignment_id)
+        .first()
+    )
+    if assignment is None:
+        raise NotFound(f"role assignment {assignment_id} not found")
+    # An administrator who revoked their own management role could lock every administrator out.
+    if assignment.user_id == actor.pk and role_grants(assignment.role, Perm.ACCOUNTS_MANAGE):
+        raise Conflict("you cannot revoke your own account-management role")
+    with transaction.atomic():
+        # A conditional UPDATE, so two concurrent revokes write one audit row, not two.
+        revoked = RoleAssignment.objects.filter(pk=assignment.pk, is_active=True).update(
+            is_active=False
+        )
+        if revoked:
+            audit_record(
+                actor=actor,
+                action="role.revoke",
+                object_type="user",
+                object_id=assignment.user_id,
+                region_code=assignment.region_code,
+                detail={"role": assignment.role, "assignment_id": assignment.pk},
+            )
+    assignment.is_active = False
+    return assignment
+
+
+def user_unlock(*, actor: Actor, user: User) -> int:
+    """Clear a user's failed-login records (django-axes), so a locked-out user may log in again.
+
+    Returns the number of records cleared. NotFound when the user holds no role in the actor's
+    jurisdiction.
+    """
+    from axes.utils import reset as axes_reset
+
+    from gridgov.core.scoping import scope_queryset
+
+    region_code = (
+        scope_queryset(
+            RoleAssignment.objects.filter(user=user),
+            actor=actor,
+            permission=Perm.ACCOUNTS_MANAGE,
+        )
+        .order_by("region_code")
+        .values_list("region_code", flat=True)
+        .first()
+    )
+    if region_code is None:
+        raise NotFound(f"user {user.pk} not found")
+    with transaction.atomic():
+        cleared = axes_reset(username=user.username)
+        audit_record(
+            actor=actor,
+            action="user.unlock",
+            object_type="user",
+            object_id=user.pk,
+            region_code=region_code,
+            detail={"records_cleared": cleared},
+        )
+    return cleared

@@ -1,7 +1,20 @@
 """Pages for managing accounts (system administrators)."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from gridgov.accounts import views
 
 app_name = "accounts"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("users/", views.user_list_view, name="users"),
+    path("users/new/", views.user_create_view, name="user-create"),
+    path("users/<int:user_id>/", views.user_detail_view, name="user"),
+    path("users/<int:user_id>/roles/", views.role_assign_view, name="role-assign"),
+    path(
+        "users/<int:user_id>/roles/<int:assignment_id>/revoke/",
+        views.role_revoke_view,
+        name="role-revoke",
+    ),
+    path("users/<int:user_id>/unlock/", views.user_unlock_view, name="user-unlock"),
+]

@@ -75,7 +75,7 @@ def test_newest_entry_comes_first(tree, user_factory):
     # then
     shown = sequences_shown(response)
     assert shown == sorted(shown, reverse=True)
-    assert shown[0] == AuditEntry.objects.order_by("-sequence").first().sequence
+    assert shown[0] == AuditEntry.objects.latest("sequence").sequence
 
 
 @pytest.mark.django_db
