@@ -6,10 +6,14 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("gridgov.api.urls")),
+    path("api/v1/", include("gridgov.cases.api_urls")),
+    path("open311/v2/", include("gridgov.open311.urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("i18n/setlang/", set_language, name="set_language"),
     path("accounts/", include("gridgov.accounts.urls")),
     path("audit/", include("gridgov.core.urls")),
+    path("cases/", include("gridgov.cases.urls")),
+    path("public/", include("gridgov.cases.public_urls")),
     path("", include("gridgov.web.urls")),
 ]

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "gridgov.accounts",
     "gridgov.api",
     "gridgov.cases",
+    "gridgov.open311",
     "gridgov.web",
 ]
 

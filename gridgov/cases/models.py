@@ -199,11 +199,12 @@ class Case(RegionScoped):
             models.Index(fields=["town_code", "created_at", "id"], name="case_town_time"),
             models.Index(fields=["village_code", "created_at", "id"], name="case_village_time"),
             models.Index(fields=["grid_code", "created_at", "id"], name="case_grid_time"),
-            # Work queues: a unit's open cases by deadline.
-            models.Index(fields=["handling_code", "state", "due_at", "id"], name="case_queue"),
+            # Work queues: a unit's cases by deadline. due_at is set exactly while the case is
+            # being worked (see sla.set_deadlines), so the queue is an index walk.
+            models.Index(fields=["handling_code", "due_at", "id"], name="case_queue"),
             # The overdue sweep: open cases past their deadline.
             models.Index(fields=["due_at", "state"], name="case_due"),
-            models.Index(fields=["assignee", "state", "due_at"], name="case_assignee"),
+            models.Index(fields=["assignee", "due_at", "id"], name="case_assignee"),
             models.Index(fields=["category", "created_at"], name="case_category_time"),
         ]
 

@@ -1,0 +1,204 @@
+"""Every read of cases, scoped to the actor: lists, work queues (keyset-paginated), one case."""
+
+from __future__ import annotations
+
+import base64
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+from gridgov.accounts.roles import Perm
+from gridgov.cases.models import Case, CaseEvent, Category
+from gridgov.cases.states import OPEN_STATES, WORKING_STATES
+from gridgov.core.audit import audit_record
+from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.models import AuditEntry
+from gridgov.core.scoping import Actor, scope_queryset
+
+
+def case_queryset(*, actor: Actor) -> QuerySet[Case]:
+    return scope_queryset(Case.objects.all(), actor=actor, permission=Perm.CASES_VIEW)
+
+
+def case_get(*, actor: Actor, number: str) -> Case:
+    """The case, or NotFound when it is missing or outside the actor's jurisdiction (audited)."""
+    case = (
+        case_queryset(actor=actor)
+        .select_related("category", "category__parent", "assignee", "reporter", "merged_into")
+        .filter(number=number)
+        .first()
+    )
+    if case is None:
+        outside = Case.objects.filter(number=number).values_list("region_code", flat=True).first()
+        if outside is not None:
+            audit_record(
+                actor=actor,
+                action="case.view",
+                outcome=AuditEntry.Outcome.DENIED,
+                object_type="case",
+                object_id=number,
+                region_code=outside,
+                detail={"reason": "outside jurisdiction"},
+            )
+        raise NotFound(f"case {number} not found")
+    return case
+
+
+def case_timeline(*, actor: Actor, number: str) -> QuerySet[CaseEvent]:
+    case = case_get(actor=actor, number=number)
+    return case.events.select_related("actor").order_by("created_at", "id")
+
+
+def case_by_tracking_token(*, token: str) -> Case:
+    """For the public status page and Open311: the token is the only key; no jurisdiction."""
+    case = Case.objects.select_related("category").filter(tracking_token=token).first()
+    if case is None:
+        raise NotFound("no case with this tracking number")
+    return case
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    state: str | None = None
+    open_only: bool = False
+    overdue_only: bool = False
+    escalated_only: bool = False
+    category: str | None = None
+    level: str | None = None
+    handling_code: str | None = None
+    assignee_id: int | None = None
+    region_code: str | None = None
+    q: str | None = None
+
+
+def _filtered(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
+    if filters.state:
+        queryset = queryset.filter(state=filters.state)
+    if filters.open_only:
+        queryset = queryset.filter(state__in=[s.value for s in OPEN_STATES])
+    if filters.overdue_only:
+        queryset = queryset.filter(
+            due_at__lt=timezone.now(), state__in=[s.value for s in WORKING_STATES]
+        )
+    if filters.escalated_only:
+        queryset = queryset.filter(
+            pk__in=CaseEvent.objects.filter(action="escalate").values("case_id")
+        )
+    if filters.category:
+        queryset = queryset.filter(
+            Q(category__code=filters.category) | Q(category__parent__code=filters.category)
+        )
+    if filters.level:
+        queryset = queryset.filter(level=filters.level)
+    if filters.handling_code:
+        queryset = queryset.filter(handling_code=filters.handling_code)
+    if filters.assignee_id:
+        queryset = queryset.filter(assignee_id=filters.assignee_id)
+    if filters.region_code:
+        queryset = queryset.filter(region_code__startswith=filters.region_code)
+    if filters.q:
+        queryset = queryset.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q))
+    return queryset
+
+
+def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
+    """The actor's cases, newest first."""
+    return (
+        _filtered(case_queryset(actor=actor), filters or CaseFilters())
+        .select_related("category", "assignee")
+        .order_by("-created_at", "-id")
+    )
+
+
+# Keyset pagination: a cursor is the last row's sort key, so page 10,000 costs what page 1 does.
+
+
+def encode_cursor(values: dict[str, Any]) -> str:
+    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
+
+
+def decode_cursor(cursor: str) -> dict[str, Any]:
+    try:
+        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+    except (ValueError, UnicodeDecodeError) as error:
+        raise ValidationFailed({"cursor": ["invalid cursor"]}) from error
+    if not isinstance(decoded, dict) or not isinstance(decoded.get("id"), int):
+        raise ValidationFailed({"cursor": ["invalid cursor"]})
+    return decoded
+
+
+def _parse_time(raw: Any) -> datetime:
+    parsed = parse_datetime(str(raw)) if raw is not None else None
+    if parsed is None:
+        raise ValidationFailed({"cursor": ["invalid cursor"]})
+    return parsed
+
+
+def newest_page(
+    queryset: QuerySet[Case], *, cursor: str | None, size: int
+) -> tuple[list[Case], str | None]:
+    """A page of `queryset` ordered newest first, after `cursor`; returns rows and next cursor."""
+    if cursor:
+        key = decode_cursor(cursor)
+        created = _parse_time(key.get("created_at"))
+        queryset = queryset.filter(
+            Q(created_at__lt=created) | Q(created_at=created, id__lt=key["id"])
+        )
+    rows = list(queryset.order_by("-created_at", "-id")[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = encode_cursor({"created_at": last.created_at.isoformat(), "id": last.pk})
+    return rows, next_cursor
+
+
+def queue_page(
+    queryset: QuerySet[Case], *, cursor: str | None, size: int
+) -> tuple[list[Case], str | None]:
+    """A work-queue page: soonest deadline first (cases without one last), then by id."""
+    queryset = queryset.filter(due_at__isnull=False)
+    if cursor:
+        key = decode_cursor(cursor)
+        due = _parse_time(key.get("due_at"))
+        queryset = queryset.filter(Q(due_at__gt=due) | Q(due_at=due, id__gt=key["id"]))
+    rows = list(queryset.order_by("due_at", "id")[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        assert last.due_at is not None
+        next_cursor = encode_cursor({"due_at": last.due_at.isoformat(), "id": last.pk})
+    return rows, next_cursor
+
+
+def unit_queue(*, actor: Actor, handling_code: str) -> QuerySet[Case]:
+    """Cases a unit is working on (for its queue), scoped to the actor. A case has a deadline
+    (due_at) exactly while it is being worked, which keeps the queue an index walk."""
+    return (
+        case_queryset(actor=actor)
+        .filter(handling_code=handling_code, due_at__isnull=False)
+        .select_related("category", "assignee")
+    )
+
+
+def my_tasks(*, actor: Any) -> QuerySet[Case]:
+    """Cases dispatched to the actor and not yet resolved (the grid worker's task list)."""
+    return (
+        Case.objects.filter(assignee=actor, due_at__isnull=False)
+        .select_related("category")
+        .order_by("due_at", "id")
+    )
+
+
+def category_list() -> QuerySet[Category]:
+    return (
+        Category.objects.filter(is_active=True)
+        .select_related("parent")
+        .order_by("sort_order", "code")
+    )

@@ -1,0 +1,7 @@
+"""Routes (filled in by the module's views)."""
+
+from django.urls import URLPattern
+
+app_name = "cases"
+
+urlpatterns: list[URLPattern] = []
