@@ -15,4 +15,8 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("regions/", views.region_browser, name="regions"),
+    path("regions/map.geojson", views.regions_geojson, name="regions-geojson"),
+    path("regions/<str:code>/", views.region_detail, name="region"),
+    path("regions/<str:code>/map.geojson", views.region_geojson, name="region-geojson"),
 ]

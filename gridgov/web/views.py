@@ -1,14 +1,230 @@
-"""Server-rendered pages: thin views over selectors."""
+"""Server-rendered pages: thin views over selectors.
+
+A domain NotFound (missing, or outside the jurisdiction) renders the 404 page and a
+PermissionDenied (no role for the page) the 403 page, which is also written to the audit log.
+"""
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Callable, Iterable
+from typing import Any, Concatenate, ParamSpec
+
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET
 
-from gridgov.accounts.selectors import user_jurisdiction
+from gridgov.accounts.actors import actor_from
+from gridgov.accounts.models import User
+from gridgov.accounts.roles import Perm
+from gridgov.accounts.selectors import region_staff, user_jurisdiction
+from gridgov.core import errors
+from gridgov.core.audit import audit_record
+from gridgov.core.models import AuditEntry
+from gridgov.regions.figures import children_figures, region_figures
+from gridgov.regions.models import Region
+from gridgov.regions.selectors import (
+    region_ancestors,
+    region_children,
+    region_get,
+    region_top,
+)
+
+P = ParamSpec("P")
+View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
 
 
+def _audit_refusal(request: HttpRequest, reason: str) -> None:
+    audit_record(
+        actor=request.user,
+        action=f"web.{(request.method or 'get').lower()}",
+        outcome=AuditEntry.Outcome.DENIED,
+        object_type="path",
+        object_id=request.path[:64],
+        client_address=request.META.get("REMOTE_ADDR"),
+        detail={"reason": reason, "path": request.path},
+    )
+
+
+def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/404.html", status=404)
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(request, "web/403.html", status=403)
+
+
+def domain_errors(view: View[P]) -> View[P]:
+    """Answer a domain NotFound with the 404 page and a PermissionDenied with the audited 403 page."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except errors.NotFound:
+            return page_not_found(request)
+        except errors.PermissionDenied as error:
+            _audit_refusal(request, error.message)
+            return permission_denied(request)
+
+    return wrapper
+
+
+def json_domain_errors(view: View[P]) -> View[P]:
+    """The same mapping for the map's data, answered as JSON."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
+        try:
+            return view(request, *args, **kwargs)
+        except errors.NotFound as error:
+            return JsonResponse({"detail": "not found", "code": error.code}, status=404)
+        except errors.PermissionDenied as error:
+            _audit_refusal(request, error.message)
+            return JsonResponse({"detail": "permission denied", "code": error.code}, status=403)
+
+    return wrapper
+
+
+def _may(actor: User, permission: str) -> bool:
+    return bool(actor.jurisdiction_codes(permission))
+
+
+@require_GET
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "web/home.html", {"me": user_jurisdiction(actor=request.user)})
+    actor = actor_from(request)
+    is_staff = _may(actor, Perm.REGIONS_STAFF_VIEW)
+    regions = region_top(actor=actor) if is_staff else []
+    context = {
+        "me": user_jurisdiction(actor=actor),
+        "jurisdiction": [
+            {"region": region, "figures": region_figures(actor=actor, region=region)}
+            for region in regions
+        ],
+        "may_browse_regions": _may(actor, Perm.REGIONS_VIEW),
+        "may_manage_accounts": _may(actor, Perm.ACCOUNTS_MANAGE),
+        "may_read_audit": _may(actor, Perm.AUDIT_VIEW),
+    }
+    return render(request, "web/home.html", context)
+
+
+def _child_rows(*, actor: User, region: Region | None, children: Iterable[Region]) -> list[Any]:
+    figures = children_figures(actor=actor, region=region) if region is not None else {}
+    rows = []
+    for child in children:
+        if region is None:
+            own = region_figures(actor=actor, region=child)
+            population, households = own.population, own.households
+        else:
+            child_figures = figures.get(child.region_code)
+            population = child_figures.population if child_figures else child.population
+            households = child_figures.households if child_figures else child.households
+        rows.append(
+            {
+                "region": child,
+                "population": population,
+                "households": households,
+                "child_count": getattr(child, "child_count", None),
+            }
+        )
+    return rows
+
+
+@require_GET
+@login_required
+@domain_errors
+def region_browser(request: HttpRequest) -> HttpResponse:
+    """The actor's top regions; with a single one, its page directly."""
+    actor = actor_from(request)
+    tops = region_top(actor=actor)
+    if len(tops) == 1:
+        return redirect("web:region", code=tops[0].region_code)
+    context = {
+        "region": None,
+        "ancestors": [],
+        "children": _child_rows(actor=actor, region=None, children=tops),
+        "figures": None,
+        "staff": None,
+        "map_url": reverse("web:regions-geojson"),
+    }
+    return render(request, "web/region.html", context)
+
+
+@require_GET
+@login_required
+@domain_errors
+def region_detail(request: HttpRequest, code: str) -> HttpResponse:
+    actor = actor_from(request)
+    region = region_get(actor=actor, code=code)
+    try:
+        staff = list(region_staff(actor=actor, region_code=region.region_code))
+    except errors.PermissionDenied:
+        # Volunteers and administrators browse the tree but not who works in it.
+        staff = None
+    context = {
+        "region": region,
+        "ancestors": region_ancestors(actor=actor, region=region),
+        "children": _child_rows(
+            actor=actor, region=region, children=region_children(actor=actor, code=code)
+        ),
+        "figures": region_figures(actor=actor, region=region),
+        "staff": staff,
+        "map_url": reverse("web:region-geojson", kwargs={"code": region.region_code}),
+    }
+    return render(request, "web/region.html", context)
+
+
+def _feature(region: Region, *, role: str) -> dict[str, Any]:
+    return {
+        "type": "Feature",
+        "geometry": region.boundary,
+        "properties": {
+            "code": region.region_code,
+            "name": region.name,
+            "level": region.level,
+            "level_label": str(region.get_level_display()),
+            "role": role,
+            "url": reverse("web:region", kwargs={"code": region.region_code}),
+        },
+    }
+
+
+def _feature_collection(features: list[dict[str, Any]]) -> JsonResponse:
+    response = JsonResponse(
+        {"type": "FeatureCollection", "features": features},
+        json_dumps_params={"ensure_ascii": False},
+    )
+    response["Content-Type"] = "application/geo+json"
+    # Boundaries follow the actor's jurisdiction: never share them through a cache.
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@login_required
+@json_domain_errors
+def region_geojson(request: HttpRequest, code: str) -> JsonResponse:
+    """The region's boundary and its children's, for the map."""
+    actor = actor_from(request)
+    region = region_get(actor=actor, code=code)
+    features = [_feature(region, role="region")] if region.boundary else []
+    features += [
+        _feature(child, role="child")
+        for child in region_children(actor=actor, code=code)
+        if child.boundary
+    ]
+    return _feature_collection(features)
+
+
+@require_GET
+@login_required
+@json_domain_errors
+def regions_geojson(request: HttpRequest) -> JsonResponse:
+    """The boundaries of the actor's top regions."""
+    actor = actor_from(request)
+    return _feature_collection(
+        [_feature(region, role="child") for region in region_top(actor=actor) if region.boundary]
+    )

@@ -1,0 +1,126 @@
+"""The home page of each role: staff see their jurisdiction with figures computed from the tree."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import NoReverseMatch, reverse
+
+from gridgov.accounts.roles import Role
+from gridgov.regions.models import Region
+
+
+def _section_ids(body: str) -> set[str]:
+    return {
+        section
+        for section in ("jurisdiction", "accounts-section", "audit-section", "resident-section")
+        if f'id="{section}"' in body
+    }
+
+
+def _url_or_none(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
+
+
+@pytest.mark.django_db
+def test_anonymous_is_sent_to_login(client):
+    # when
+    response = client.get(reverse("web:home"))
+    # then
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('web:login')}?next=/"
+
+
+@pytest.mark.django_db
+def test_town_official_sees_their_town_with_figures(tree, user_factory, client_as):
+    # given
+    town = tree.towns[0]
+    official = user_factory(Role.TOWN_OFFICIAL, town)
+    own_grids = [code for code in tree.grids if code.startswith(town)]
+    for grid in own_grids:
+        user_factory(Role.GRID_WORKER, grid)
+    user_factory(Role.INFO_OFFICER, tree.micro_grids[0])
+    # staff of the other town must not be counted
+    user_factory(Role.GRID_WORKER, tree.grids[-1])
+    # when
+    response = client_as(official).get(reverse("web:home"))
+    # then
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert _section_ids(body) == {"jurisdiction"}
+    (item,) = response.context["jurisdiction"]
+    figures = item["figures"]
+    assert item["region"].region_code == town
+    grids = Region.objects.filter(region_code__in=own_grids)
+    assert figures.population == sum(grid.population for grid in grids)
+    assert figures.households == sum(grid.households for grid in grids)
+    assert figures.count_of("village") == len([v for v in tree.villages if v.startswith(town)])
+    assert figures.count_of("grid") == len(own_grids)
+    assert figures.count_of("micro_grid") == len(
+        [m for m in tree.micro_grids if m.startswith(town)]
+    )
+    assert figures.grid_workers == len(own_grids)
+    assert figures.info_officers == 1
+    assert f'data-figure="population">{figures.population}<' in body
+    assert tree.names[town] in body
+    assert tree.names[tree.towns[1]] not in body
+    assert reverse("web:region", kwargs={"code": town}) in body
+
+
+@pytest.mark.django_db
+def test_county_leader_counts_towns(tree, user_factory, client_as):
+    # given
+    leader = user_factory(Role.COUNTY_LEADER, tree.county)
+    # when
+    response = client_as(leader).get(reverse("web:home"))
+    # then
+    (item,) = response.context["jurisdiction"]
+    assert item["figures"].count_of("town") == len(tree.towns)
+    assert "岐山县" not in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_auditor_sees_only_the_audit_log(tree, user_factory, client_as):
+    # given
+    auditor = user_factory(Role.AUDITOR, tree.county)
+    # when
+    response = client_as(auditor).get(reverse("web:home"))
+    # then
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert _section_ids(body) == {"audit-section"}
+    assert "data-figure" not in body
+    assert reverse("web:regions") not in body
+    audit_url = _url_or_none("audit:list")
+    if audit_url is not None:
+        assert f'href="{audit_url}"' in body
+
+
+@pytest.mark.django_db
+def test_sysadmin_sees_accounts_management(tree, user_factory, client_as):
+    # given
+    admin = user_factory(Role.SYSADMIN, tree.county)
+    # when
+    response = client_as(admin).get(reverse("web:home"))
+    # then
+    body = response.content.decode()
+    assert "accounts-section" in _section_ids(body)
+    assert "jurisdiction" not in _section_ids(body)
+    accounts_url = _url_or_none("accounts:users")
+    if accounts_url is not None:
+        assert f'href="{accounts_url}"' in body
+
+
+@pytest.mark.django_db
+def test_resident_sees_a_plain_page(tree, user_factory, client_as):
+    # given
+    resident = user_factory(Role.RESIDENT, tree.villages[0])
+    # when
+    response = client_as(resident).get(reverse("web:home"))
+    # then
+    assert response.status_code == 200
+    body = response.content.decode()
+    assert _section_ids(body) == {"resident-section"}
+    assert reverse("web:regions") not in body
