@@ -11,8 +11,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
-from gridgov.core.codes import is_valid_code
+from gridgov.accounts.roles import ROLE_SPECS, Role
+from gridgov.core.codes import is_valid_code, level_of
 
 # Residents' accounts are residents' data, which the system administrator does not read.
 STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role.RESIDENT]
@@ -37,6 +37,16 @@ class RegionCodeField(forms.CharField):
 class RoleAssignForm(forms.Form):
     role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLE_CHOICES)
     region_code = RegionCodeField()
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if cleaned is None:
+            return None
+        role, code = cleaned.get("role"), cleaned.get("region_code")
+        # role_assign checks this too; checking here gives the message in the reader's language.
+        if role and code and level_of(code) not in ROLE_SPECS[role].levels:
+            self.add_error("region_code", _("This role cannot be assigned at this level."))
+        return cleaned
 
 
 class UserCreateForm(RoleAssignForm):

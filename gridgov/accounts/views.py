@@ -94,8 +94,15 @@ def _lockout(user: User) -> Lockout:
 
 
 def _apply_errors(form: forms.Form, error: ValidationFailed) -> None:
-    """Show a service's field errors on the form; fields the form lacks go to the top."""
+    """Show a service's field errors on the form; fields the form lacks go to the top.
+
+    The form has already checked the code's shape and the role's level in the reader's language,
+    so a region error left for the service to find means the region does not exist.
+    """
     for field, field_messages in error.errors.items():
+        if field == "region_code":
+            form.add_error(field, _("No such region in your jurisdiction."))
+            continue
         target = field if field in form.fields else None
         for message in field_messages:
             form.add_error(target, message)

@@ -150,12 +150,12 @@ def test_admin_creates_an_account_with_its_first_role(tree, admin):
         ({"username": "sysadmin_fufeng"}, "username"),
         ({"username": "not a username!"}, "username"),
         ({"region_code": "61032400"}, "region_code"),
-        # Valid in itself, but the role is not assigned at town level: found by role_assign
-        # after user_create has run, so the account must be rolled back too.
+        # A grid worker is not assigned at town level.
         ({"region_code": "610324001"}, "region_code"),
         # Another county: outside the admin's jurisdiction.
         ({"region_code": "610323100200001"}, "region_code"),
-        # A well-formed code of a region that does not exist.
+        # A well-formed code of a region that does not exist: found by role_assign after
+        # user_create has run, so the new account must be rolled back with it.
         ({"region_code": "610324001299001"}, "region_code"),
     ],
 )
