@@ -1,0 +1,1 @@
+"""Cross-cutting tests: the jurisdiction matrix over every route, and its coverage check."""

@@ -1,0 +1,729 @@
+"""The jurisdiction matrix: every route, probed as every role against regions inside and outside
+the role's jurisdiction, on the small two-county test tree.
+
+`ROUTES` holds one entry per named URL route, saying how to address it for a target region, which
+permission it needs and what kind it is; `EXEMPT` lists the routes left out, each with its reason.
+`tests/test_route_coverage.py` fails when a route is in neither.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import json
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from django.http import HttpResponseBase
+from django.urls import reverse
+from shapely.geometry import Point, mapping
+from shapely.geometry.base import BaseGeometry
+
+from gridgov.accounts.models import RoleAssignment, User
+from gridgov.accounts.roles import Perm, Role, role_grants
+from gridgov.core.audit import audit_record
+from gridgov.core.codes import is_within, level_of, parent_code
+from gridgov.regions.geometry import to_shape
+from gridgov.regions.models import Region
+from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
+
+
+class Kind(StrEnum):
+    # Addressed by something that lies in one region: 200 inside the jurisdiction, 404 outside
+    # (exactly as for a missing one).
+    OBJECT = "object"
+    # A listing narrowed to the jurisdiction: 200, and only inside values in the body.
+    LIST = "list"
+    # About the signed-in actor (home page, "me"): probed once per role, no target.
+    SELF = "self"
+    # Reachable without logging in (login, logout, token): probed once per role and anonymously.
+    PUBLIC = "public"
+
+
+# Where each role's probing user is assigned: at the level a real holder of the role works at.
+PLACEMENTS: dict[str, Callable[[Tree], str]] = {
+    Role.COUNTY_LEADER: lambda tree: tree.county,
+    Role.COUNTY_OPERATOR: lambda tree: tree.county,
+    Role.TOWN_OFFICIAL: lambda tree: tree.towns[0],
+    Role.VILLAGE_SECRETARY: lambda tree: tree.villages[0],
+    Role.GRID_WORKER: lambda tree: tree.grids[0],
+    Role.INFO_OFFICER: lambda tree: tree.micro_grids[0],
+    Role.MEDIATOR: lambda tree: tree.towns[1],
+    Role.VOLUNTEER: lambda tree: tree.villages[3],
+    Role.SYSADMIN: lambda tree: tree.county,
+    Role.AUDITOR: lambda tree: tree.towns[0],
+    Role.RESIDENT: lambda tree: tree.grids[2],
+}
+
+# A staff member at every region of the tree: an addressable object for the account pages, and a
+# tracer (username and display name carry the region's code and name) for leaks in staff lists.
+SUBJECT_ROLE = Role.VOLUNTEER
+SUBJECT_PREFIX = "subject_"
+# A point that lies in no region of the test tree (the East China Sea).
+POINT_OUTSIDE_EVERY_GRID = (125.0, 30.0)
+MISSING_OBJECT_ID = 987654321
+
+
+@dataclass
+class World:
+    """The test tree with a user per role, a subject per region and an audit row per region."""
+
+    tree: Tree
+    placements: dict[str, str]
+    actors: dict[str, User]
+    subjects: dict[str, User]
+    shapes: dict[str, BaseGeometry]
+
+    @property
+    def codes(self) -> set[str]:
+        return set(self.tree.names)
+
+    def subtree(self, code: str) -> set[str]:
+        return {other for other in self.tree.names if is_within(other, code)}
+
+    def assignment_of(self, code: str) -> RoleAssignment:
+        return RoleAssignment.objects.get(user=self.subjects[code], role=SUBJECT_ROLE)
+
+
+def build_world() -> World:
+    tree = build_tree()
+    placements = {role: place(tree) for role, place in PLACEMENTS.items()}
+    actors = {role: make_user(role, code) for role, code in placements.items()}
+    subjects: dict[str, User] = {}
+    for code, name in sorted(tree.names.items()):
+        subject = make_user(SUBJECT_ROLE, code, username=f"{SUBJECT_PREFIX}{code}")
+        subject.display_name = f"{name}志愿者"
+        subject.save(update_fields=["display_name"])
+        subjects[code] = subject
+        # Something for an auditor to read in every region, naming the region.
+        audit_record(
+            actor=None,
+            action="matrix.seed",
+            object_type="region",
+            object_id=code,
+            region_code=code,
+            detail={"name": name},
+        )
+    shapes = {
+        code: to_shape(boundary)
+        for code, boundary in Region.objects.values_list("region_code", "boundary")
+        if boundary
+    }
+    return World(tree=tree, placements=placements, actors=actors, subjects=subjects, shapes=shapes)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A region a probe addresses, relative to the prober's own region."""
+
+    label: str  # own, child, sibling, parent, other county, missing; "all" for an unfiltered list
+    code: str
+    inside: bool
+
+
+ALL = Target("all", "", True)
+
+
+def missing_code(own: str) -> str:
+    """A code at the same level as `own` that names no region of the test tree."""
+    return own[:-3] + "999"
+
+
+def targets_for(world: World, own: str) -> list[Target]:
+    """Own region, a child, a sibling, the parent, the same level in another county, a missing one."""
+    codes = world.codes
+    own_parent = parent_code(own)
+    targets = [Target("own", own, True)]
+    children = sorted(code for code in codes if parent_code(code) == own)
+    if children:
+        targets.append(Target("child", children[0], True))
+    siblings = sorted(
+        code
+        for code in codes
+        if own_parent is not None and code != own and parent_code(code) == own_parent
+    )
+    if siblings:
+        targets.append(Target("sibling", siblings[0], False))
+    if own_parent is not None:
+        targets.append(Target("parent", own_parent, False))
+    other_county = sorted(
+        code for code in codes if code.startswith(world.tree.other_county) and len(code) == len(own)
+    )
+    targets.append(Target("other county", other_county[0], False))
+    missing = missing_code(own)
+    assert missing not in codes
+    targets.append(Target("missing", missing, False))
+    return targets
+
+
+@dataclass(frozen=True)
+class Call:
+    method: str  # "get" or "post"
+    path: str
+    data: dict[str, Any] = field(default_factory=dict)
+    json: bool = False
+
+
+@dataclass(frozen=True)
+class Probe:
+    world: World
+    role: str | None  # None: an anonymous client
+    route: Route
+    target: Target | None
+
+    @property
+    def actor(self) -> User | None:
+        return None if self.role is None else self.world.actors[self.role]
+
+    @property
+    def own(self) -> str | None:
+        return None if self.role is None else self.world.placements[self.role]
+
+    @property
+    def code(self) -> str:
+        assert self.target is not None, f"{self.route.name} needs a target"
+        return self.target.code
+
+    def point(self) -> tuple[float, float]:
+        """A point in the target's area but outside the prober's own region when the target is
+        one of its ancestors (else "parent" would locate into the prober's own grids)."""
+        if self.target is None or self.code not in self.world.shapes:
+            return POINT_OUTSIDE_EVERY_GRID
+        area = self.world.shapes[self.code]
+        own = self.own
+        if own is not None and own != self.code and is_within(own, self.code):
+            area = area.difference(self.world.shapes[own])
+        point: Point = area.representative_point()
+        return point.x, point.y
+
+    def subject_id(self) -> int:
+        """The id of the staff member at the target region (an id no user has when it is missing)."""
+        subject = self.world.subjects.get(self.code)
+        return subject.pk if subject is not None else MISSING_OBJECT_ID
+
+    def assignment_id(self) -> int:
+        if self.code not in self.world.subjects:
+            return MISSING_OBJECT_ID
+        return self.world.assignment_of(self.code).pk
+
+
+@dataclass(frozen=True)
+class Route:
+    name: str
+    kind: Kind
+    call: Callable[[Probe], Call]
+    permission: str | None = None  # None: any signed-in user
+    variant: str = ""  # when a route is probed in more than one way (GET form, POST)
+    page: bool = False  # a page answers an anonymous client with a redirect to the login page
+    ok: int = 200  # the status of a successful probe
+    outside: int = 404  # OBJECT: the status outside the jurisdiction
+    # OBJECT: the 404 for an existing region outside equals the one for a missing region.
+    same_as_missing: bool = True
+    # Which targets to probe: the regions around the prober's own, and/or the unfiltered "all".
+    region_targets: bool | None = None  # default: OBJECT and LIST routes
+    all_target: bool | None = None  # default: LIST routes
+    # The region codes a body lists, and those it must list for a probe (lists and exports).
+    listed: Callable[[HttpResponseBase, str], set[str]] | None = None
+    expected_listed: Callable[[Probe], set[str]] | None = None
+    # PUBLIC: the status for an anonymous probe and for a signed-in one.
+    anonymous_status: int = 200
+    signed_in_status: int = 200
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} [{self.variant}]" if self.variant else self.name
+
+    def targets(self, region_targets: list[Target]) -> list[Target | None]:
+        with_regions = (
+            self.kind in (Kind.OBJECT, Kind.LIST)
+            if self.region_targets is None
+            else self.region_targets
+        )
+        with_all = self.kind is Kind.LIST if self.all_target is None else self.all_target
+        targets: list[Target | None] = [ALL] if with_all else []
+        if with_regions:
+            targets += region_targets
+        return targets or [None]
+
+
+def visible_codes(probe: Probe, permission: str) -> set[str]:
+    if probe.role is None or not role_grants(probe.role, permission):
+        return set()
+    assert probe.own is not None
+    return probe.world.subtree(probe.own)
+
+
+def expected_status(probe: Probe) -> int:
+    route = probe.route
+    if route.kind is Kind.PUBLIC:
+        return route.anonymous_status if probe.role is None else route.signed_in_status
+    if probe.role is None:
+        return 302 if route.page else 401
+    if route.permission is not None and not role_grants(probe.role, route.permission):
+        return 403
+    if route.kind is Kind.OBJECT:
+        assert probe.target is not None
+        return route.ok if probe.target.inside else route.outside
+    return route.ok
+
+
+def probes_for(world: World, role: str | None) -> Iterator[Probe]:
+    """Every probe of the matrix for one role (None: anonymous)."""
+    own = world.placements[role] if role is not None else world.tree.towns[0]
+    region_targets = targets_for(world, own)
+    for routes in ROUTES.values():
+        for route in routes:
+            for target in route.targets(region_targets):
+                yield Probe(world=world, role=role, route=route, target=target)
+
+
+# Leak detection
+
+
+_CODE_TOKEN = re.compile(r"(?<![0-9])[0-9]{6,18}(?![0-9])")
+
+
+def response_text(response: HttpResponseBase) -> str:
+    """Everything a client reads: the body (JSON un-escaped, HTML entities decoded) and Location."""
+    if getattr(response, "streaming", False):
+        raw = b"".join(response.streaming_content)  # type: ignore[attr-defined]
+    else:
+        raw = response.content  # type: ignore[attr-defined]
+    text = raw.decode("utf-8-sig", errors="replace")
+    if "json" in response.get("Content-Type", ""):
+        with contextlib.suppress(ValueError):
+            text = json.dumps(json.loads(text), ensure_ascii=False)
+    return html.unescape(text) + "\n" + response.get("Location", "")
+
+
+def _sent_codes(call: Call) -> set[str]:
+    """Codes the client itself sent: an echo of them tells it nothing."""
+    return set(_CODE_TOKEN.findall(call.path + " " + json.dumps(call.data, default=str)))
+
+
+def _intervals(text: str, needles: set[str]) -> list[tuple[int, int]]:
+    found = []
+    for needle in needles:
+        for match in re.finditer(re.escape(needle), text):
+            found.append((match.start(), match.end()))
+    return found
+
+
+def leaks(probe: Probe, call: Call, text: str) -> list[str]:
+    """Names and codes of regions outside the prober's own subtree that appear in `text`.
+
+    The prober's own region bounds what it may learn (an auditor or resident sees where they are
+    assigned, nothing else). Codes of its ancestors are prefixes of its own code, and codes it
+    sent itself are echoes, so neither tells it anything; names of ancestors do, and count.
+    """
+    world = probe.world
+    inside = world.subtree(probe.own) if probe.own is not None else set()
+    found: list[str] = []
+    # Test-tree names nest (a grid's name starts with its village's), so an outside name counts
+    # only where it is not part of an inside name.
+    covered = _intervals(text, {world.tree.names[code] for code in inside})
+    for code, name in sorted(world.tree.names.items()):
+        if code in inside:
+            continue
+        for match in re.finditer(re.escape(name), text):
+            if not any(start <= match.start() and match.end() <= end for start, end in covered):
+                found.append(f"name {name} ({code})")
+                break
+    known = set(inside) | _sent_codes(call)
+    if probe.own is not None:
+        known |= {code for code in world.codes if is_within(probe.own, code)}
+    for token in sorted(set(_CODE_TOKEN.findall(text))):
+        if token in world.tree.names and token not in known:
+            found.append(f"code {token}")
+    return found
+
+
+# How to address each route
+
+
+def _json(text: str) -> Any:
+    return json.loads(text)
+
+
+def _region_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"parent": probe.target.code}
+    return Call("get", reverse("api:region-list"), params)
+
+
+def _listed_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["code"] for row in _json(text)["results"]}
+
+
+def _expected_children(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.REGIONS_VIEW)
+    assert probe.target is not None
+    if probe.target is ALL:
+        return visible
+    return {code for code in visible if parent_code(code) == probe.target.code}
+
+
+def _token(probe: Probe) -> Call:
+    actor = probe.actor
+    credentials = (
+        {"username": actor.username, "password": TEST_PASSWORD}
+        if actor is not None
+        else {"username": "nobody", "password": "not-the-password"}
+    )
+    return Call("post", reverse("api:token"), credentials, json=True)
+
+
+def _locate(probe: Probe) -> Call:
+    lng, lat = probe.point()
+    return Call("get", reverse("api:region-locate"), {"lng": lng, "lat": lat})
+
+
+def _export(fmt: str) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        assert probe.target is not None
+        params = {"format": fmt}
+        if probe.target is not ALL:
+            params["root"] = probe.target.code
+        return Call("get", reverse("api:region-export"), params)
+
+    return call
+
+
+def _listed_geojson(response: HttpResponseBase, text: str) -> set[str]:
+    return {feature["properties"]["code"] for feature in _json(text)["features"]}
+
+
+def _listed_csv(response: HttpResponseBase, text: str) -> set[str]:
+    lines = text.strip().splitlines()
+    return {line.split(",", 1)[0].strip('"') for line in lines[1:] if line[:1].isdigit()}
+
+
+def _expected_subtree(permission: str) -> Callable[[Probe], set[str]]:
+    def expected(probe: Probe) -> set[str]:
+        visible = visible_codes(probe, permission)
+        assert probe.target is not None
+        if probe.target is ALL:
+            return visible
+        return {code for code in visible if is_within(code, probe.target.code)}
+
+    return expected
+
+
+def _import(probe: Probe) -> Call:
+    """A dry run that renames the target region (a new region when the target is missing)."""
+    code = probe.code
+    shape = probe.world.shapes.get(code)
+    feature = {
+        "type": "Feature",
+        "geometry": mapping(shape) if shape is not None else None,
+        "properties": {
+            "code": code,
+            "parent_code": parent_code(code) or "",
+            "level": level_of(code),
+            "name": "矩阵探针",
+        },
+    }
+    content = {"type": "FeatureCollection", "features": [feature]}
+    return Call(
+        "post", reverse("api:region-import"), {"content": content, "dry_run": True}, json=True
+    )
+
+
+def _by_region(name: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call("get", reverse(name, kwargs={"code": probe.code}))
+
+
+def _get(name: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call("get", reverse(name))
+
+
+def _post(name: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call("post", reverse(name))
+
+
+def _users(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"q": f"{SUBJECT_PREFIX}{probe.target.code}"}
+    return Call("get", reverse("accounts:users"), params)
+
+
+_SUBJECT_ROW = re.compile(rf'data-user="{SUBJECT_PREFIX}([0-9]+)"')
+
+
+def _listed_subjects(response: HttpResponseBase, text: str) -> set[str]:
+    return set(_SUBJECT_ROW.findall(text))
+
+
+def _user_create(probe: Probe) -> Call:
+    password = "matrix-probe-Passphrase-7"
+    return Call(
+        "post",
+        reverse("accounts:user-create"),
+        {
+            "username": f"new_{probe.code}",
+            "display_name": "",
+            "password1": password,
+            "password2": password,
+            "role": SUBJECT_ROLE,
+            "region_code": probe.code,
+        },
+    )
+
+
+def _user_page(
+    name: str, data: Callable[[Probe], dict[str, Any]] | None = None
+) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        path = reverse(name, kwargs={"user_id": probe.subject_id()})
+        return Call("post" if data is not None else "get", path, data(probe) if data else {})
+
+    return call
+
+
+def _role_revoke(probe: Probe) -> Call:
+    kwargs = {"user_id": probe.subject_id(), "assignment_id": probe.assignment_id()}
+    return Call("post", reverse("accounts:role-revoke", kwargs=kwargs))
+
+
+def _audit_seed_rows(probe: Probe) -> Call:
+    return Call("get", reverse("audit:list"), {"action": "matrix.seed"})
+
+
+_AUDIT_ROW = re.compile(r"<tr data-sequence=.*?</tr>", re.S)
+_CELL_CODE = re.compile(r"<td>([0-9]{6,18})</td>")
+
+
+def _listed_audit_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {code for row in _AUDIT_ROW.findall(text) for code in _CELL_CODE.findall(row)}
+
+
+def _listed_children(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["code"] for row in _json(text)}
+
+
+def _expected_direct_children(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.REGIONS_VIEW)
+    return {code for code in visible if parent_code(code) == probe.code}
+
+
+def _listed_features(response: HttpResponseBase, text: str) -> set[str]:
+    return {feature["properties"]["code"] for feature in _json(text)["features"]}
+
+
+def _expected_region_and_children(probe: Probe) -> set[str]:
+    return {probe.code} | _expected_direct_children(probe)
+
+
+def _expected_own(probe: Probe) -> set[str]:
+    assert probe.own is not None
+    return {probe.own}
+
+
+_ROUTE_LIST: list[Route] = [
+    # API v1
+    Route(
+        "api:token",
+        Kind.PUBLIC,
+        _token,
+        anonymous_status=400,  # probed with a wrong password
+        signed_in_status=200,
+    ),
+    Route("api:me", Kind.SELF, _get("api:me")),
+    Route(
+        "api:region-list",
+        Kind.LIST,
+        _region_list,
+        permission=Perm.REGIONS_VIEW,
+        listed=_listed_regions,
+        expected_listed=_expected_children,
+    ),
+    Route(
+        "api:region-locate",
+        Kind.OBJECT,
+        _locate,
+        permission=Perm.REGIONS_VIEW,
+        # A point in someone else's grid says so; one outside every grid says that instead.
+        same_as_missing=False,
+    ),
+    Route(
+        "api:region-detail",
+        Kind.OBJECT,
+        _by_region("api:region-detail"),
+        permission=Perm.REGIONS_VIEW,
+    ),
+    Route(
+        "api:region-children",
+        Kind.OBJECT,
+        _by_region("api:region-children"),
+        permission=Perm.REGIONS_VIEW,
+        listed=_listed_children,
+        expected_listed=_expected_direct_children,
+    ),
+    Route(
+        "api:region-export",
+        Kind.OBJECT,
+        _export("geojson"),
+        permission=Perm.REGIONS_VIEW,
+        variant="geojson",
+        all_target=True,
+        listed=_listed_geojson,
+        expected_listed=_expected_subtree(Perm.REGIONS_VIEW),
+    ),
+    Route(
+        "api:region-export",
+        Kind.OBJECT,
+        _export("csv"),
+        permission=Perm.REGIONS_VIEW,
+        variant="csv",
+        all_target=True,
+        listed=_listed_csv,
+        expected_listed=_expected_subtree(Perm.REGIONS_VIEW),
+    ),
+    Route(
+        "api:region-import",
+        Kind.OBJECT,
+        _import,
+        permission=Perm.REGIONS_MANAGE,
+        variant="dry run",
+        # A row outside the jurisdiction is a bad row of the import's report, like any other.
+        outside=400,
+        same_as_missing=False,
+    ),
+    # Pages
+    Route("web:home", Kind.SELF, _get("web:home"), page=True),
+    Route(
+        "web:login",
+        Kind.PUBLIC,
+        _get("web:login"),
+        page=True,
+        anonymous_status=200,
+        signed_in_status=302,  # already logged in: on to the home page
+    ),
+    Route(
+        "web:logout",
+        Kind.PUBLIC,
+        _post("web:logout"),
+        page=True,
+        anonymous_status=302,
+        signed_in_status=302,
+    ),
+    Route(
+        "web:regions",
+        Kind.SELF,
+        _get("web:regions"),
+        permission=Perm.REGIONS_VIEW,
+        page=True,
+        ok=302,  # a single top region: straight to its page
+    ),
+    Route(
+        "web:regions-geojson",
+        Kind.SELF,
+        _get("web:regions-geojson"),
+        permission=Perm.REGIONS_VIEW,
+        page=True,
+        listed=_listed_features,
+        expected_listed=_expected_own,
+    ),
+    Route("web:region", Kind.OBJECT, _by_region("web:region"), Perm.REGIONS_VIEW, page=True),
+    Route(
+        "web:region-geojson",
+        Kind.OBJECT,
+        _by_region("web:region-geojson"),
+        permission=Perm.REGIONS_VIEW,
+        page=True,
+        listed=_listed_features,
+        expected_listed=_expected_region_and_children,
+    ),
+    # Account management (system administrators)
+    Route(
+        "accounts:users",
+        Kind.LIST,
+        _users,
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+        listed=_listed_subjects,
+        expected_listed=_expected_subtree(Perm.ACCOUNTS_MANAGE),
+    ),
+    Route(
+        "accounts:user-create",
+        Kind.SELF,
+        _get("accounts:user-create"),
+        permission=Perm.ACCOUNTS_MANAGE,
+        variant="form",
+        page=True,
+    ),
+    Route(
+        "accounts:user-create",
+        Kind.OBJECT,
+        _user_create,
+        permission=Perm.ACCOUNTS_MANAGE,
+        variant="post",
+        page=True,
+        ok=302,
+        outside=200,  # the form again, saying the region is not in the jurisdiction
+        same_as_missing=False,
+    ),
+    Route(
+        "accounts:user",
+        Kind.OBJECT,
+        _user_page("accounts:user"),
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+    ),
+    Route(
+        "accounts:role-assign",
+        Kind.OBJECT,
+        _user_page(
+            "accounts:role-assign",
+            lambda probe: {"role": SUBJECT_ROLE, "region_code": probe.code},
+        ),
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "accounts:role-revoke",
+        Kind.OBJECT,
+        _role_revoke,
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "accounts:user-unlock",
+        Kind.OBJECT,
+        _user_page("accounts:user-unlock", lambda probe: {}),
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+        ok=302,
+    ),
+    # The audit log (auditors)
+    Route(
+        "audit:list",
+        Kind.LIST,
+        _audit_seed_rows,
+        permission=Perm.AUDIT_VIEW,
+        page=True,
+        region_targets=False,  # the log is filtered by action, actor and date, not by region
+        listed=_listed_audit_regions,
+        expected_listed=_expected_subtree(Perm.AUDIT_VIEW),
+    ),
+    Route("audit:verify", Kind.SELF, _get("audit:verify"), Perm.AUDIT_VIEW, page=True),
+]
+
+ROUTES: dict[str, list[Route]] = {}
+for _route in _ROUTE_LIST:
+    ROUTES.setdefault(_route.name, []).append(_route)
+
+# Routes the matrix leaves out, with the reason; tests/test_route_coverage.py tests each one's
+# access separately.
+EXEMPT: dict[str, str] = {
+    "admin:*": "Django's admin site: only is_staff accounts get in; a non-staff login is sent to "
+    "the admin login page (tested in test_route_coverage).",
+    "schema": "the OpenAPI schema: describes routes, holds no region data (tested for that).",
+    "swagger-ui": "Swagger UI: a static page that loads the schema (tested for that).",
+    "set_language": "switches the UI language in the session; reads and shows no data.",
+}

@@ -1,0 +1,169 @@
+"""Every role × (own region, a child, a sibling, the parent, another county, a missing one) × every
+route of `tests.matrix.ROUTES`: the status, and no name or code from outside the jurisdiction in
+any body. The tree is built once for the module; each probe runs in a savepoint rolled back after.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import re
+from collections import Counter
+from collections.abc import Iterator
+
+import pytest
+from django.db import transaction
+from django.http import HttpResponseBase
+from django.test import Client
+from django.urls import reverse
+
+from gridgov.accounts.roles import Role
+from tests.matrix import (
+    ROUTES,
+    Kind,
+    Probe,
+    Target,
+    World,
+    build_world,
+    expected_status,
+    leaks,
+    missing_code,
+    probes_for,
+    response_text,
+)
+
+ROLES: list[str | None] = [*Role.values, None]
+TALLY: Counter[str] = Counter()
+# Masked CSRF tokens differ on every render; they are not what two 404s are compared on.
+_CSRF = re.compile(r"[A-Za-z0-9]{64}")
+
+
+@pytest.fixture(scope="module")
+def world(
+    request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: object
+) -> Iterator[World]:
+    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+        yield build_world()
+        transaction.set_rollback(True)
+    reporter = request.config.pluginmanager.get_plugin("terminalreporter")
+    capture = request.config.pluginmanager.get_plugin("capturemanager")
+    if reporter is not None and capture is not None and TALLY["probes"]:
+        with capture.global_and_fixture_disabled():
+            reporter.write_line(
+                f"\njurisdiction matrix: {TALLY['probes']} probes, {len(ROUTES)} endpoints, "
+                f"{len(Role.values)} roles + anonymous, {TALLY['leaks']} leaks, "
+                f"{TALLY['mismatches']} status mismatches"
+            )
+
+
+def _send(client: Client, probe: Probe) -> tuple[HttpResponseBase, str]:
+    call = probe.route.call(probe)
+    cookies = copy.deepcopy(client.cookies)
+    # A savepoint per probe: writes (logout, token, audit rows) do not reach the next probe,
+    # and the cookies go back to what they were, so a logout does not end the next probe's session.
+    with transaction.atomic():
+        if call.method == "get":
+            response = client.get(call.path, call.data)
+        elif call.json:
+            response = client.post(
+                call.path, json.dumps(call.data), content_type="application/json"
+            )
+        else:
+            response = client.post(call.path, call.data)
+        text = response_text(response)
+        transaction.set_rollback(True)
+    client.cookies = cookies
+    return response, text
+
+
+def _describe(probe: Probe) -> str:
+    target = f" @ {probe.target.label} {probe.target.code}" if probe.target else ""
+    return f"{probe.role or 'anonymous'} {probe.route.label}{target}"
+
+
+def _normalised_404(text: str, code: str) -> str:
+    """The body with the addressed code (as a whole number, not inside a longer code) blanked."""
+    text = re.sub(rf"(?<![0-9]){code}(?![0-9])", "<code>", text)
+    return _CSRF.sub("<token>", text)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES, ids=[role or "anonymous" for role in ROLES])
+def test_every_route_answers_within_the_jurisdiction(world: World, role: str | None) -> None:
+    # given
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    if role is not None:
+        client.force_login(world.actors[role])
+    problems: list[str] = []
+    missing_bodies: dict[str, str] = {}
+    # when
+    for probe in probes_for(world, role):
+        response, text = _send(client, probe)
+        TALLY["probes"] += 1
+        # then
+        expected = expected_status(probe)
+        if response.status_code != expected:
+            TALLY["mismatches"] += 1
+            problems.append(f"{_describe(probe)}: status {response.status_code}, want {expected}")
+        sent_to = response.get("Location", "")
+        if probe.role is None and expected == 302 and not sent_to.startswith(reverse("web:login")):
+            problems.append(f"{_describe(probe)}: not sent to the login page")
+        found = leaks(probe, probe.route.call(probe), text)
+        if found:
+            TALLY["leaks"] += 1
+            problems.append(f"{_describe(probe)}: LEAK {', '.join(found)}")
+        route = probe.route
+        if route.listed is not None and response.status_code == 200:
+            assert route.expected_listed is not None
+            listed, wanted = route.listed(response, text), route.expected_listed(probe)
+            if listed != wanted:
+                problems.append(
+                    f"{_describe(probe)}: lists {sorted(listed)}, want {sorted(wanted)}"
+                )
+        if (
+            route.kind is Kind.OBJECT
+            and route.same_as_missing
+            and response.status_code == 404
+            and probe.target is not None
+            and probe.target.label != "missing"
+        ):
+            if route.label not in missing_bodies:
+                assert probe.own is not None
+                missing = Target("missing", missing_code(probe.own), False)
+                _, missing_text = _send(
+                    client, Probe(world=world, role=role, route=route, target=missing)
+                )
+                missing_bodies[route.label] = _normalised_404(missing_text, missing.code)
+            if _normalised_404(text, probe.target.code) != missing_bodies[route.label]:
+                problems.append(f"{_describe(probe)}: 404 differs from a missing region's")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+def test_the_matrix_reaches_every_route_role_and_target(world: World) -> None:
+    # given
+    planned = [probe for role in ROLES for probe in probes_for(world, role)]
+    # when
+    routes_by_role = {(probe.role, probe.route.name) for probe in planned}
+    labels = {
+        (probe.role, probe.target.label)
+        for probe in planned
+        if probe.target is not None and probe.route.kind is Kind.OBJECT and probe.target.code
+    }
+    # then
+    assert routes_by_role == {(role, name) for role in ROLES for name in ROUTES}
+    # A town official has every kind of neighbour; the county roles have no parent or sibling.
+    assert {label for role, label in labels if role == Role.TOWN_OFFICIAL} == {
+        "own",
+        "child",
+        "sibling",
+        "parent",
+        "other county",
+        "missing",
+    }
+    assert {label for role, label in labels if role == Role.COUNTY_LEADER} == {
+        "own",
+        "child",
+        "other county",
+        "missing",
+    }
