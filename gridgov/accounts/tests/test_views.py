@@ -417,3 +417,96 @@ def test_anonymous_is_sent_to_login(tree, user_factory):
         # then
         assert response.status_code == 302, url
         assert response["Location"].startswith(reverse("web:login"))
+
+
+# Django admin: users with their role assignments inline, regions searchable
+
+
+def user_admin_form(user: User, **extra: str) -> dict[str, str]:
+    """The change form of the user admin as a browser posts it, with an empty inline set."""
+    data = {
+        "username": user.username,
+        "first_name": "",
+        "last_name": "",
+        "email": "",
+        "is_active": "on",
+        "date_joined_0": "2026-01-01",
+        "date_joined_1": "08:00:00",
+        "display_name": user.display_name,
+        "role_assignments-TOTAL_FORMS": "0",
+        "role_assignments-INITIAL_FORMS": "0",
+        "role_assignments-MIN_NUM_FORMS": "0",
+        "role_assignments-MAX_NUM_FORMS": "1000",
+    }
+    data.update(extra)
+    return data
+
+
+def with_existing_assignments(user: User, data: dict[str, str]) -> dict[str, str]:
+    assignments = list(user.role_assignments.order_by("pk"))
+    for n, assignment in enumerate(assignments):
+        data[f"role_assignments-{n}-id"] = str(assignment.pk)
+        data[f"role_assignments-{n}-user"] = str(user.pk)
+        data[f"role_assignments-{n}-role"] = assignment.role
+        data[f"role_assignments-{n}-region_code"] = assignment.region_code
+        if assignment.is_active:
+            data[f"role_assignments-{n}-is_active"] = "on"
+    data["role_assignments-TOTAL_FORMS"] = str(len(assignments) + 1)
+    data["role_assignments-INITIAL_FORMS"] = str(len(assignments))
+    return data
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("region_code", "saved"),
+    [
+        ("610324001200002", True),
+        ("610324001", False),  # a grid worker at town level
+        ("6103240012", False),  # not a region code
+        ("610324001299001", False),  # no such region
+    ],
+)
+def test_admin_site_adds_a_role_assignment_inline(tree, user_factory, region_code, saved):
+    # given
+    superuser = User.objects.create_superuser("root", password=TEST_PASSWORD)
+    worker = user_factory(Role.GRID_WORKER, tree.grids[0])
+    data = with_existing_assignments(worker, user_admin_form(worker))
+    data.update(
+        {
+            "role_assignments-1-user": str(worker.pk),
+            "role_assignments-1-role": Role.GRID_WORKER,
+            "role_assignments-1-region_code": region_code,
+            "role_assignments-1-is_active": "on",
+        }
+    )
+    # when
+    response = client_as(superuser).post(f"/admin/accounts/user/{worker.pk}/change/", data)
+    # then
+    added = worker.role_assignments.filter(region_code=region_code)
+    assert added.exists() is saved
+    assert response.status_code == (302 if saved else 200)
+    audited = AuditEntry.objects.filter(
+        actor=superuser, action="role.assign", object_id=str(worker.pk)
+    )
+    assert audited.exists() is saved
+    if saved:
+        assignment = added.get()
+        assert (assignment.town_code, assignment.grid_code) == (tree.towns[0], region_code)
+
+
+@pytest.mark.django_db
+def test_admin_site_searches_and_filters_regions(tree):
+    # given
+    superuser = User.objects.create_superuser("root", password=TEST_PASSWORD)
+    client = client_as(superuser)
+    # when
+    by_name = client.get("/admin/regions/region/", {"q": tree.names[tree.towns[1]]})
+    by_level = client.get("/admin/regions/region/", {"level__exact": "town"})
+    add = client.get("/admin/regions/region/add/")
+    # then
+    assert tree.towns[1] in by_name.content.decode()
+    assert tree.towns[0] not in by_name.content.decode()
+    level_body = by_level.content.decode()
+    assert all(town in level_body for town in tree.towns)
+    assert tree.villages[0] not in level_body
+    assert add.status_code == 403

@@ -11,8 +11,9 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
-from gridgov.core.audit import audit_record
+from gridgov.core.audit import audit_record, verify_chain
 from gridgov.core.models import AuditEntry
 from gridgov.core.selectors import AUDIT_PAGE_SIZE
 from gridgov.testing import TEST_PASSWORD
@@ -240,3 +241,28 @@ def test_verify_reports_a_row_edited_in_the_database(tree, user_factory):
     assert 'data-intact="false"' in body
     flagged = re.findall(r'data-problem-sequence="(\d+)" data-problem-kind="(\w+)"', body)
     assert flagged == [(str(rows[1].sequence), "edited")]
+
+
+# Django admin
+
+
+@pytest.mark.django_db
+def test_admin_shows_the_audit_log_but_cannot_change_it(tree):
+    # given
+    superuser = User.objects.create_superuser("root", password=TEST_PASSWORD)
+    entry = audit_record(actor=None, action="test.row", region_code=tree.towns[0])
+    client = client_as(superuser)
+    base = "/admin/core/auditentry/"
+    # when
+    listing = client.get(base)
+    add = client.get(f"{base}add/")
+    change = client.post(f"{base}{entry.pk}/change/", {"action": "test.forged"})
+    delete = client.post(f"{base}{entry.pk}/delete/", {"post": "yes"})
+    # then
+    assert listing.status_code == 200
+    assert "test.row" in listing.content.decode()
+    assert add.status_code == 403
+    assert change.status_code == 403
+    assert delete.status_code == 403
+    assert AuditEntry.objects.get(pk=entry.pk).action == "test.row"
+    assert not list(verify_chain())
