@@ -179,7 +179,8 @@ def test_import_json_body_creates_a_region(tree, operator, api_as):
     # then
     assert response.status_code == 200, response.json()
     assert response.json()["created"] == 1
-    region = Region.objects.get(region_code=code)
+    region = Region.objects.select_related("parent").get(region_code=code)
+    assert region.parent is not None
     assert (region.name, region.parent.region_code, region.level) == (
         "新网格",
         tree.villages[0],
