@@ -1,0 +1,64 @@
+"""Revealing a reporter's contact: a separate, permission-checked step with a reason, audited
+whether it is allowed or refused."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+
+from gridgov.cases import policy
+from gridgov.cases.models import Case
+from gridgov.core.audit import audit_record
+from gridgov.core.errors import PermissionDenied, ValidationFailed
+from gridgov.core.models import AuditEntry
+
+REASON_MAX_LENGTH = 500
+
+
+def may_reveal_contact(actor: Any, case: Case) -> bool:
+    """Whoever routes the case at its current level, or the handler it is assigned to."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    if case.assignee_id is not None and case.assignee_id == actor.pk:
+        return True
+    return policy.routes_at_current_level(actor, case)
+
+
+def case_reveal_contact(
+    *, actor: Any, case: Case, reason: str, client_address: str | None = None
+) -> dict[str, str]:
+    """The reporter's name and phone in full, for `reason`.
+
+    PermissionDenied (403, audited as refused) when the actor may not see them; checked before
+    the reason, so a refused actor learns nothing about the case's contact. ValidationFailed
+    (400) without a reason.
+    """
+    reason = (reason or "").strip()
+    if not may_reveal_contact(actor, case):
+        audit_record(
+            actor=actor,
+            action="case.reveal_contact",
+            outcome=AuditEntry.Outcome.DENIED,
+            object_type="case",
+            object_id=case.number,
+            region_code=case.region_code,
+            client_address=client_address,
+            detail={"reason": reason[:REASON_MAX_LENGTH]},
+        )
+        raise PermissionDenied("you may not see this reporter's contact")
+    if not reason:
+        raise ValidationFailed({"reason": ["say why you need the reporter's contact"]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed({"reason": [f"at most {REASON_MAX_LENGTH} characters"]})
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="case.reveal_contact",
+            object_type="case",
+            object_id=case.number,
+            region_code=case.region_code,
+            client_address=client_address,
+            detail={"reason": reason},
+        )
+    return {"name": case.reporter_name.reveal(), "phone": case.reporter_phone.reveal()}
