@@ -25,7 +25,6 @@ COUNTED_LEVELS = (Level.TOWN, Level.VILLAGE, Level.GRID, Level.MICRO_GRID)
 @dataclass(frozen=True)
 class LevelCount:
     level: str
-    label: str
     count: int
 
 
@@ -54,7 +53,7 @@ def _counts_below(*, actor: Actor, region: Region) -> list[LevelCount]:
         .values_list("level", "count")
     )
     return [
-        LevelCount(level=level.value, label=str(level.label), count=by_level.get(level.value, 0))
+        LevelCount(level=level.value, count=by_level.get(level.value, 0))
         for level in COUNTED_LEVELS
         if LENGTH_BY_LEVEL[level.value] > depth
     ]

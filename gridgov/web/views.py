@@ -177,13 +177,23 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "web/region.html", context)
 
 
-def _feature(region: Region, *, role: str) -> dict[str, Any]:
+def _short_name(name: str, parent_name: str) -> str:
+    """A child's name without its parent's name in front, to label it on the parent's map."""
+    return (
+        name[len(parent_name) :]
+        if parent_name and name.startswith(parent_name) and name != parent_name
+        else name
+    )
+
+
+def _feature(region: Region, *, role: str, parent_name: str = "") -> dict[str, Any]:
     return {
         "type": "Feature",
         "geometry": region.boundary,
         "properties": {
             "code": region.region_code,
             "name": region.name,
+            "label": _short_name(region.name, parent_name),
             "level": region.level,
             "level_label": str(region.get_level_display()),
             "role": role,
@@ -212,7 +222,7 @@ def region_geojson(request: HttpRequest, code: str) -> JsonResponse:
     region = region_get(actor=actor, code=code)
     features = [_feature(region, role="region")] if region.boundary else []
     features += [
-        _feature(child, role="child")
+        _feature(child, role="child", parent_name=region.name)
         for child in region_children(actor=actor, code=code)
         if child.boundary
     ]

@@ -6,8 +6,7 @@
   if (!element || !window.L) {
     return;
   }
-  // Beyond this many children, labels only show on hover so the map stays readable.
-  var PERMANENT_LABELS_UP_TO = 30;
+  var FILL_OPACITY = 0.35;
 
   var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
 
@@ -23,30 +22,60 @@
     if (feature.properties.role === "region") {
       return { className: "region-outline", color: "#b71c1c", weight: 3, fill: false, dashArray: "6 4" };
     }
-    return { className: "region-child", color: "#1f4e79", weight: 1.5, fillColor: "#90caf9", fillOpacity: 0.35 };
+    return { className: "region-child", color: "#1f4e79", weight: 1.5, fillColor: "#90caf9", fillOpacity: FILL_OPACITY };
+  }
+
+  // A label shows on its area only when it fits inside it; otherwise it shows on hover, so
+  // neighbouring labels never cover each other.
+  function placeLabels(paths) {
+    paths.forEach(function (path) {
+      var tooltip = path.getTooltip();
+      var label = tooltip && tooltip.getElement();
+      if (!label) {
+        return;
+      }
+      label.classList.remove("is-hidden");
+      var bounds = path.getBounds();
+      var corner = map.latLngToContainerPoint(bounds.getNorthWest());
+      var opposite = map.latLngToContainerPoint(bounds.getSouthEast());
+      var fits = label.offsetWidth + 4 <= Math.abs(opposite.x - corner.x) &&
+        label.offsetHeight + 4 <= Math.abs(opposite.y - corner.y);
+      label.classList.toggle("is-hidden", !fits);
+      path.labelHidden = !fits;
+    });
   }
 
   function draw(collection) {
-    var children = collection.features.filter(function (feature) {
-      return feature.properties.role === "child";
-    });
-    var permanentLabels = children.length <= PERMANENT_LABELS_UP_TO;
+    var paths = [];
     var layer = L.geoJSON(collection, {
       style: styleOf,
       onEachFeature: function (feature, path) {
         if (feature.properties.role !== "child") {
           return;
         }
-        path.bindTooltip(feature.properties.name, {
-          permanent: permanentLabels,
+        paths.push(path);
+        path.bindTooltip(feature.properties.label || feature.properties.name, {
+          permanent: true,
           direction: "center",
           className: "region-label",
         });
         path.on("click", function () {
           window.location.assign(feature.properties.url);
         });
-        path.on("mouseover", function () { path.setStyle({ fillOpacity: 0.6 }); });
-        path.on("mouseout", function () { path.setStyle({ fillOpacity: 0.35 }); });
+        path.on("mouseover", function () {
+          path.setStyle({ fillOpacity: 0.6 });
+          var label = path.getTooltip().getElement();
+          if (label) {
+            label.classList.remove("is-hidden");
+          }
+        });
+        path.on("mouseout", function () {
+          path.setStyle({ fillOpacity: FILL_OPACITY });
+          var label = path.getTooltip().getElement();
+          if (label && path.labelHidden) {
+            label.classList.add("is-hidden");
+          }
+        });
       },
     }).addTo(map);
     var bounds = layer.getBounds();
@@ -56,7 +85,9 @@
       map.setView([0, 0], 1);
       showMessage(element.dataset.emptyText);
     }
-    element.dataset.childCount = String(children.length);
+    placeLabels(paths);
+    map.on("zoomend", function () { placeLabels(paths); });
+    element.dataset.childCount = String(paths.length);
     element.classList.add("is-loaded");
   }
 
