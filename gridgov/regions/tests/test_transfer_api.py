@@ -240,6 +240,8 @@ def test_import_with_bad_rows_is_400_with_every_bad_row_and_writes_nothing(
         ({"content": {"type": "Feature"}}, "json", "file"),
         ({"content": "code,name\n1,2\n", "format": "csv"}, "json", "file"),
         ({}, "json", "content"),
+        ({"content": [1, 2]}, "json", "file"),
+        ({"content": 5, "format": "csv"}, "json", "file"),
         ({"file": "not a file"}, "multipart", "content"),
     ],
 )

@@ -74,24 +74,26 @@ def decode(content: bytes) -> str:
         raise _file_error(_("the file is neither UTF-8 nor GB 18030 text")) from error
 
 
-def detect_format(content: str | bytes | dict[str, Any], filename: str = "") -> str:
+def detect_format(content: Any, filename: str = "") -> str:
     """geojson or csv, from the file name's extension, else from the first character."""
     lowered = filename.lower()
     if lowered.endswith((".geojson", ".json")):
         return GEOJSON
     if lowered.endswith(".csv"):
         return CSV
-    if isinstance(content, dict):
+    if not isinstance(content, str | bytes):
+        # Already parsed JSON (an API body): only GeoJSON can be that.
         return GEOJSON
     text = content if isinstance(content, str) else content[:64].decode("utf-8", "ignore")
     return GEOJSON if text.lstrip(BOM + " \t\r\n").startswith("{") else CSV
 
 
-def parse(content: str | bytes | dict[str, Any], fmt: str) -> list[RegionRecord]:
+def parse(content: Any, fmt: str) -> list[RegionRecord]:
+    """Records from a file's bytes or text, or from an already parsed FeatureCollection."""
     if fmt == GEOJSON:
         return parse_geojson(content)
     if fmt == CSV:
-        if isinstance(content, dict):
+        if not isinstance(content, str | bytes):
             raise _file_error(_("CSV content must be text"))
         return parse_csv(content)
     raise _file_error(_("unknown format %(format)s") % {"format": fmt})
@@ -100,11 +102,10 @@ def parse(content: str | bytes | dict[str, Any], fmt: str) -> list[RegionRecord]
 # --- GeoJSON -------------------------------------------------------------------------------
 
 
-def parse_geojson(content: str | bytes | dict[str, Any]) -> list[RegionRecord]:
-    """A FeatureCollection; each feature's row is its index in `features`."""
-    if isinstance(content, dict):
-        collection: Any = content
-    else:
+def parse_geojson(content: Any) -> list[RegionRecord]:
+    """A FeatureCollection (text, bytes or parsed); each feature's row is its index in `features`."""
+    collection: Any = content
+    if isinstance(content, str | bytes):
         text = decode(content) if isinstance(content, bytes) else content.lstrip(BOM)
         try:
             collection = json.loads(text)

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from gridgov.accounts.roles import Perm
 from gridgov.core import codes
@@ -32,7 +33,9 @@ def regions_export(*, actor: Actor, fmt: str, root_code: str | None = None) -> I
     the rows are read as the chunks are consumed, so a whole county streams.
     """
     if fmt not in (GEOJSON, CSV):
-        raise ValidationFailed({"format": [f"format must be {GEOJSON} or {CSV}"]})
+        raise ValidationFailed(
+            {"format": [_("format must be %(formats)s") % {"formats": f"{GEOJSON}, {CSV}"}]}
+        )
     regions = region_queryset(actor=actor)
     if root_code:
         root = region_get(actor=actor, code=root_code)
@@ -142,7 +145,7 @@ def _write(plan: ImportPlan) -> None:
     except IntegrityError as error:
         # Only a concurrent writer on PostgreSQL gets here (SQLite's write lock is held since
         # validation began); the caller's transaction rolls back.
-        raise Conflict("the region tree changed during the import; try again") from error
+        raise Conflict(_("the region tree changed during the import; try again")) from error
 
 
 def _ids_of(regions: list[Region]) -> dict[str, int]:
