@@ -1,0 +1,228 @@
+"""Loading the demo county into the database: regions, staff and demo logins, in one transaction.
+
+`load_demo` runs `STEPS` in order; a later step (for example a year of cases) is one more entry.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+
+import numpy as np
+from django.contrib.auth.hashers import make_password
+from django.db import transaction
+
+from gridgov.accounts.models import RoleAssignment, User
+from gridgov.accounts.roles import Role
+from gridgov.core.audit import audit_record
+from gridgov.core.errors import Conflict
+from gridgov.demo import names
+from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout
+from gridgov.regions.geometry import to_geojson
+from gridgov.regions.models import Region
+from gridgov.regions.services import bump_boundaries_version
+
+# Shown by `demo_accounts` and in the README: a demo is meant to be logged into.
+DEMO_PASSWORD = "Fufeng-demo-2026"  # noqa: S105
+INFO_OFFICER_TOTAL = 3422
+
+_COUNTY = names.COUNTY_CODE
+_CHENGGUAN = "610324001"  # 城关街道
+_TIANDU = "610324100"  # 天度镇
+_XIANGYUN = _CHENGGUAN + "001"  # 祥云社区, the street's first community
+_XIGUAN = _CHENGGUAN + "200"  # 西关村, the street's first village
+_TIANDU_VILLAGE = _TIANDU + "200"  # 天度村, the town's seat village
+
+DEMO_ACCOUNTS: list[dict[str, str]] = [
+    {"username": username, "password": DEMO_PASSWORD, "role": role.value, "region_code": code}
+    for username, role, code in (
+        ("county_leader", Role.COUNTY_LEADER, _COUNTY),
+        ("operator", Role.COUNTY_OPERATOR, _COUNTY),
+        ("sysadmin", Role.SYSADMIN, _COUNTY),
+        ("auditor", Role.AUDITOR, _COUNTY),
+        ("town_chengguan", Role.TOWN_OFFICIAL, _CHENGGUAN),
+        ("town_tiandu", Role.TOWN_OFFICIAL, _TIANDU),
+        ("village_xiguan", Role.VILLAGE_SECRETARY, _XIGUAN),
+        ("village_tiandu", Role.VILLAGE_SECRETARY, _TIANDU_VILLAGE),
+        # These two are the grid workers of their grids, and the info officer one of the 3,422.
+        ("grid_xiguan_01", Role.GRID_WORKER, _XIGUAN + "001"),
+        ("grid_tiandu_01", Role.GRID_WORKER, _TIANDU_VILLAGE + "001"),
+        ("info_xiguan_01", Role.INFO_OFFICER, _XIGUAN + "001001"),
+        ("mediator_chengguan", Role.MEDIATOR, _CHENGGUAN),
+        ("volunteer_xiangyun", Role.VOLUNTEER, _XIANGYUN),
+        ("resident_xiangyun", Role.RESIDENT, _XIANGYUN + "001"),
+    )
+]
+
+
+class DemoAlreadyLoaded(Conflict):
+    code = "demo_loaded"
+
+
+@dataclass
+class DemoSummary:
+    towns: int = 0
+    villages: int = 0
+    communities: int = 0
+    grids: int = 0
+    micro_grids: int = 0
+    population: int = 0
+    households: int = 0
+    grid_workers: int = 0
+    info_officers: int = 0
+    demo_accounts: int = 0
+    boundaries_digest: str = ""
+    seconds: float = 0.0
+
+    def counts(self) -> dict[str, int]:
+        return {key: value for key, value in asdict(self).items() if isinstance(value, int)}
+
+
+@dataclass
+class DemoBuild:
+    """What the steps share: the computed layout, the saved regions, the summary they fill in."""
+
+    layout: CountyLayout
+    summary: DemoSummary
+    password_hash: str
+    rng: np.random.Generator
+    regions: dict[str, Region] = field(default_factory=dict)
+
+
+DemoStep = Callable[[DemoBuild], None]
+
+
+def save_regions(build: DemoBuild) -> None:
+    """Every region, level by level so each knows its parent's primary key."""
+    by_level: dict[str, list[PlannedRegion]] = {}
+    for planned in build.layout.regions:
+        by_level.setdefault(planned.level, []).append(planned)
+    for level in ("county", "town", "village", "grid", "micro_grid"):
+        rows = []
+        for planned in by_level.get(level, []):
+            region = Region(
+                level=level,
+                kind=planned.kind,
+                name=planned.name,
+                parent=build.regions.get(planned.code[:-3]) if level != "county" else None,
+                boundary=to_geojson(planned.geometry),
+                population=planned.population,
+                households=planned.households,
+            )
+            region.set_region_code(planned.code)
+            rows.append(region)
+        for region in Region.objects.bulk_create(rows, batch_size=500):
+            build.regions[region.region_code] = region
+    summary = build.summary
+    villages = by_level["village"]
+    summary.towns = len(by_level["town"])
+    summary.communities = sum(1 for p in villages if p.kind == Region.Kind.COMMUNITY)
+    summary.villages = len(villages) - summary.communities
+    summary.grids = len(by_level["grid"])
+    summary.micro_grids = len(by_level["micro_grid"])
+    summary.population = by_level["county"][0].population
+    summary.households = by_level["county"][0].households
+    summary.boundaries_digest = build.layout.boundaries_digest()
+
+
+def create_staff(build: DemoBuild) -> None:
+    """One grid worker per grid and INFO_OFFICER_TOTAL information officers, two or three per
+    grid (at its micro-grids, the third at the grid itself). Demo logins take their slots."""
+    demo_slots = {(a["role"], a["region_code"]): a for a in DEMO_ACCOUNTS}
+    grids = [p for p in build.layout.regions if p.level == "grid"]
+    micro_codes: dict[str, list[str]] = {}
+    for planned in build.layout.regions:
+        if planned.level == "micro_grid":
+            micro_codes.setdefault(planned.code[:-3], []).append(planned.code)
+    officers = [2] * len(grids)
+    for index in build.rng.choice(len(grids), INFO_OFFICER_TOTAL - 2 * len(grids), replace=False):
+        officers[index] = 3
+    slots: list[tuple[str, str, str]] = []  # (synthetic username, role, region code)
+    for grid, count in zip(grids, officers, strict=True):
+        slots.append((f"gw{grid.code}", Role.GRID_WORKER.value, grid.code))
+        places = [*micro_codes[grid.code][:2], grid.code][:count]
+        slots += [(f"io{code}", Role.INFO_OFFICER.value, code) for code in places]
+    users, assignments = [], []
+    for username, role, code in slots:
+        demo = demo_slots.get((role, code))
+        user = User(
+            username=demo["username"] if demo else username,
+            display_name=names.person_name(build.rng),
+            password=build.password_hash if demo else make_password(None),
+        )
+        users.append(user)
+        assignment = RoleAssignment(user=user, role=role)
+        assignment.set_region_code(code)
+        assignments.append(assignment)
+    User.objects.bulk_create(users, batch_size=500)
+    RoleAssignment.objects.bulk_create(assignments, batch_size=500)
+    build.summary.grid_workers = sum(1 for _, role, _ in slots if role == Role.GRID_WORKER)
+    build.summary.info_officers = sum(1 for _, role, _ in slots if role == Role.INFO_OFFICER)
+
+
+def create_demo_accounts(build: DemoBuild) -> None:
+    """The remaining demo logins (the grid-level ones were made with the staff)."""
+    existing = set(
+        User.objects.filter(username__in=[a["username"] for a in DEMO_ACCOUNTS]).values_list(
+            "username", flat=True
+        )
+    )
+    missing = [a for a in DEMO_ACCOUNTS if a["username"] not in existing]
+    users = [
+        User(
+            username=account["username"],
+            display_name=names.person_name(build.rng),
+            password=build.password_hash,
+        )
+        for account in missing
+    ]
+    User.objects.bulk_create(users)
+    assignments = []
+    for user, account in zip(users, missing, strict=True):
+        assignment = RoleAssignment(user=user, role=account["role"])
+        assignment.set_region_code(account["region_code"])
+        assignments.append(assignment)
+    RoleAssignment.objects.bulk_create(assignments)
+    build.summary.demo_accounts = len(DEMO_ACCOUNTS)
+
+
+STEPS: list[tuple[str, DemoStep]] = [
+    ("regions", save_regions),
+    ("staff", create_staff),
+    ("accounts", create_demo_accounts),
+]
+
+
+def load_demo(*, seed: int = SEED, steps: list[tuple[str, DemoStep]] | None = None) -> DemoSummary:
+    """Build the demo county and write it in one transaction; DemoAlreadyLoaded if it exists."""
+    started = time.monotonic()
+    if Region.objects.filter(region_code=names.COUNTY_CODE).exists():
+        raise DemoAlreadyLoaded(f"county {names.COUNTY_CODE} already exists")
+    # Computed before the transaction opens, so SQLite's write lock is held only while writing.
+    layout = build_layout(seed)
+    build = DemoBuild(
+        layout=layout,
+        summary=DemoSummary(),
+        # Hashed once: every demo login shares it (hashing thousands would take minutes).
+        password_hash=make_password(DEMO_PASSWORD),
+        rng=np.random.default_rng([seed, 2]),
+    )
+    with transaction.atomic():
+        for _name, step in STEPS if steps is None else steps:
+            step(build)
+        bump_boundaries_version()
+        audit_record(
+            actor=None,
+            action="demo.load",
+            object_type="region",
+            object_id=names.COUNTY_CODE,
+            region_code=names.COUNTY_CODE,
+            detail={
+                **build.summary.counts(),
+                "seed": seed,
+                "boundaries_digest": build.summary.boundaries_digest,
+            },
+        )
+    build.summary.seconds = time.monotonic() - started
+    return build.summary

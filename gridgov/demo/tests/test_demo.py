@@ -1,0 +1,270 @@
+"""The demo county: loaded once for the module (in a transaction rolled back at the end), then
+checked for its scale, names, geometry, figures, determinism, logins and commands."""
+
+from __future__ import annotations
+
+import io
+import json
+from collections import Counter, defaultdict
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import shapely
+from django.contrib.auth import authenticate
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import RequestFactory
+
+from gridgov.accounts.models import RoleAssignment, User
+from gridgov.accounts.roles import Role
+from gridgov.core.models import AuditEntry
+from gridgov.demo.county import DEMO_ACCOUNTS, DEMO_PASSWORD, INFO_OFFICER_TOTAL
+from gridgov.demo.layout import SEED, build_layout, digest_of
+from gridgov.regions.geometry import is_inside, overlapping_pairs, to_shape
+from gridgov.regions.models import Region, TreeState
+
+TOWNS = {
+    "610324001": ("城关街道", "street"),
+    "610324100": ("天度镇", "town"),
+    "610324101": ("午井镇", "town"),
+    "610324102": ("绛帐镇", "town"),
+    "610324103": ("段家镇", "town"),
+    "610324104": ("杏林镇", "town"),
+    "610324105": ("召公镇", "town"),
+    "610324106": ("法禧镇", "town"),
+}
+
+
+@pytest.fixture(scope="module")
+def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[str]:
+    """Runs `load_demo --if-empty` once; its output is the fixture's value."""
+    with django_db_blocker.unblock(), transaction.atomic():
+        output = io.StringIO()
+        call_command("load_demo", "--if-empty", stdout=output)
+        yield output.getvalue()
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def shapes(loaded: str, django_db_blocker: Any) -> dict[str, shapely.Geometry]:
+    stored: dict[str, shapely.Geometry] = {}
+    with django_db_blocker.unblock():
+        for code, boundary in Region.objects.values_list("region_code", "boundary"):
+            assert boundary is not None, code
+            stored[code] = to_shape(boundary)
+    return stored
+
+
+def _children_by_parent(codes: list[str]) -> dict[str, list[str]]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for code in codes:
+        if len(code) > 6:
+            children[code[:-3]].append(code)
+    return children
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_county_has_fufengs_scale(loaded: str) -> None:
+    # given the loaded demo
+    # when the regions are counted by level and kind
+    levels = Counter(Region.objects.values_list("level", flat=True))
+    kinds = Counter(Region.objects.filter(level="village").values_list("kind", flat=True))
+    # then they match Fufeng's figures
+    assert levels["county"] == 1
+    assert levels["town"] == 8
+    assert kinds == {"village": 116, "community": 6}
+    assert levels["grid"] == 1264
+    assert 4500 <= levels["micro_grid"] <= 5500
+    micro_per_grid = Counter(
+        Region.objects.filter(level="micro_grid").values_list("parent__region_code", flat=True)
+    )
+    assert len(micro_per_grid) == 1264
+    assert set(micro_per_grid.values()) <= {3, 4, 5}
+    # and the command said so
+    assert "1,264" in loaded
+    assert f"{levels['micro_grid']:,}" in loaded
+
+
+@pytest.mark.django_db(transaction=False)
+def test_towns_villages_and_communities_have_their_codes_and_names(loaded: str) -> None:
+    # given the loaded demo
+    towns = dict(Region.objects.filter(level="town").values_list("region_code", "name"))
+    kinds = dict(Region.objects.filter(level="town").values_list("region_code", "kind"))
+    # then the street and towns are Fufeng's, with their codes
+    assert {code: (towns[code], kinds[code]) for code in towns} == TOWNS
+    villages = list(Region.objects.filter(level="village").values("region_code", "name", "kind"))
+    communities = sorted(v["region_code"] for v in villages if v["kind"] == "community")
+    assert communities == [f"610324001{n:03d}" for n in range(1, 7)]
+    named = {v["name"] for v in villages}
+    assert {"西关村", "祥云社区", "百合社区", "荷花苑社区"} <= named
+    for town in TOWNS:
+        in_town = [v for v in villages if v["region_code"].startswith(town)]
+        village_codes = sorted(v["region_code"] for v in in_town if v["kind"] == "village")
+        assert village_codes == [f"{town}{200 + n}" for n in range(len(village_codes))]
+        names = [v["name"] for v in in_town]
+        assert len(names) == len(set(names)), f"duplicate village names in {town}"
+    # and every region hangs under the parent its code names
+    mismatched = [
+        code
+        for code, parent in Region.objects.exclude(level="county").values_list(
+            "region_code", "parent__region_code"
+        )
+        if parent != code[:-3]
+    ]
+    assert mismatched == []
+
+
+@pytest.mark.django_db(transaction=False)
+def test_children_lie_inside_their_parent_and_tile_it_without_overlap(
+    shapes: dict[str, shapely.Geometry],
+) -> None:
+    # given the stored boundaries, read back from the database
+    children = _children_by_parent(list(shapes))
+    # when each parent is compared with its children
+    outside, overlaps, uncovered = [], [], []
+    for parent, kids in children.items():
+        kid_shapes = [shapes[code] for code in kids]
+        outside += [code for code in kids if not is_inside(shapes[code], shapes[parent])]
+        overlaps += [(kids[i], kids[j]) for i, j in overlapping_pairs(kid_shapes)]
+        covered = shapely.union_all(kid_shapes).area
+        if abs(covered - shapes[parent].area) > 1e-9 * shapes[parent].area:
+            uncovered.append(parent)
+    # then no child escapes, no siblings overlap, and the children cover their parent
+    assert outside == []
+    assert overlaps == []
+    assert uncovered == []
+    assert {shape.geom_type for shape in shapes.values()} == {"Polygon"}
+    # and the county lies where Fufeng is
+    minx, miny, maxx, maxy = shapes["610324"].bounds
+    assert 107.70 < minx < maxx < 108.10
+    assert 34.15 < miny < maxy < 34.60
+
+
+@pytest.mark.django_db(transaction=False)
+def test_figures_add_up_from_micro_grids_to_the_county(loaded: str) -> None:
+    # given every region's figures
+    rows = list(Region.objects.values_list("region_code", "population", "households"))
+    sums: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    for code, population, households in rows:
+        if len(code) > 6:
+            sums[code[:-3]][0] += population
+            sums[code[:-3]][1] += households
+    # then each parent's figures are the sums of its children's
+    wrong = [code for code, pop, hh in rows if code in sums and [pop, hh] != sums[code]]
+    assert wrong == []
+    county = Region.objects.get(region_code="610324")
+    assert 440_000 <= county.population <= 460_000
+    assert county.population / county.households == pytest.approx(3.2, abs=0.5)
+    assert not Region.objects.filter(level="micro_grid", population=0).exists()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_a_second_build_gives_the_same_codes_names_and_boundaries(loaded: str) -> None:
+    # given what the load stored
+    rows = list(
+        Region.objects.order_by("region_code").values_list("region_code", "name", "boundary")
+    )
+    stored = digest_of(rows)
+    # when the layout is built again from the same seed
+    again = build_layout(SEED).boundaries_digest()
+    # then it is exactly what was stored, and the digest would notice a moved vertex
+    assert again == stored
+    code, name, boundary = rows[-1]
+    assert boundary is not None
+    ring = boundary["coordinates"][0]
+    moved = {**boundary, "coordinates": [[[ring[0][0] + 1e-7, ring[0][1]], *ring[1:]]]}
+    assert digest_of([*rows[:-1], (code, name, moved)]) != stored
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_grid_has_one_grid_worker_and_officers_sit_at_grids(loaded: str) -> None:
+    # given the staff's role assignments
+    workers = Counter(
+        RoleAssignment.objects.filter(role=Role.GRID_WORKER).values_list("region_code", flat=True)
+    )
+    officers = RoleAssignment.objects.filter(role=Role.INFO_OFFICER)
+    # then each of the 1,264 grids has exactly one grid worker
+    assert sum(workers.values()) == 1264
+    assert set(workers) == set(
+        Region.objects.filter(level="grid").values_list("region_code", flat=True)
+    )
+    assert set(workers.values()) == {1}
+    # and the 3,422 information officers are at grids or micro-grids
+    assert officers.count() == INFO_OFFICER_TOTAL == 3422
+    officer_levels = {len(code) for code in officers.values_list("region_code", flat=True)}
+    assert officer_levels == {15, 18}
+    # and the synthetic staff cannot log in, with display names in Chinese
+    synthetic = User.objects.get(username="gw610324104200001")
+    assert not synthetic.has_usable_password()
+    assert 2 <= len(synthetic.display_name) <= 3
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_demo_account_logs_in_with_its_role(loaded: str) -> None:
+    # given the demo accounts, which cover every role and two towns at each lower level
+    assert {account["role"] for account in DEMO_ACCOUNTS} == set(Role.values)
+    for role in (Role.TOWN_OFFICIAL, Role.VILLAGE_SECRETARY, Role.GRID_WORKER):
+        codes = {a["region_code"][:9] for a in DEMO_ACCOUNTS if a["role"] == role}
+        assert len(codes) >= 2, role
+    for account in DEMO_ACCOUNTS:
+        # when each logs in through the authentication backends (django-axes needs a request)
+        request = RequestFactory().post("/login/")
+        user = authenticate(request, username=account["username"], password=account["password"])
+        # then it is let in, holding its role where the list says
+        assert isinstance(user, User), account["username"]
+        assert [(a.role, a.region_code) for a in user.active_assignments()] == [
+            (account["role"], account["region_code"])
+        ]
+        assert Region.objects.filter(region_code=account["region_code"]).exists()
+    assert (
+        authenticate(
+            RequestFactory().post("/login/"), username="operator", password=DEMO_PASSWORD + "x"
+        )
+        is None
+    )
+
+
+@pytest.mark.django_db(transaction=False)
+def test_demo_accounts_json_lists_the_logins_that_exist(loaded: str) -> None:
+    # given one demo login removed
+    User.objects.filter(username="volunteer_xiangyun").delete()
+    output = io.StringIO()
+    # when the logins are printed as JSON
+    call_command("demo_accounts", "--json", stdout=output)
+    printed = json.loads(output.getvalue())
+    # then it is a list of exactly username, password, role and region_code, without the removed one
+    assert printed == [a for a in DEMO_ACCOUNTS if a["username"] != "volunteer_xiangyun"]
+    assert all(set(item) == {"username", "password", "role", "region_code"} for item in printed)
+    # and the table shows them too
+    table = io.StringIO()
+    call_command("demo_accounts", stdout=table)
+    assert "town_tiandu" in table.getvalue()
+    assert "volunteer_xiangyun" not in table.getvalue()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_load_demo_refuses_a_second_load_and_if_empty_skips_it(loaded: str) -> None:
+    # given the loaded demo
+    regions = Region.objects.count()
+    # when it is loaded again without and with --if-empty
+    with pytest.raises(CommandError, match="already exists"):
+        call_command("load_demo", stdout=io.StringIO())
+    output = io.StringIO()
+    call_command("load_demo", "--if-empty", stdout=output)
+    # then nothing is written and the skip is reported
+    assert Region.objects.count() == regions
+    assert "not loaded" in output.getvalue()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_load_is_one_audit_entry_and_tells_the_locator(loaded: str) -> None:
+    # given the loaded demo
+    entries = AuditEntry.objects.filter(action="demo.load")
+    # then one entry records the counts, and the boundaries version moved on
+    assert entries.count() == 1
+    detail = entries.get().detail
+    assert detail["grids"] == 1264
+    assert detail["info_officers"] == 3422
+    assert detail["micro_grids"] == Region.objects.filter(level="micro_grid").count()
+    assert TreeState.objects.get(pk=1).boundaries_version >= 1
