@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import authenticate
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -52,6 +53,9 @@ class TokenObtainApi(APIView):
                 status=status.HTTP_400_BAD_REQUEST,
             )
         token, _ = Token.objects.get_or_create(user=user)
+        # Issuing a token is a login: the audit log records it with the client address, and axes
+        # clears the failures counted against this username and address, as on the web.
+        user_logged_in.send(sender=user.__class__, request=request._request, user=user)
         return Response(TokenOutput({"token": token.key}).data)
 
 

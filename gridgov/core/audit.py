@@ -135,7 +135,8 @@ def verify_chain(batch_size: int = 5000) -> Iterator[ChainProblem]:
     previous_hash = GENESIS_HASH
     queryset = AuditEntry.objects.order_by("sequence")
     for entry in queryset.iterator(chunk_size=batch_size):
-        if entry.sequence > expected_sequence:
+        rows_missing = entry.sequence > expected_sequence
+        if rows_missing:
             yield ChainProblem(
                 entry.sequence,
                 "deleted",
@@ -146,11 +147,13 @@ def verify_chain(batch_size: int = 5000) -> Iterator[ChainProblem]:
             yield ChainProblem(
                 entry.sequence, "edited", f"row {entry.sequence}: content does not match its hash"
             )
-        elif entry.previous_hash != previous_hash:
+        # After missing rows the link cannot match; the deletion is the finding, not an insertion.
+        elif not rows_missing and entry.previous_hash != previous_hash:
             yield ChainProblem(
                 entry.sequence,
                 "inserted",
-                f"row {entry.sequence}: does not follow the row before it (inserted or replaced)",
+                f"row {entry.sequence}: does not follow row {entry.sequence - 1} "
+                f"(one of the two was inserted or replaced)",
             )
         previous_hash = entry.entry_hash
         expected_sequence = entry.sequence + 1
