@@ -373,15 +373,20 @@ class _Validator:
         by_length: dict[int, list[str]] = defaultdict(list)
         for code in parent_codes:
             by_length[len(code)].append(code)
+        others: list[str] = []
         for length, same_length in by_length.items():
             column = codes.SCOPE_COLUMN_BY_LENGTH[length]
             for batch in _chunks(same_length):
                 stored = Region.objects.filter(
                     level=child_level, boundary__isnull=False, **{f"{column}__in": batch}
-                ).values_list("region_code", "boundary")
-                for code, boundary in stored:
-                    if code not in self.by_code:
-                        yield code, boundary
+                ).values_list("region_code", flat=True)
+                others += [code for code in stored if code not in self.by_code]
+        # Codes first, boundaries only for the rows the file does not replace: decoding every
+        # sibling's polygon would double the time of a file that re-imports the whole county.
+        for batch in _chunks(others):
+            yield from Region.objects.filter(region_code__in=batch).values_list(
+                "region_code", "boundary"
+            )
 
     @staticmethod
     def _by_level(rows: Iterable[CheckedRow]) -> dict[str, list[CheckedRow]]:
