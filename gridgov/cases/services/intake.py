@@ -76,6 +76,34 @@ def _photo_type(upload: UploadedFile) -> str | None:
     return None
 
 
+def check_photos(
+    uploads: list[UploadedFile],
+) -> tuple[list[tuple[UploadedFile, str]], list[str]]:
+    """The uploads that are JPEG, PNG or WebP images within the size limit, each with its type,
+    and a problem for each of the others (and for too many)."""
+    photos: list[tuple[UploadedFile, str]] = []
+    problems: list[str] = []
+    if len(uploads) > MAX_PHOTOS:
+        problems.append(f"at most {MAX_PHOTOS} photos")
+    for upload in uploads[:MAX_PHOTOS]:
+        content_type = _photo_type(upload)
+        if content_type is None:
+            problems.append(f"{upload.name}: not a JPEG, PNG or WebP image")
+        elif (upload.size or 0) > MAX_PHOTO_BYTES:
+            problems.append(f"{upload.name}: larger than 5 MB")
+        else:
+            photos.append((upload, content_type))
+    return photos, problems
+
+
+def save_photos(*, case: Case, event: CaseEvent, photos: list[tuple[UploadedFile, str]]) -> None:
+    """Store checked photos, attached to the timeline row they came with."""
+    for upload, content_type in photos:
+        CasePhoto.objects.create(
+            case=case, event=event, image=upload, content_type=content_type, size=upload.size or 0
+        )
+
+
 def _validate(data: CaseInput) -> tuple[Category, str, list[tuple[UploadedFile, str]]]:
     errors: dict[str, list[str]] = {}
     category = Category.objects.filter(code=data.category_code, is_active=True).first()
@@ -117,17 +145,9 @@ def _validate(data: CaseInput) -> tuple[Category, str, list[tuple[UploadedFile, 
         errors["region_code"] = ["unknown region"]
     elif not data.address.strip():
         errors["address"] = ["an address is required without a map point"]
-    photos: list[tuple[UploadedFile, str]] = []
-    if len(data.photos) > MAX_PHOTOS:
-        errors["photos"] = [f"at most {MAX_PHOTOS} photos"]
-    for upload in data.photos[:MAX_PHOTOS]:
-        content_type = _photo_type(upload)
-        if content_type is None:
-            errors.setdefault("photos", []).append(f"{upload.name}: not a JPEG, PNG or WebP image")
-        elif (upload.size or 0) > MAX_PHOTO_BYTES:
-            errors.setdefault("photos", []).append(f"{upload.name}: larger than 5 MB")
-        else:
-            photos.append((upload, content_type))
+    photos, photo_problems = check_photos(data.photos)
+    if photo_problems:
+        errors["photos"] = photo_problems
     if errors:
         raise ValidationFailed(errors)
     assert category is not None
@@ -252,14 +272,7 @@ def case_report(*, actor: Any, data: CaseInput, client_address: str | None = Non
             handling_code_after=handling_code,
             data={"channel": data.channel},
         )
-        for upload, content_type in photos:
-            CasePhoto.objects.create(
-                case=case,
-                event=event,
-                image=upload,
-                content_type=content_type,
-                size=upload.size or 0,
-            )
+        save_photos(case=case, event=event, photos=photos)
         audit_record(
             actor=actor,
             action="case.report",

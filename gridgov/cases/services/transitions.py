@@ -3,9 +3,11 @@ the timeline row, notify after commit."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -17,6 +19,7 @@ from gridgov.cases.models import (
     CaseEvent,
     Notification,
 )
+from gridgov.cases.services.intake import check_photos, save_photos
 from gridgov.cases.sla import set_deadlines
 from gridgov.cases.states import (
     Action,
@@ -126,8 +129,9 @@ def case_transition(
     assignee: Any = None,
     transfer_kind: str = "",
     transfer_to: str = "",
+    photos: Sequence[UploadedFile] = (),
 ) -> Case:
-    """Take `action` on `case` as `actor`.
+    """Take `action` on `case` as `actor`, with `photos` attached to its timeline row.
 
     Conflict (409) when the state table does not allow it, PermissionDenied (403) when the actor
     may not, ValidationFailed (400) when something the action needs is missing.
@@ -163,11 +167,15 @@ def case_transition(
             if not transfer_to.strip():
                 errors["transfer_to"] = ["name the department or court desk"]
             data.update(transfer_kind=transfer_kind, transfer_to=transfer_to.strip())
+        checked_photos, photo_problems = check_photos(list(photos))
+        if photo_problems:
+            errors["photos"] = photo_problems
         if errors:
             raise ValidationFailed(errors)
         event = apply_transition(
             case=case, actor=actor, action=action, note=note, now=now, data=data
         )
+        save_photos(case=case, event=event, photos=checked_photos)
         if action == Action.DISPATCH:
             case.assignee = assignee
             case.save(update_fields=["assignee"])
