@@ -14,7 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
@@ -92,7 +92,7 @@ def _may(actor: User, permission: str) -> bool:
     return bool(actor.jurisdiction_codes(permission))
 
 
-@require_GET
+@require_safe
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
@@ -133,7 +133,7 @@ def _child_rows(*, actor: User, region: Region | None, children: Iterable[Region
     return rows
 
 
-@require_GET
+@require_safe
 @login_required
 @domain_errors
 def region_browser(request: HttpRequest) -> HttpResponse:
@@ -153,7 +153,7 @@ def region_browser(request: HttpRequest) -> HttpResponse:
     return render(request, "web/region.html", context)
 
 
-@require_GET
+@require_safe
 @login_required
 @domain_errors
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
@@ -213,7 +213,7 @@ def _feature_collection(features: list[dict[str, Any]]) -> JsonResponse:
     return response
 
 
-@require_GET
+@require_safe
 @login_required
 @json_domain_errors
 def region_geojson(request: HttpRequest, code: str) -> JsonResponse:
@@ -229,7 +229,7 @@ def region_geojson(request: HttpRequest, code: str) -> JsonResponse:
     return _feature_collection(features)
 
 
-@require_GET
+@require_safe
 @login_required
 @json_domain_errors
 def regions_geojson(request: HttpRequest) -> JsonResponse:
