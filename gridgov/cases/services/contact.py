@@ -30,11 +30,14 @@ def case_reveal_contact(
 ) -> dict[str, str]:
     """The reporter's name and phone in full, for `reason`.
 
-    PermissionDenied (403, audited as refused) when the actor may not see them; checked before
-    the reason, so a refused actor learns nothing about the case's contact. ValidationFailed
-    (400) without a reason.
+    ValidationFailed (400) without a reason, whoever asks; PermissionDenied (403, audited as
+    refused) when the actor may not see them.
     """
     reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed({"reason": ["say why you need the reporter's contact"]})
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed({"reason": [f"at most {REASON_MAX_LENGTH} characters"]})
     if not may_reveal_contact(actor, case):
         audit_record(
             actor=actor,
@@ -44,13 +47,9 @@ def case_reveal_contact(
             object_id=case.number,
             region_code=case.region_code,
             client_address=client_address,
-            detail={"reason": reason[:REASON_MAX_LENGTH]},
+            detail={"reason": reason},
         )
         raise PermissionDenied("you may not see this reporter's contact")
-    if not reason:
-        raise ValidationFailed({"reason": ["say why you need the reporter's contact"]})
-    if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationFailed({"reason": [f"at most {REASON_MAX_LENGTH} characters"]})
     with transaction.atomic():
         audit_record(
             actor=actor,
