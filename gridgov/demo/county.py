@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 import numpy as np
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.roles import Role
@@ -62,6 +64,8 @@ class DemoAlreadyLoaded(Conflict):
 
 @dataclass
 class DemoSummary:
+    """What a load wrote. A step that adds records adds its count here and a label below."""
+
     towns: int = 0
     villages: int = 0
     communities: int = 0
@@ -79,9 +83,24 @@ class DemoSummary:
         return {key: value for key, value in asdict(self).items() if isinstance(value, int)}
 
 
+SUMMARY_LABELS: dict[str, Promise] = {
+    "towns": _("towns and streets"),
+    "villages": _("villages"),
+    "communities": _("communities"),
+    "grids": _("grids"),
+    "micro_grids": _("micro-grids"),
+    "population": _("population"),
+    "households": _("households"),
+    "grid_workers": _("grid workers"),
+    "info_officers": _("information officers"),
+    "demo_accounts": _("demo logins"),
+}
+
+
 @dataclass
 class DemoBuild:
-    """What the steps share: the computed layout, the saved regions, the summary they fill in."""
+    """What the steps share: the computed layout, the saved regions (by code), the summary they
+    fill in, the demo password's hash and a seeded generator for whatever they invent."""
 
     layout: CountyLayout
     summary: DemoSummary

@@ -219,7 +219,7 @@ def _grid_counts(
     rural = [i for i, v in enumerate(villages) if not v.is_community]
     weights = np.array([cells[i].area ** 0.6 for i in rural])
     weights *= rng.lognormal(0.0, 0.3, len(rural))
-    for i, count in zip(rural, _apportion(GRID_TOTAL - sum(counts), weights, 4), strict=True):
+    for i, count in zip(rural, apportion(GRID_TOTAL - sum(counts), weights, 4), strict=True):
         counts[i] = count
     return counts
 
@@ -253,7 +253,7 @@ def _connected_groups(cells: list[Polygon], owners: np.ndarray) -> np.ndarray:
     return owners
 
 
-def _apportion(total: int, weights: np.ndarray, minimum: int = 0) -> list[int]:
+def apportion(total: int, weights: np.ndarray, minimum: int = 0) -> list[int]:
     """Split `total` into integers proportional to `weights` (largest remainder), each >= minimum."""
     rest = total - minimum * len(weights)
     shares = rest * weights / weights.sum()
@@ -439,7 +439,7 @@ def _spread_population(villages: list[_Node], rng: np.random.Generator) -> None:
     every figure above a grid is the sum of its children."""
     grids = [(grid, village.is_community) for village in villages for grid in village.children]
     density = np.array([3.0 if urban else 1.0 for _, urban in grids])
-    people = _apportion(POPULATION_TOTAL, density * rng.lognormal(0.0, 0.25, len(grids)))
+    people = apportion(POPULATION_TOTAL, density * rng.lognormal(0.0, 0.25, len(grids)))
     for (grid, urban), grid_people in zip(grids, people, strict=True):
         # Town households are smaller than farming ones.
         size = rng.uniform(2.6, 3.1) if urban else rng.uniform(3.0, 3.8)
@@ -447,8 +447,8 @@ def _spread_population(villages: list[_Node], rng: np.random.Generator) -> None:
         weights = rng.uniform(0.6, 1.4, len(grid.children))
         for micro, micro_people, micro_households in zip(
             grid.children,
-            _apportion(grid_people, weights),
-            _apportion(grid_households, weights),
+            apportion(grid_people, weights),
+            apportion(grid_households, weights),
             strict=True,
         ):
             micro.population, micro.households = micro_people, micro_households

@@ -9,18 +9,21 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+import numpy as np
 import pytest
 import shapely
 from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import RequestFactory
+from shapely.geometry import box
 
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.roles import Role
 from gridgov.core.models import AuditEntry
+from gridgov.demo.console import display_width, table
 from gridgov.demo.county import DEMO_ACCOUNTS, DEMO_PASSWORD, INFO_OFFICER_TOTAL
-from gridgov.demo.layout import SEED, build_layout, digest_of
+from gridgov.demo.layout import SEED, _adopt_orphan_faces, apportion, build_layout, digest_of
 from gridgov.regions.geometry import is_inside, overlapping_pairs, to_shape
 from gridgov.regions.models import Region, TreeState
 
@@ -268,3 +271,36 @@ def test_the_load_is_one_audit_entry_and_tells_the_locator(loaded: str) -> None:
     assert detail["info_officers"] == 3422
     assert detail["micro_grids"] == Region.objects.filter(level="micro_grid").count()
     assert TreeState.objects.get(pk=1).boundaries_version >= 1
+
+
+def test_apportion_splits_a_total_exactly_in_proportion_with_a_floor() -> None:
+    # given weights and a minimum share
+    weights = np.array([1.0, 2.0, 3.5, 0.0])
+    # when 100 is split
+    shares = apportion(100, weights, 5)
+    # then the 80 above the floors go 12.3 / 24.6 / 43.1 / 0, the spare unit to the largest remainder
+    assert shares == [5 + 12, 5 + 25, 5 + 43, 5]
+    assert sum(shares) == 100
+
+
+def test_a_sliver_face_joins_the_neighbour_it_shares_the_longest_edge_with() -> None:
+    # given a face that held no micro-grid's interior point between two owned faces
+    faces = np.array(
+        [box(0, 0, 1, 1), box(1, 0, 1.1, 1), box(1.1, 0, 2, 0.3), box(1.1, 0.3, 2, 1)],
+        dtype=object,
+    )
+    owner = np.array([0, -1, 1, 2])
+    # when orphans are adopted
+    _adopt_orphan_faces(faces, owner)
+    # then it goes to the face sharing its whole left edge, not the shorter right ones
+    assert owner.tolist() == [0, 0, 1, 2]
+
+
+def test_table_aligns_columns_of_chinese_and_latin_text() -> None:
+    # given rows mixing two-column Chinese characters and Latin ones
+    rows = [["用户名", "区域"], ["county_leader", "扶风县 610324"]]
+    # when laid out
+    lines = table(rows)
+    # then the second column starts at the same terminal column (用户名 is six columns wide)
+    assert lines == ["用户名" + " " * 9 + "区域", "county_leader  扶风县 610324"]
+    assert display_width(lines[0]) == display_width("county_leader  区域")

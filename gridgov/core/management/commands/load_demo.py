@@ -9,7 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
 from gridgov.demo.console import table
-from gridgov.demo.county import DemoAlreadyLoaded, load_demo
+from gridgov.demo.county import SUMMARY_LABELS, DemoAlreadyLoaded, load_demo
 from gridgov.demo.names import COUNTY_CODE, COUNTY_NAME
 from gridgov.regions.models import Region
 
@@ -43,23 +43,15 @@ class Command(BaseCommand):
                 )
                 % {"code": COUNTY_CODE}
             ) from error
-        rows = [
-            (_("towns and streets"), summary.towns),
-            (_("villages"), summary.villages),
-            (_("communities"), summary.communities),
-            (_("grids"), summary.grids),
-            (_("micro-grids"), summary.micro_grids),
-            (_("population"), summary.population),
-            (_("households"), summary.households),
-            (_("grid workers"), summary.grid_workers),
-            (_("information officers"), summary.info_officers),
-            (_("demo logins"), summary.demo_accounts),
-        ]
         self.stdout.write(
             self.style.SUCCESS(
                 _("Demo county %(name)s (%(code)s) loaded in %(seconds).1f s:")
                 % {"name": COUNTY_NAME, "code": COUNTY_CODE, "seconds": summary.seconds}
             )
         )
-        for line in table([[label, f"{value:,}"] for label, value in rows], right=frozenset({1})):
+        rows = [
+            [str(SUMMARY_LABELS.get(key, key)), f"{value:,}"]
+            for key, value in summary.counts().items()
+        ]
+        for line in table(rows, right=frozenset({1})):
             self.stdout.write("  " + line)
