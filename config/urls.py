@@ -17,3 +17,6 @@ urlpatterns = [
     path("public/", include("gridgov.cases.public_urls")),
     path("", include("gridgov.web.urls")),
 ]
+
+handler404 = "gridgov.web.views.page_not_found"
+handler403 = "gridgov.web.views.permission_denied"
