@@ -12,29 +12,29 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
-import shapely
 from shapely.geometry import Polygon
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.core import codes
 from gridgov.demo import names
+from gridgov.demo.tiling import (
+    apportion,
+    connected_groups,
+    sample_points,
+    snap_tiling,
+    tile,
+    union_on_grid,
+)
 from gridgov.regions.geometry import to_geojson
 
 SEED = 20220721
 GRID_TOTAL = 1264
 POPULATION_TOTAL = 450_000
-# Boundaries are stored rounded to this (see regions.geometry.to_geojson).
-PRECISION = 1e-7
-# Spacing of the vertices the warp bends (degrees, ~70 m), fine enough for its shortest wave.
-SEGMENT_LENGTH = 0.0007
-# (wavelength°, amplitude°, waves per axis). Summing amplitude * 2π / wavelength gives 0.62 per axis,
-# so the warp's derivative has norm below 0.9: it is one-to-one and a tiling stays a tiling.
-_WARP_WAVES = ((0.10, 0.0015, 3), (0.03, 0.0004, 3), (0.012, 0.00008, 2))
 
 
 @dataclass(frozen=True)
@@ -98,7 +98,7 @@ def build_layout(seed: int = SEED) -> CountyLayout:
     outline = _county_outline(rng)
     county = _Node(names.COUNTY_CODE, names.COUNTY_NAME, "", outline)
     # Each town's villages are placed around its seat, inside that seat's Voronoi cell.
-    town_areas = _tile(outline, np.array([town.seat for town in names.TOWNS]))
+    town_areas = tile(outline, np.array([town.seat for town in names.TOWNS]))
     taken = {
         name for town in names.TOWNS for name in (*town.fixed_villages, *town.fixed_communities)
     }
@@ -111,7 +111,7 @@ def build_layout(seed: int = SEED) -> CountyLayout:
         movable.append(np.arange(len(points)) >= fixed)
         areas += [area] * len(points)
     villages = [village for town in county.children for village in town.children]
-    village_cells = _tile(
+    village_cells = tile(
         outline,
         np.vstack(seeds),
         relax=1,
@@ -122,15 +122,15 @@ def build_layout(seed: int = SEED) -> CountyLayout:
     for index, (cell, count) in enumerate(
         zip(village_cells, _grid_counts(villages, village_cells, rng), strict=True)
     ):
-        grid_points.append(_sample(cell, count, rng))
+        grid_points.append(sample_points(cell, count, rng))
         grid_village += [index] * count
-    grid_cells = _tile(
+    grid_cells = tile(
         outline,
         np.vstack(grid_points),
         relax=2,
         within=np.array([village_cells[i] for i in grid_village], dtype=object),
     )
-    owners = _connected_groups(grid_cells, np.array(grid_village))
+    owners = connected_groups(grid_cells, np.array(grid_village))
     for index, village in enumerate(villages):
         cells = [grid_cells[i] for i in np.flatnonzero(owners == index)]
         # Numbered from the north-west, as a map is read.
@@ -141,7 +141,7 @@ def build_layout(seed: int = SEED) -> CountyLayout:
         ]
         for number, grid in enumerate(village.children, start=1):
             count = int(rng.integers(3, 6))
-            cells = _tile(grid.shape, _sample(grid.shape, count, rng), relax=1)
+            cells = tile(grid.shape, sample_points(grid.shape, count, rng), relax=1)
             grid.children = [
                 _Node(
                     f"{grid.code}{micro:03d}",
@@ -198,7 +198,10 @@ def _villages(
         fixed_points.append(spec.seat)
     free = spec.communities + spec.villages - len(fixed_points)
     points = np.vstack(
-        [np.array(fixed_points), _sample(area, free, rng, away_from=spec.seat, min_distance=0.03)]
+        [
+            np.array(fixed_points),
+            sample_points(area, free, rng, away_from=spec.seat, min_distance=0.03),
+        ]
     )
     nodes = [
         _Node(f"{spec.code}{number:03d}", name, "community", area)
@@ -224,154 +227,9 @@ def _grid_counts(
     return counts
 
 
-def _connected_groups(cells: list[Polygon], owners: np.ndarray) -> np.ndarray:
-    """Owners of cells such that each owner's cells form one piece: a cut-off cluster joins the
-    neighbouring owner it shares the longest border with."""
-    owners = owners.copy()
-    shapes = np.array(cells, dtype=object)
-    neighbours = shapely.STRtree(shapes)
-    changed = True
-    while changed:
-        changed = False
-        for owner in np.unique(owners):
-            members = np.flatnonzero(owners == owner)
-            pieces = sorted(
-                shapely.get_parts(shapely.union_all(shapes[members], grid_size=1e-9)),
-                key=lambda piece: -piece.area,
-            )
-            for piece in pieces[1:]:
-                stray = members[shapely.contains(piece, shapely.point_on_surface(shapes[members]))]
-                border: dict[int, float] = {}
-                for cell in stray:
-                    for other in neighbours.query(shapes[cell], predicate="intersects"):
-                        if owners[other] != owner:
-                            shared = shapes[cell].boundary.intersection(shapes[other].boundary)
-                            key = int(owners[other])
-                            border[key] = border.get(key, 0.0) + shared.length
-                owners[stray] = max(border, key=lambda key: (border[key], -key))
-                changed = True
-    return owners
-
-
-def apportion(total: int, weights: np.ndarray, minimum: int = 0) -> list[int]:
-    """Split `total` into integers proportional to `weights` (largest remainder), each >= minimum."""
-    rest = total - minimum * len(weights)
-    shares = rest * weights / weights.sum()
-    result = np.floor(shares).astype(int)
-    # Ties broken by position, so the split is deterministic.
-    order = np.lexsort((np.arange(len(weights)), -(shares - result)))
-    result[order[: rest - int(result.sum())]] += 1
-    return [int(value) + minimum for value in result]
-
-
-def _sample(
-    shape: BaseGeometry,
-    count: int,
-    rng: np.random.Generator,
-    *,
-    away_from: tuple[float, float] | None = None,
-    min_distance: float = 0.0,
-) -> np.ndarray:
-    """`count` uniform random points inside `shape` (optionally not too near a given point)."""
-    minx, miny, maxx, maxy = shape.bounds
-    found = np.empty((0, 2))
-    while len(found) < count:
-        batch = rng.uniform((minx, miny), (maxx, maxy), size=(max(32, 4 * count), 2))
-        keep = shapely.contains_xy(shape, batch[:, 0], batch[:, 1])
-        if away_from is not None:
-            keep &= np.hypot(*(batch - np.array(away_from)).T) >= min_distance
-        found = np.vstack([found, batch[keep]])
-    return found[:count]
-
-
-def _tile(
-    parent: BaseGeometry,
-    points: np.ndarray,
-    *,
-    relax: int = 0,
-    movable: np.ndarray | None = None,
-    within: np.ndarray | BaseGeometry | None = None,
-) -> list[Polygon]:
-    """One single-part polygon per point, tiling `parent`: Voronoi cells clipped to it.
-
-    `relax` rounds of Lloyd's algorithm (move each movable point to its cell's centroid, if that
-    stays `within` the point's area) even out the cells' sizes, so no grid is a sliver.
-    """
-    movable = np.ones(len(points), dtype=bool) if movable is None else movable
-    within = parent if within is None else within
-    for _ in range(relax):
-        centroids = shapely.centroid(_clipped_cells(parent, points))
-        moved = movable & shapely.contains(within, centroids)
-        points = np.where(moved[:, None], shapely.get_coordinates(centroids), points)
-    return _single_parts(_clipped_cells(parent, points), points)
-
-
-def _clipped_cells(parent: BaseGeometry, points: np.ndarray) -> np.ndarray:
-    diagram = shapely.voronoi_polygons(shapely.multipoints(points), extend_to=parent, ordered=True)
-    return shapely.intersection(shapely.get_parts(diagram), parent)
-
-
-def _single_parts(cells: np.ndarray, points: np.ndarray) -> list[BaseGeometry]:
-    """Keep each cell's part around its point; give a cut-off part (where the parent is concave)
-    to the sibling it shares the longest edge with, so every child is one polygon."""
-    kept: list[BaseGeometry] = []
-    stray: list[tuple[int, BaseGeometry]] = []
-    for index, cell in enumerate(cells):
-        parts = [
-            part
-            for part in shapely.get_parts(cell)
-            if part.geom_type == "Polygon" and part.area > 0
-        ]
-        home = next(
-            (part for part in parts if part.contains(shapely.points(points[index]))),
-            max(parts, key=lambda part: part.area),
-        )
-        kept.append(home)
-        stray += [(index, part) for part in parts if part is not home]
-    for owner, part in stray:
-        shared = [
-            (-1.0 if i == owner else part.boundary.intersection(other.boundary).length, i)
-            for i, other in enumerate(kept)
-        ]
-        _, neighbour = max(shared)
-        kept[neighbour] = shapely.union(kept[neighbour], part)
-    return kept
-
-
-def _warp_function(rng: np.random.Generator) -> Callable[[np.ndarray], np.ndarray]:
-    """A smooth, one-to-one displacement of the plane: a few sine waves per axis and scale."""
-    waves = []
-    for wavelength, amplitude, count in _WARP_WAVES:
-        wavenumber = 2 * math.pi / wavelength
-        for axis in (0, 1):
-            for _ in range(count):
-                angle = rng.uniform(0, 2 * math.pi)
-                waves.append(
-                    (
-                        axis,
-                        amplitude,
-                        wavenumber * math.cos(angle),
-                        wavenumber * math.sin(angle),
-                        rng.uniform(0, 2 * math.pi),
-                    )
-                )
-
-    def warp(xy: np.ndarray) -> np.ndarray:
-        moved = xy.copy()
-        for axis, amplitude, kx, ky, phase in waves:
-            moved[:, axis] += amplitude * np.sin(kx * xy[:, 0] + ky * xy[:, 1] + phase)
-        return moved
-
-    return warp
-
-
 def _warp_and_snap(county: _Node, rng: np.random.Generator) -> None:
-    """Replace every shape by its warped, snapped form; parents become unions of their children.
-
-    The micro-grids' linework is noded once (so an edge shared by two polygons is one line),
-    bent, snap-rounded to PRECISION and polygonised; each face goes back to the micro-grid whose
-    warped interior point it holds. Unions on the same grid then build each level above.
-    """
+    """Replace the micro-grids by their bent, snapped forms, then every parent by the union of
+    its children (on the same grid, so no sliver opens between them)."""
     leaves = [
         micro
         for town in county.children
@@ -379,51 +237,9 @@ def _warp_and_snap(county: _Node, rng: np.random.Generator) -> None:
         for grid in village.children
         for micro in grid.children
     ]
-    leaf_shapes = np.array([leaf.shape for leaf in leaves], dtype=object)
-    warp = _warp_function(rng)
-    noded = shapely.union_all(shapely.boundary(leaf_shapes), grid_size=1e-9)
-    bent = shapely.transform(shapely.segmentize(noded, SEGMENT_LENGTH), warp)
-    snapped = shapely.union_all(shapely.get_parts(bent), grid_size=PRECISION)
-    faces = shapely.get_parts(shapely.polygonize(shapely.get_parts(snapped)))
-    interior = shapely.transform(shapely.point_on_surface(leaf_shapes), warp)
-    point_index, face_index = shapely.STRtree(faces).query(interior, predicate="within")
-    owner = np.full(len(faces), -1)
-    owner[face_index] = point_index
-    if len(set(point_index.tolist())) != len(leaves) or len(set(face_index.tolist())) != len(
-        face_index
-    ):
-        raise RuntimeError("a micro-grid lost its face while snapping")
-    _adopt_orphan_faces(faces, owner)
-    for index, leaf in enumerate(leaves):
-        leaf.shape = _union(list(faces[owner == index]))
+    for leaf, shape in zip(leaves, snap_tiling([leaf.shape for leaf in leaves], rng), strict=True):
+        leaf.shape = shape
     _union_upwards(county)
-
-
-def _adopt_orphan_faces(faces: np.ndarray, owner: np.ndarray) -> None:
-    """Snap-rounding can leave a sliver face holding no interior point: it joins the neighbour
-    it shares the longest edge with (its area is far below the containment tolerance)."""
-    tree = shapely.STRtree(faces)
-    while (orphans := np.flatnonzero(owner < 0)).size:
-        adopted = 0
-        for face in orphans:
-            best, best_length = -1, 0.0
-            for other in tree.query(faces[face], predicate="touches"):
-                if owner[other] >= 0:
-                    length = faces[face].boundary.intersection(faces[other].boundary).length
-                    if length > best_length:
-                        best, best_length = int(other), length
-            if best >= 0:
-                owner[face] = owner[best]
-                adopted += 1
-        if not adopted:
-            raise RuntimeError("a sliver face touches no micro-grid")
-
-
-def _union(shapes: list[BaseGeometry]) -> Polygon:
-    merged = shapes[0] if len(shapes) == 1 else shapely.union_all(shapes, grid_size=PRECISION)
-    if merged.geom_type != "Polygon":
-        raise RuntimeError(f"a demo region came out as {merged.geom_type}")
-    return merged
 
 
 def _union_upwards(node: _Node) -> None:
@@ -431,7 +247,7 @@ def _union_upwards(node: _Node) -> None:
         return
     for child in node.children:
         _union_upwards(child)
-    node.shape = _union([child.shape for child in node.children])
+    node.shape = union_on_grid([child.shape for child in node.children])
 
 
 def _spread_population(villages: list[_Node], rng: np.random.Generator) -> None:

@@ -23,7 +23,8 @@ from gridgov.accounts.roles import Role
 from gridgov.core.models import AuditEntry
 from gridgov.demo.console import display_width, table
 from gridgov.demo.county import DEMO_ACCOUNTS, DEMO_PASSWORD, INFO_OFFICER_TOTAL
-from gridgov.demo.layout import SEED, _adopt_orphan_faces, apportion, build_layout, digest_of
+from gridgov.demo.layout import SEED, build_layout, digest_of
+from gridgov.demo.tiling import _adopt_orphan_faces, apportion
 from gridgov.regions.geometry import is_inside, overlapping_pairs, to_shape
 from gridgov.regions.models import Region, TreeState
 
