@@ -8,6 +8,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import numpy as np
 from django.contrib.auth.hashers import make_password
@@ -20,7 +21,7 @@ from gridgov.accounts.roles import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
 from gridgov.demo import names
-from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout
+from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
 from gridgov.regions.geometry import to_geojson
 from gridgov.regions.models import Region
 from gridgov.regions.services import bump_boundaries_version
@@ -117,20 +118,23 @@ def save_regions(build: DemoBuild) -> None:
     by_level: dict[str, list[PlannedRegion]] = {}
     for planned in build.layout.regions:
         by_level.setdefault(planned.level, []).append(planned)
+    stored: list[tuple[str, str, dict[str, Any]]] = []
     for level in ("county", "town", "village", "grid", "micro_grid"):
         rows = []
         for planned in by_level.get(level, []):
+            boundary = to_geojson(planned.geometry)
             region = Region(
                 level=level,
                 kind=planned.kind,
                 name=planned.name,
                 parent=build.regions.get(planned.code[:-3]) if level != "county" else None,
-                boundary=to_geojson(planned.geometry),
+                boundary=boundary,
                 population=planned.population,
                 households=planned.households,
             )
             region.set_region_code(planned.code)
             rows.append(region)
+            stored.append((planned.code, planned.name, boundary))
         for region in Region.objects.bulk_create(rows, batch_size=500):
             build.regions[region.region_code] = region
     summary = build.summary
@@ -142,7 +146,7 @@ def save_regions(build: DemoBuild) -> None:
     summary.micro_grids = len(by_level["micro_grid"])
     summary.population = by_level["county"][0].population
     summary.households = by_level["county"][0].households
-    summary.boundaries_digest = build.layout.boundaries_digest()
+    summary.boundaries_digest = digest_of(sorted(stored))
 
 
 def create_staff(build: DemoBuild) -> None:
@@ -218,6 +222,13 @@ def load_demo(*, seed: int = SEED, steps: list[tuple[str, DemoStep]] | None = No
     started = time.monotonic()
     if Region.objects.filter(region_code=names.COUNTY_CODE).exists():
         raise DemoAlreadyLoaded(f"county {names.COUNTY_CODE} already exists")
+    taken = list(
+        User.objects.filter(username__in=[a["username"] for a in DEMO_ACCOUNTS]).values_list(
+            "username", flat=True
+        )
+    )
+    if taken:
+        raise Conflict(f"demo usernames already taken: {', '.join(sorted(taken))}")
     # Computed before the transaction opens, so SQLite's write lock is held only while writing.
     layout = build_layout(seed)
     build = DemoBuild(

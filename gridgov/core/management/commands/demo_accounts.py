@@ -17,7 +17,7 @@ from gridgov.regions.models import Region
 
 
 class Command(BaseCommand):
-    help = _("Print the demo logins (username, password, role, region) that exist in the database.")
+    help = "Print the demo logins (username, password, role, region) that exist in the database."
 
     def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.translation import gettext as _
 
+from gridgov.core.errors import Conflict
 from gridgov.demo.console import table
 from gridgov.demo.county import SUMMARY_LABELS, DemoAlreadyLoaded, load_demo
 from gridgov.demo.names import COUNTY_CODE, COUNTY_NAME
@@ -15,7 +16,7 @@ from gridgov.regions.models import Region
 
 
 class Command(BaseCommand):
-    help = _(
+    help = (
         "Load the demo county: 扶风县's towns, villages, grids and micro-grids with synthetic "
         "boundaries, figures and staff, and a demo login for every role."
     )
@@ -42,6 +43,10 @@ class Command(BaseCommand):
                     "or start from an empty database."
                 )
                 % {"code": COUNTY_CODE}
+            ) from error
+        except Conflict as error:
+            raise CommandError(
+                _("The demo county cannot be loaded: %(reason)s") % {"reason": error.message}
             ) from error
         self.stdout.write(
             self.style.SUCCESS(
