@@ -712,6 +712,35 @@ def test_a_county_of_1264_grids_and_5000_micro_grids_validates_and_imports_quick
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize("repeated", ["code", "boundary"])
+def test_a_value_filled_down_a_whole_column_is_reported_in_linear_time(tree, operator, repeated):
+    # given 900 grids of the first village sharing one code, or one boundary
+    village = tree.villages[0]
+    records = [
+        RegionRecord(
+            row=index + 2,
+            code=f"{village}100" if repeated == "code" else f"{village}{100 + index:03d}",
+            name="网格",
+            boundary=rectangle(107.01, 34.01, 107.02, 34.02),
+        )
+        for index in range(900)
+    ]
+    # when
+    started = time.perf_counter()
+    report = regions_import(actor=operator, records=records, dry_run=True)
+    elapsed = time.perf_counter() - started
+    # then every row is reported; a message names a few others and counts the rest
+    problem = "duplicate_code" if repeated == "code" else "overlap"
+    assert [(e.row, e.problem) for e in report.errors if e.problem == problem] == [
+        (record.row, problem) for record in records
+    ]
+    # 899 other rows (and, for the boundary, the stored grid it lies in), five of them named
+    others = 899 if repeated == "code" else 899 + 1
+    assert any(error.reason.endswith(f"and {others - 5} more") for error in report.errors)
+    assert elapsed < 5
+
+
+@pytest.mark.django_db
 def test_at_scale_one_overlap_among_5000_micro_grids_is_found():
     # given the generated county with one micro-grid copied over its neighbour
     records = generated_county()

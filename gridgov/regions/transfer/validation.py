@@ -104,11 +104,14 @@ def _inside(child: BaseGeometry, parent: BaseGeometry) -> bool:
     return bool(parent.contains(child)) or is_inside(child, parent)
 
 
-def _named(codes_list: list[str]) -> str:
-    shown = ", ".join(codes_list[:_NAMED])
-    if len(codes_list) > _NAMED:
-        shown += " " + _("and %(count)d more") % {"count": len(codes_list) - _NAMED}
-    return shown
+def _named(items: list[str], total: int | None = None) -> str:
+    """The first _NAMED items, then "and N more" up to `total` (default: all of `items`)."""
+    shown = items[:_NAMED]
+    rest = (len(items) if total is None else total) - len(shown)
+    text = ", ".join(shown)
+    if rest > 0:
+        text += " " + _("and %(count)d more") % {"count": rest}
+    return text
 
 
 class _Validator:
@@ -262,12 +265,15 @@ class _Validator:
             self.by_code[code] = same[0]
             if len(same) == 1:
                 continue
-            for row in same:
-                others = ", ".join(other.record.where for other in same if other is not row)
+            # Each row names at most _NAMED other places: a code repeated n times stays O(n).
+            first_places = [row.record.where for row in same[: _NAMED + 1]]
+            for index, row in enumerate(same):
+                others = [place for i, place in enumerate(first_places) if i != index]
                 self.fail(
                     row.record,
                     "duplicate_code",
-                    _("duplicate code: also at %(others)s") % {"others": others},
+                    _("duplicate code: also at %(others)s")
+                    % {"others": _named(others[:_NAMED], total=len(same) - 1)},
                 )
 
     # --- against the tree -----------------------------------------------------------------
@@ -398,7 +404,20 @@ class _Validator:
     def check_overlaps(self) -> None:
         """No two regions of a level overlap: the file's rows and the stored siblings they join."""
         with_shape = [row for row in self.by_code.values() if row.shape is not None]
-        for level, rows in self._by_level(with_shape).items():
+        for level, level_rows in self._by_level(with_shape).items():
+            # Identical boundaries (a column filled down in a spreadsheet) are reported from
+            # their groups, and only one of each goes to the STRtree: n copies would otherwise
+            # be n² pairwise intersections.
+            twins: dict[bytes, list[CheckedRow]] = defaultdict(list)
+            for row in level_rows:
+                if row.shape is not None:
+                    twins[shapely.normalize(row.shape).wkb].append(row)
+            clashes: dict[str, list[str]] = defaultdict(list)
+            for same in twins.values():
+                for row in same[1:]:
+                    clashes[row.code].append(self._describe_row(same[0]))
+                    clashes[same[0].code].append(self._describe_row(row))
+            rows = [same[0] for same in twins.values()]
             parents = sorted({row.parent_code for row in rows if row.parent_code})
             stored = [
                 (code, shape)
@@ -407,24 +426,28 @@ class _Validator:
             ]
             geometries = [row.shape for row in rows if row.shape is not None]
             geometries += [shape for _code, shape in stored]
-            clashes: dict[int, list[str]] = defaultdict(list)
             for i, j in overlapping_pairs(geometries):
                 for mine, other in ((i, j), (j, i)):
                     if mine < len(rows):
-                        clashes[mine].append(self._describe(other, rows, stored))
-            for index, others in sorted(clashes.items()):
-                self.fail(
-                    rows[index].record,
-                    "overlap",
-                    _("the boundary overlaps %(others)s") % {"others": _named(others)},
-                )
+                        clashes[rows[mine].code].append(self._describe(other, rows, stored))
+            for row in level_rows:
+                if row.code in clashes:
+                    self.fail(
+                        row.record,
+                        "overlap",
+                        _("the boundary overlaps %(others)s")
+                        % {"others": _named(clashes[row.code])},
+                    )
+
+    @staticmethod
+    def _describe_row(row: CheckedRow) -> str:
+        return _("%(code)s (%(where)s)") % {"code": row.code, "where": row.record.where}
 
     def _describe(
         self, index: int, rows: list[CheckedRow], stored: list[tuple[str, BaseGeometry]]
     ) -> str:
         if index < len(rows):
-            row = rows[index]
-            return _("%(code)s (%(where)s)") % {"code": row.code, "where": row.record.where}
+            return self._describe_row(rows[index])
         code = stored[index - len(rows)][0]
         if not self.within(code):
             return _("a region outside your jurisdiction")
