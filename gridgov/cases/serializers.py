@@ -1,0 +1,300 @@
+"""Input and output shapes of the cases API. Personal data leaves only masked (see MaskedField)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils import timezone
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from gridgov.cases.models import ACTION_LABELS, Case, Channel, HandlingLevel, Notification, Urgency
+from gridgov.cases.policy import actions_for
+from gridgov.cases.services import CaseInput
+from gridgov.cases.services.transitions import TRANSFER_KINDS
+from gridgov.cases.states import WORKING_STATES, Action, State
+
+# Channels staff enter cases through; residents and Open311 clients have their own entry points.
+STAFF_CHANNELS = [
+    Channel.GRID_PATROL,
+    Channel.HOTLINE,
+    Channel.GROUP_CHAT,
+    Channel.WALK_IN,
+    Channel.DEVICE_ALARM,
+]
+MAX_PAGE_SIZE = 200
+CODE_PATTERN = r"^[0-9]{6,18}$"
+
+
+@extend_schema_field(OpenApiTypes.STR)
+class MaskedField(serializers.Field):
+    """Personal data, shown masked: an EncryptedValue prints as its mask, so `str()` is enough
+    and the full value never reaches a response through this field."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs["read_only"] = True
+        super().__init__(**kwargs)
+
+    def to_representation(self, value: Any) -> str:
+        return str(value)
+
+
+class ErrorOutput(serializers.Serializer):
+    detail = serializers.CharField()
+    code = serializers.CharField()
+
+
+# --- input ----------------------------------------------------------------------------------
+
+
+class CaseReportInput(serializers.Serializer):
+    category = serializers.SlugField(max_length=64, help_text="A leaf category code.")
+    description = serializers.CharField(max_length=5000)
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+    urgency = serializers.ChoiceField(choices=Urgency.choices, default=Urgency.NORMAL)
+    channel = serializers.ChoiceField(
+        choices=[(c.value, c.label) for c in STAFF_CHANNELS], default=Channel.GRID_PATROL
+    )
+    lat = serializers.FloatField(min_value=-90, max_value=90, required=False, allow_null=True)
+    lng = serializers.FloatField(min_value=-180, max_value=180, required=False, allow_null=True)
+    region_code = serializers.RegexField(
+        CODE_PATTERN,
+        required=False,
+        allow_blank=True,
+        default="",
+        help_text="Where it happened when there is no map point (with an address).",
+    )
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    reporter_name = serializers.CharField(
+        max_length=64, required=False, allow_blank=True, default=""
+    )
+    reporter_phone = serializers.CharField(
+        max_length=32, required=False, allow_blank=True, default=""
+    )
+    photos = serializers.ListField(
+        child=serializers.FileField(),
+        required=False,
+        default=list,
+        help_text="JPEG, PNG or WebP, at most 6 of 5 MB each (multipart only).",
+    )
+
+    def to_case_input(self) -> CaseInput:
+        data = self.validated_data
+        return CaseInput(
+            category_code=data["category"],
+            description=data["description"],
+            channel=data["channel"],
+            title=data["title"],
+            urgency=data["urgency"],
+            latitude=data.get("lat"),
+            longitude=data.get("lng"),
+            region_code=data["region_code"],
+            address=data["address"],
+            reporter_name=data["reporter_name"],
+            reporter_phone=data["reporter_phone"],
+            photos=list(data["photos"]),
+        )
+
+
+class TransitionInput(serializers.Serializer):
+    action = serializers.ChoiceField(choices=[(a.value, a.value) for a in Action])
+    note = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
+    assignee = serializers.CharField(
+        max_length=150, required=False, help_text="Username of the handler (dispatch)."
+    )
+    transfer_kind = serializers.ChoiceField(
+        choices=sorted(TRANSFER_KINDS), required=False, help_text="For transfer."
+    )
+    transfer_to = serializers.CharField(
+        max_length=128, required=False, allow_blank=True, default="", help_text="For transfer."
+    )
+    into = serializers.CharField(
+        max_length=32, required=False, help_text="Number of the case to merge into (merge)."
+    )
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        if attrs["action"] == Action.MERGE and not attrs.get("into"):
+            raise serializers.ValidationError({"into": ["name the case to merge into"]})
+        return attrs
+
+
+class RevealContactInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=500, help_text="Why you need the contact in full.")
+
+
+class CaseListFilter(serializers.Serializer):
+    state = serializers.ChoiceField(choices=[(s.value, s.value) for s in State], required=False)
+    open = serializers.BooleanField(required=False, default=False)
+    overdue = serializers.BooleanField(required=False, default=False)
+    escalated = serializers.BooleanField(required=False, default=False)
+    category = serializers.SlugField(max_length=64, required=False)
+    level = serializers.ChoiceField(choices=HandlingLevel.choices, required=False)
+    handling_code = serializers.RegexField(r"^[0-9]{6,12}$", required=False)
+    assignee = serializers.ChoiceField(choices=[("me", "me")], required=False)
+    region = serializers.RegexField(CODE_PATTERN, required=False)
+    q = serializers.CharField(max_length=64, required=False)
+    order = serializers.ChoiceField(choices=["newest", "deadline"], default="newest")
+    cursor = serializers.CharField(max_length=512, required=False)
+    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=50)
+
+
+class InboxFilter(serializers.Serializer):
+    unread = serializers.BooleanField(required=False, default=False)
+    cursor = serializers.CharField(max_length=512, required=False)
+    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=50)
+
+
+# --- output ---------------------------------------------------------------------------------
+
+
+class CategoryRefOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+
+
+class UserRefOutput(serializers.Serializer):
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+
+
+class CaseListOutput(serializers.Serializer):
+    number = serializers.CharField()
+    title = serializers.CharField()
+    state = serializers.CharField()
+    # Plain strings, not enums: the schema's enum names would collide with the regions' `level`
+    # and the staff-only `channel` of the report input.
+    level = serializers.CharField(help_text="village, town or county")
+    urgency = serializers.ChoiceField(choices=Urgency.choices)
+    channel = serializers.CharField(help_text="The channel it came in through.")
+    category = CategoryRefOutput()
+    region_code = serializers.CharField(help_text="Where it happened.")
+    handling_code = serializers.CharField(help_text="The unit handling it now.")
+    assignee = UserRefOutput(allow_null=True)
+    created_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField(allow_null=True, help_text="The deadline that applies now.")
+    is_overdue = serializers.SerializerMethodField()
+
+    def get_is_overdue(self, case: Case) -> bool:
+        return (
+            case.due_at is not None
+            and case.state in WORKING_STATES
+            and case.due_at < timezone.now()
+        )
+
+
+class LocationOutput(serializers.Serializer):
+    lat = serializers.FloatField(source="latitude", allow_null=True)
+    lng = serializers.FloatField(source="longitude", allow_null=True)
+    region_code = serializers.CharField()
+    grid_code = serializers.CharField()
+    address = serializers.CharField()
+
+
+class PhotoOutput(serializers.Serializer):
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class CaseDetailOutput(CaseListOutput):
+    """One case; `actions` are what the viewer may take now (context `actor`)."""
+
+    description = serializers.CharField()
+    location = LocationOutput(source="*")
+    reporter_name = MaskedField()
+    reporter_phone = MaskedField()
+    accept_deadline_at = serializers.DateTimeField(allow_null=True)
+    resolve_deadline_at = serializers.DateTimeField(allow_null=True)
+    resolved_at = serializers.DateTimeField(allow_null=True)
+    closed_at = serializers.DateTimeField(allow_null=True)
+    updated_at = serializers.DateTimeField()
+    transferred_to = serializers.CharField()
+    possible_duplicate_of = serializers.CharField(
+        source="possible_duplicate_of.number",
+        allow_null=True,
+        help_text="The open case this one may repeat (same category, 200 m, 48 hours).",
+    )
+    merged_into = serializers.CharField(source="merged_into.number", allow_null=True)
+    rating = serializers.IntegerField(allow_null=True)
+    rating_comment = serializers.CharField()
+    photos = PhotoOutput(many=True, source="photos.all")
+    actions = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, case: Case) -> list[str]:
+        return [str(action) for action in actions_for(self.context["actor"], case)]
+
+
+class CasePageOutput(serializers.Serializer):
+    results = CaseListOutput(many=True)
+    next = serializers.URLField(allow_null=True, help_text="The next page, or null at the end.")
+
+
+class TimelineOutput(serializers.Serializer):
+    who = serializers.SerializerMethodField()
+    at = serializers.DateTimeField(source="created_at")
+    action = serializers.CharField()
+    action_label = serializers.SerializerMethodField()
+    from_state = serializers.CharField()
+    to_state = serializers.CharField()
+    level_before = serializers.CharField()
+    level_after = serializers.CharField()
+    note = serializers.CharField()
+    # DRF's metaclass moves declared fields off the class, so this does not shadow `.data`.
+    data = serializers.JSONField()  # type: ignore[assignment]
+
+    def get_who(self, event: Any) -> str | None:
+        # Residents' reports and the overdue sweep have no staff actor.
+        return str(event.actor) if event.actor_id else None
+
+    def get_action_label(self, event: Any) -> str:
+        return str(ACTION_LABELS.get(event.action, event.action))
+
+
+class SlaOutput(serializers.Serializer):
+    accept_hours_urgent = serializers.IntegerField()
+    accept_hours = serializers.IntegerField()
+    resolve_days = serializers.IntegerField()
+
+
+class SubCategoryOutput(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    name_en = serializers.CharField()
+    description = serializers.CharField()
+    is_dispute = serializers.BooleanField()
+    sla = SlaOutput(source="*", help_text="Defaults; a level may have its own rule.")
+
+
+class CategoryOutput(SubCategoryOutput):
+    """A top-level category with its sub-categories (context `children`: parent id -> list)."""
+
+    children = serializers.SerializerMethodField()
+
+    @extend_schema_field(SubCategoryOutput(many=True))
+    def get_children(self, category: Any) -> Any:
+        children = self.context["children"].get(category.pk, [])
+        return SubCategoryOutput(children, many=True).data
+
+
+class ContactOutput(serializers.Serializer):
+    """The reporter's contact in full: only from the audited reveal-contact action."""
+
+    number = serializers.CharField()
+    reporter_name = serializers.CharField()
+    reporter_phone = serializers.CharField()
+
+
+class NotificationOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Notification.Kind.choices)
+    message = serializers.CharField()
+    case = serializers.CharField(source="case.number", allow_null=True)
+    created_at = serializers.DateTimeField()
+    read_at = serializers.DateTimeField(allow_null=True)
+
+
+class InboxOutput(serializers.Serializer):
+    unread = serializers.IntegerField(help_text="Unread notifications in the whole inbox.")
+    results = NotificationOutput(many=True)
+    next = serializers.URLField(allow_null=True)
