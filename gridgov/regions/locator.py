@@ -13,6 +13,7 @@ import numpy as np
 import shapely
 from shapely.geometry.base import BaseGeometry
 
+from gridgov.core.codes import GRID_LEN
 from gridgov.core.errors import NotFound
 from gridgov.regions.geometry import to_shape
 from gridgov.regions.models import Level, Region, TreeState
@@ -33,52 +34,96 @@ class Location:
         return self.micro_grid_code or self.grid_code
 
 
+def _boundaries(level: str) -> tuple[list[str], list[BaseGeometry]]:
+    """Codes and parsed boundaries of one level's regions that have a boundary, by code."""
+    rows = (
+        Region.objects.filter(level=level, boundary__isnull=False)
+        .order_by("region_code")
+        .values_list("region_code", "boundary")
+    )
+    codes: list[str] = []
+    geometries: list[BaseGeometry] = []
+    for code, boundary in rows:
+        if boundary:
+            codes.append(code)
+            geometries.append(to_shape(boundary))
+    return codes, geometries
+
+
 class _LevelIndex:
     """An STRtree over one level's polygons, with their codes in the same order."""
 
-    def __init__(self, level: str) -> None:
-        rows = Region.objects.filter(level=level, boundary__isnull=False).values_list(
-            "region_code", "boundary"
-        )
-        self.codes: list[str] = []
-        geometries: list[BaseGeometry] = []
-        for code, boundary in rows:
-            if boundary:
-                self.codes.append(code)
-                geometries.append(to_shape(boundary))
+    def __init__(self, codes: list[str], geometries: list[BaseGeometry]) -> None:
+        self.codes = codes
         self.geometries = np.array(geometries, dtype=object)
         self.tree = shapely.STRtree(self.geometries)
-        self.code_array = np.array(self.codes, dtype=object)
 
-    def locate(self, points: np.ndarray) -> np.ndarray:
-        """For each point the code of a polygon that contains or touches it, else None."""
-        result = np.full(len(points), None, dtype=object)
+    def first_match(self, points: np.ndarray) -> np.ndarray:
+        """For each point the position of a polygon that contains or touches it, else -1."""
+        result = np.full(len(points), -1, dtype=np.intp)
         if len(self.codes) == 0 or len(points) == 0:
             return result
         point_index, polygon_index = self.tree.query(points, predicate="intersects")
         # A point on a shared edge touches two polygons; the first match wins, deterministically.
-        result[point_index[::-1]] = self.code_array[polygon_index[::-1]]
+        result[point_index[::-1]] = polygon_index[::-1]
         return result
 
 
 class Locator:
+    """Both levels' trees, and one shared Location per possible answer.
+
+    A batch asks the micro-grid tree first: each micro-grid is clipped to its grid when the tree
+    is built, so its code names the point's grid too, and only points in no micro-grid need the
+    grid tree. Answers are picked from prebuilt Locations by index, because creating a million
+    objects in a Python loop costs more than the tree queries themselves.
+    """
+
     def __init__(self, version: int) -> None:
         self.version = version
-        self.grids = _LevelIndex(Level.GRID)
-        self.micro_grids = _LevelIndex(Level.MICRO_GRID)
+        self.grids = _LevelIndex(*_boundaries(Level.GRID))
+        grid_position = {code: position for position, code in enumerate(self.grids.codes)}
+        micro_codes, micro_geometries = _boundaries(Level.MICRO_GRID)
+        # A micro-grid whose grid has no boundary places no point: such a point is in no grid.
+        kept = [
+            (code, geometry, grid_position[code[:GRID_LEN]])
+            for code, geometry in zip(micro_codes, micro_geometries, strict=True)
+            if code[:GRID_LEN] in grid_position
+        ]
+        grid_of_micro = np.array([grid for _, _, grid in kept], dtype=np.intp)
+        micro_array = np.array([geometry for _, geometry, _ in kept], dtype=object)
+        parents = self.grids.geometries[grid_of_micro]
+        # Clipped to its grid where it overshoots (imports allow rounding slack on shared edges),
+        # so a point in a micro-grid is always in that micro-grid's grid too.
+        clipped = micro_array.copy()
+        overshoots = ~shapely.covers(parents, micro_array)
+        clipped[overshoots] = shapely.intersection(micro_array[overshoots], parents[overshoots])
+        nonempty = ~shapely.is_empty(clipped)
+        self.micro_grids = _LevelIndex(
+            [code for (code, _, _), keep in zip(kept, nonempty.tolist(), strict=True) if keep],
+            list(clipped[nonempty]),
+        )
+        answers: list[Location | None] = [Location(code, None) for code in self.grids.codes]
+        answers += [
+            Location(self.grids.codes[grid], code)
+            for code, grid in zip(
+                self.micro_grids.codes, grid_of_micro[nonempty].tolist(), strict=True
+            )
+        ]
+        answers.append(None)
+        self._answers = np.array(answers, dtype=object)
 
     def locate_many(self, lngs: np.ndarray, lats: np.ndarray) -> list[Location | None]:
-        points = shapely.points(lngs, lats)
-        grid_codes = self.grids.locate(points)
-        micro_codes = self.micro_grids.locate(points)
-        located: list[Location | None] = []
-        for grid_code, micro_code in zip(grid_codes.tolist(), micro_codes.tolist(), strict=True):
-            if grid_code is None:
-                located.append(None)
-            else:
-                # A micro-grid counts only when it lies in the same grid.
-                inside = micro_code if micro_code and micro_code.startswith(grid_code) else None
-                located.append(Location(grid_code, inside))
+        points = shapely.points(np.asarray(lngs, dtype=float), np.asarray(lats, dtype=float))
+        answer = np.full(len(points), len(self._answers) - 1, dtype=np.intp)  # None
+        micro = self.micro_grids.first_match(points)
+        in_micro = micro >= 0
+        answer[in_micro] = len(self.grids.codes) + micro[in_micro]
+        rest = np.flatnonzero(~in_micro)
+        if len(rest):
+            grid = self.grids.first_match(points[rest])
+            in_grid = grid >= 0
+            answer[rest[in_grid]] = grid[in_grid]
+        located: list[Location | None] = self._answers[answer].tolist()
         return located
 
 

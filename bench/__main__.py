@@ -1,0 +1,95 @@
+"""`make bench`: runs every benchmark on SQLite (a temporary file database with the project's
+options) and on PostgreSQL (skipped with a note when it is not reachable), each in its own process."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from bench.backends import postgres_url, sqlite_url
+
+FULL = {"points": 1_000_000, "rows": 1_000_000, "repeat": 20, "locator_repeat": 5}
+QUICK = {"points": 100_000, "rows": 50_000, "repeat": 5, "locator_repeat": 3}
+
+
+def run_backend(
+    name: str, database_url: str, sizes: dict[str, int], only: str | None, work_dir: Path
+) -> dict[str, Any] | None:
+    result_file = work_dir / f"{name}.json"
+    environment = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": database_url,
+        "GRIDGOV_VAR_DIR": str(work_dir / "var"),
+    }
+    command = [
+        sys.executable,
+        "-m",
+        "bench.worker",
+        f"--points={sizes['points']}",
+        f"--rows={sizes['rows']}",
+        f"--repeat={sizes['repeat']}",
+        f"--locator-repeat={sizes['locator_repeat']}",
+        f"--result-file={result_file}",
+    ]
+    if only:
+        command.append(f"--only={only}")
+    print(f"\n=== {name} ===", flush=True)
+    start = time.perf_counter()
+    completed = subprocess.run(command, env=environment, check=False)  # noqa: S603
+    print(f"({name}: {time.perf_counter() - start:.0f} s)", flush=True)
+    if completed.returncode != 0:
+        print(f"{name}: the benchmark process failed (exit {completed.returncode})")
+        return None
+    loaded: dict[str, Any] = json.loads(result_file.read_text(encoding="utf-8"))
+    return loaded
+
+
+def summary(results: dict[str, dict[str, Any]]) -> None:
+    print("\n=== summary ===")
+    for backend, result in results.items():
+        for bench in ("locator", "listing"):
+            for item in result.get(bench, {}).get("comparisons", []):
+                verdict = "MET" if item["met"] else "NOT MET"
+                sign = ">=" if item["kind"] == "throughput" else "<="
+                print(
+                    f"{backend:<10} {bench:<8} {item['name']:<38} ratio {item['ratio']:5.2f} "
+                    f"(target {sign} {item['target']:.2f}) {verdict}"
+                )
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="fewer points and rows: a smoke run")
+    parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append")
+    parser.add_argument("--only", choices=["locator", "listing"])
+    args = parser.parse_args()
+    sizes = QUICK if args.quick else FULL
+    backends = args.backend or ["sqlite", "postgresql"]
+    results: dict[str, dict[str, Any]] = {}
+    crashed = False
+    with tempfile.TemporaryDirectory(prefix="gridgov-bench-") as temporary:
+        work_dir = Path(temporary)
+        for backend in backends:
+            url = sqlite_url(work_dir) if backend == "sqlite" else postgres_url()
+            if url is None:
+                print(f"\n=== {backend} ===\nskipped: PostgreSQL is not reachable")
+                continue
+            result = run_backend(backend, url, sizes, args.only, work_dir)
+            if result is None:
+                crashed = True
+            else:
+                results[backend] = result
+    summary(results)
+    return 1 if crashed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,47 @@
+"""Runs the benchmarks against one database (the parent sets DATABASE_URL and the settings)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+
+import django
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--points", type=int, required=True)
+    parser.add_argument("--rows", type=int, required=True)
+    parser.add_argument("--repeat", type=int, required=True)
+    parser.add_argument("--locator-repeat", type=int, required=True)
+    parser.add_argument("--only", choices=["locator", "listing"], default=None)
+    parser.add_argument("--result-file", required=True)
+    args = parser.parse_args()
+
+    django.setup()
+    from django.core.management import call_command
+
+    from bench import listing_bench, locator_bench
+    from bench.county import load_county
+
+    start = time.perf_counter()
+    call_command("migrate", interactive=False, verbosity=0)
+    # A reused database (PostgreSQL) starts empty too, so every run measures the same data.
+    call_command("flush", interactive=False, verbosity=0)
+    print(f"migrate + flush: {time.perf_counter() - start:.1f} s")
+    start = time.perf_counter()
+    note = load_county()
+    print(f"{note}; loaded in {time.perf_counter() - start:.1f} s")
+
+    results: dict[str, object] = {"county": note}
+    if args.only in (None, "locator"):
+        results["locator"] = locator_bench.run(points=args.points, repeat=args.locator_repeat)
+    if args.only in (None, "listing"):
+        results["listing"] = listing_bench.run(rows=args.rows, repeat=args.repeat)
+    with open(args.result_file, "w", encoding="utf-8") as handle:
+        json.dump(results, handle)
+
+
+if __name__ == "__main__":
+    main()
