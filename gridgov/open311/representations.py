@@ -167,7 +167,8 @@ class RequestPresenter:
 
     def agency_responsible(self, case: Case) -> str | None:
         if case.state == State.TRANSFERRED and case.transferred_to:
-            return case.transferred_to
+            # Stored as "<kind>:<department or court desk>"; the public sees the name.
+            return case.transferred_to.split(":", 1)[-1]
         return self.region_names.get(case.handling_code)
 
     def payload(self, case: Case) -> dict[str, Any]:

@@ -14,7 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
@@ -77,16 +77,22 @@ def open311_endpoint(*methods: str) -> Callable[[View], View]:
         @csrf_exempt
         @wraps(view)
         def wrapper(request: HttpRequest, fmt: str, **kwargs: Any) -> HttpResponse:
-            try:
-                if request.method not in allowed:
-                    raise Open311Error(
-                        400,
-                        _("This resource does not accept %(method)s.") % {"method": request.method},
-                    )
-                county_code = _check_jurisdiction(request)
-                return view(request, fmt, county_code=county_code, **kwargs)
-            except Open311Error as error:
-                return render_error(fmt, error)
+            # A client application states its user's language in Accept-Language (the web
+            # pages ignore it on purpose; see gridgov.web.middleware).
+            with translation.override(translation.get_language_from_request(request)):
+                try:
+                    if request.method not in allowed:
+                        raise Open311Error(
+                            400,
+                            _("This resource does not accept %(method)s.")
+                            % {"method": request.method},
+                        )
+                    county_code = _check_jurisdiction(request)
+                    response = view(request, fmt, county_code=county_code, **kwargs)
+                except Open311Error as error:
+                    response = render_error(fmt, error)
+                response["Content-Language"] = translation.get_language()
+            return response
 
         return wrapper
 
