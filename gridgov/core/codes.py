@@ -32,7 +32,7 @@ SCOPE_COLUMN_BY_LENGTH: Final = {
     MICRO_GRID_LEN: "region_code",
 }
 
-_DIGITS = re.compile(r"^[0-9]+$")
+_DIGITS = re.compile(r"[0-9]+")
 
 
 class InvalidRegionCode(ValueError):
@@ -40,7 +40,8 @@ class InvalidRegionCode(ValueError):
 
 
 def is_valid_code(code: str) -> bool:
-    return len(code) in LEVEL_BY_LENGTH and bool(_DIGITS.match(code))
+    # fullmatch: with match and "$", "61032\n" would pass as a six-digit county code.
+    return len(code) in LEVEL_BY_LENGTH and bool(_DIGITS.fullmatch(code))
 
 
 def level_of(code: str) -> str:

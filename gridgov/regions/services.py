@@ -50,6 +50,17 @@ def _check_boundary(boundary: dict[str, Any] | None, parent: Region | None) -> N
         raise ValidationFailed({"boundary": ["boundary is not inside its parent's boundary"]})
 
 
+def _clean_name(name: str) -> str:
+    name = name.strip()
+    if not name:
+        raise ValidationFailed({"name": ["a name is required"]})
+    limit = Region._meta.get_field("name").max_length or 0
+    if len(name) > limit:
+        # PostgreSQL would refuse the row with a database error (a 500), SQLite would keep it.
+        raise ValidationFailed({"name": [f"a name has at most {limit} characters"]})
+    return name
+
+
 def region_create(
     *,
     actor: Actor,
@@ -63,8 +74,16 @@ def region_create(
     """Create a region under the parent its code names (a county has none)."""
     if not codes.is_valid_code(code):
         raise ValidationFailed({"code": ["not a region code of 6, 9, 12, 15 or 18 digits"]})
-    if not name.strip():
-        raise ValidationFailed({"name": ["a name is required"]})
+    name = _clean_name(name)
+    errors = {
+        field: ["must not be negative"]
+        for field, value in (("population", population), ("households", households))
+        if value < 0
+    }
+    if kind not in Region.Kind.values:
+        errors["kind"] = [f"unknown kind {kind}"]
+    if errors:
+        raise ValidationFailed(errors)
     parent_code = codes.parent_code(code)
     with transaction.atomic():
         parent = None
@@ -82,7 +101,7 @@ def region_create(
         region = Region(
             level=codes.level_of(code),
             kind=kind,
-            name=name.strip(),
+            name=name,
             parent=parent,
             boundary=boundary,
             population=population,
@@ -104,14 +123,13 @@ def region_create(
 
 
 def region_rename(*, actor: Actor, code: str, name: str) -> Region:
-    if not name.strip():
-        raise ValidationFailed({"name": ["a name is required"]})
+    name = _clean_name(name)
     with transaction.atomic():
         region = _managed_region(actor=actor, region_code=code)
         old_name = region.name
-        if old_name == name.strip():
+        if old_name == name:
             return region
-        region.name = name.strip()
+        region.name = name
         region.save(update_fields=["name", "updated_at"])
         audit_record(
             actor=actor,
