@@ -7,6 +7,7 @@ the root for services, requests and errors, an object for a service definition a
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 from xml.etree.ElementTree import Element, SubElement, tostring
@@ -31,6 +32,10 @@ LIST_ITEM_TAGS = {
 }
 
 
+# Characters XML 1.0 cannot carry at all; one of them in a description would break every client.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
 class Open311Error(Exception):
     """A request the API refuses: its HTTP status and one or more human-readable descriptions."""
 
@@ -45,7 +50,7 @@ def _text(value: Any) -> str | None:
         return None
     if isinstance(value, bool):
         return "true" if value else "false"
-    return str(value)
+    return _NOT_XML.sub("", str(value))
 
 
 def _fill(element: Element, value: Any) -> None:

@@ -9,6 +9,8 @@ app_name = "open311"
 FORMAT = r"(?P<fmt>json|xml)"
 
 urlpatterns: list[URLPattern] = [
+    # The specification suggests serving the discovery document at the endpoint's root too.
+    re_path(r"^$", views.discovery, {"fmt": "xml"}, name="root"),
     re_path(rf"^discovery\.{FORMAT}$", views.discovery, name="discovery"),
     re_path(rf"^services\.{FORMAT}$", views.services, name="services"),
     re_path(

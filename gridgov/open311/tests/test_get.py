@@ -393,3 +393,12 @@ def test_anything_else_under_the_endpoint_is_404_in_the_spec_format(client, tree
     assert as_xml.status_code == 404
     assert b"<errors><error><code>404</code>" in as_xml.content
     assert json.loads(client.get(f"{BASE}services.csv.json").content)[0]["code"] == 404
+
+
+@pytest.mark.django_db
+def test_the_endpoint_root_serves_the_discovery_document(client, tree):
+    # when
+    response = client.get(BASE)
+    # then
+    assert response.status_code == 200
+    assert b"<discovery><changeset>" in response.content
