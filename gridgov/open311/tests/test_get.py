@@ -402,3 +402,21 @@ def test_the_endpoint_root_serves_the_discovery_document(client, tree):
     # then
     assert response.status_code == 200
     assert b"<discovery><changeset>" in response.content
+
+
+@pytest.mark.django_db
+def test_listing_reads_a_fixed_number_of_queries_whatever_the_count(
+    client, tree, post_request, django_assert_max_num_queries
+):
+    # given
+    created(post_request())
+    with django_assert_max_num_queries(50) as one:
+        numbers(get(client, "requests.json"))
+    for _ in range(5):
+        created(post_request())
+    # when
+    with django_assert_max_num_queries(50) as six:
+        listed = numbers(get(client, "requests.json"))
+    # then
+    assert len(listed) == 6
+    assert len(six.captured_queries) == len(one.captured_queries) <= 4
