@@ -14,16 +14,20 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
+from gridgov.accounts.roles import Perm
 from gridgov.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
-from gridgov.cases.api.schema import BAD_INPUT, KEY_REUSED, NOT_FOUND
+from gridgov.cases.api.schema import BAD_INPUT, FORBIDDEN, KEY_REUSED, NOT_FOUND
 from gridgov.cases.models import Notification
 from gridgov.cases.selectors import decode_cursor, encode_cursor
 from gridgov.cases.serializers import InboxFilter, InboxOutput, NotificationOutput
 from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.scoping import require_permission
 
 
 def inbox(*, actor: Any) -> QuerySet[Notification]:
-    """The actor's own notifications (an inbox is personal: no jurisdiction applies)."""
+    """The actor's own notifications: personal, so no jurisdiction applies, but only staff who
+    see cases have an inbox (as on the inbox page)."""
+    require_permission(actor, Perm.CASES_VIEW)
     return Notification.objects.filter(recipient=actor)
 
 
@@ -65,7 +69,7 @@ class NotificationListApi(APIView):
         operation_id="v1_notifications_list",
         summary="Your inbox, newest first, with the unread count",
         parameters=[InboxFilter],
-        responses={200: InboxOutput, 400: BAD_INPUT},
+        responses={200: InboxOutput, 400: BAD_INPUT, 403: FORBIDDEN},
     )
     def get(self, request: Request) -> Response:
         actor = actor_from(request)
@@ -92,7 +96,7 @@ class NotificationReadApi(APIView):
         summary="Mark a notification read",
         request=None,
         parameters=[IDEMPOTENCY_KEY_PARAMETER],
-        responses={200: NotificationOutput, 404: NOT_FOUND, 422: KEY_REUSED},
+        responses={200: NotificationOutput, 403: FORBIDDEN, 404: NOT_FOUND, 422: KEY_REUSED},
     )
     @idempotent
     def post(self, request: Request, notification_id: int) -> Response:

@@ -642,3 +642,9 @@ def test_inbox_pages_and_is_personal(clients, people, django_capture_on_commit_c
     assert clients["worker"].post(f"/api/v1/notifications/{theirs.pk}/read/").status_code == 404
     theirs.refresh_from_db()
     assert theirs.read_at is None
+
+
+@pytest.mark.django_db
+def test_inbox_is_403_for_roles_without_cases(clients):
+    assert clients["sysadmin"].get("/api/v1/notifications/").status_code == 403
+    assert clients["sysadmin"].post("/api/v1/notifications/1/read/").status_code == 403
