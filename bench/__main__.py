@@ -15,7 +15,7 @@ from typing import Any
 
 from bench.backends import postgres_url, sqlite_url
 
-FULL = {"points": 1_000_000, "rows": 1_000_000, "repeat": 20, "locator_repeat": 5}
+FULL = {"points": 1_000_000, "rows": 1_000_000, "repeat": 20, "locator_repeat": 7}
 QUICK = {"points": 100_000, "rows": 50_000, "repeat": 5, "locator_repeat": 3}
 
 
