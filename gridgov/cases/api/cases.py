@@ -161,12 +161,13 @@ class CaseTransitionApi(APIView):
                 note=move["note"],
             )
         else:
+            dispatching = move["action"] == Action.DISPATCH and move.get("assignee")
             case = case_transition(
                 actor=actor,
                 case=case,
                 action=move["action"],
                 note=move["note"],
-                assignee=_handler_named(move["assignee"]) if move.get("assignee") else None,
+                assignee=_handler_named(move["assignee"]) if dispatching else None,
                 transfer_kind=move.get("transfer_kind", ""),
                 transfer_to=move["transfer_to"],
             )
