@@ -120,6 +120,16 @@ def apply_transition(
     )
 
 
+def _refuse_if_not_allowed(actor: Any, case: Case, action: str) -> None:
+    """Check before the transaction, so a refusal's audit row is not rolled back with it."""
+    try:
+        transition_for(action, case.state)
+    except IllegalTransition as error:
+        raise Conflict(str(error), code="illegal_transition") from error
+    if not policy.may_take(actor, case, action):
+        raise _deny(actor, case, action)
+
+
 def case_transition(
     *,
     actor: Any,
@@ -142,6 +152,7 @@ def case_transition(
     if action == Action.MERGE:
         raise ValidationFailed({"action": ["use the merge operation with the target case"]})
     now = timezone.now()
+    _refuse_if_not_allowed(actor, Case.objects.select_related("category").get(pk=case.pk), action)
     with transaction.atomic():
         case = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
         try:
@@ -149,7 +160,8 @@ def case_transition(
         except IllegalTransition as error:
             raise Conflict(str(error), code="illegal_transition") from error
         if not policy.may_take(actor, case, action):
-            raise _deny(actor, case, action)
+            # The case changed between the check above and the lock; rare, not audited twice.
+            raise PermissionDenied(f"you may not '{action}' this case")
         errors: dict[str, list[str]] = {}
         if action in NOTE_REQUIRED and not note:
             errors["note"] = ["say why (a note is required for this action)"]
@@ -209,6 +221,10 @@ def case_merge(*, actor: Any, case: Case, into: Case, note: str = "") -> Case:
     if case.pk == into.pk:
         raise ValidationFailed({"into": ["a case cannot be merged into itself"]})
     now = timezone.now()
+    if not policy.may_take(actor, case, Action.MERGE) or not policy.routes_at_current_level(
+        actor, into
+    ):
+        raise _deny(actor, case, Action.MERGE)  # before the transaction: the audit row stays
     with transaction.atomic():
         locked = {
             c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk])
@@ -219,7 +235,7 @@ def case_merge(*, actor: Any, case: Case, into: Case, note: str = "") -> Case:
         if not policy.may_take(actor, case, Action.MERGE) or not policy.routes_at_current_level(
             actor, into
         ):
-            raise _deny(actor, case, Action.MERGE)
+            raise PermissionDenied(f"you may not '{Action.MERGE}' this case")
         event = apply_transition(
             case=case,
             actor=actor,

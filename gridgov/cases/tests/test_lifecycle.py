@@ -161,3 +161,19 @@ def test_sweep_escalates_overdue_cases_one_level_up(tree, user_factory):
     fresh.refresh_from_db()
     assert fresh.state == State.REPORTED
     assert escalate_overdue_cases(now=later) == 0
+
+
+@pytest.mark.django_db
+def test_a_refused_transition_is_audited(tree, user_factory):
+    from gridgov.core.models import AuditEntry
+
+    # given a grid worker who may report but not accept
+    worker = user_factory(Role.GRID_WORKER, tree.grids[0])
+    case = report(worker, tree)
+    # when
+    with pytest.raises(PermissionDenied):
+        case_transition(actor=worker, case=case, action="accept")
+    # then the refusal's audit row survived the failed call
+    assert AuditEntry.objects.filter(
+        action="case.accept", outcome="denied", object_id=case.number, actor=worker
+    ).exists()
