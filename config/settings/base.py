@@ -169,6 +169,13 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # Several models have a `level` or `channel`; name their enums so they do not collide.
+    "ENUM_NAME_OVERRIDES": {
+        "HandlingLevelEnum": "gridgov.cases.models.HandlingLevel",
+        "RegionLevelEnum": "gridgov.regions.models.Level",
+        "CaseChannelEnum": "gridgov.cases.models.Channel",
+        "CaseActionEnum": "gridgov.cases.states.Action",
+    },
 }
 
 # Background jobs: SqliteHuey embedded, RedisHuey when REDIS_URL is set.
