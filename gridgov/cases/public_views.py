@@ -1,0 +1,445 @@
+"""The residents' public pages (no login): report a problem, track it by its tracking number, rate
+it and reopen it once closed. They show nobody's name or contact and no other case; a signed-in
+staff member gets exactly what a resident gets."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+import shapely
+from django.conf import settings
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import (
+    condition,
+    require_http_methods,
+    require_POST,
+    require_safe,
+)
+from shapely.geometry import mapping
+
+from gridgov.cases import challenge
+from gridgov.cases.models import Case, CaseEvent, HandlingLevel
+from gridgov.cases.public_forms import (
+    Place,
+    RateForm,
+    ReopenForm,
+    ReportForm,
+    TrackForm,
+    category_label,
+)
+from gridgov.cases.selectors import case_by_tracking_token, category_list
+from gridgov.cases.services import case_rate, case_reopen_by_resident, case_report
+from gridgov.cases.services.feedback import REOPEN_WINDOW
+from gridgov.cases.sla import expected_datetime
+from gridgov.cases.states import State
+from gridgov.core.audit import audit_record
+from gridgov.core.errors import Conflict, NotFound, ValidationFailed
+from gridgov.core.models import AuditEntry
+from gridgov.regions.geometry import InvalidBoundary, to_shape
+from gridgov.regions.locator import current_version
+from gridgov.regions.models import Level, Region
+
+# About 50 m at this latitude: the outlines are a backdrop for placing a pin, not a survey.
+OUTLINE_TOLERANCE = 0.0005
+OUTLINE_PRECISION = 0.00001
+OUTLINES_CACHE_SECONDS = 24 * 60 * 60
+# Names can change without a boundary changing, so the list of places is kept for less long.
+PLACES_CACHE_SECONDS = 10 * 60
+
+# The state in plain words, for the resident.
+STATE_WORDS = {
+    State.REPORTED: gettext_lazy("Received, waiting to be accepted"),
+    State.ACCEPTED: gettext_lazy("Accepted, a handler is being assigned"),
+    State.NOT_ACCEPTED: gettext_lazy("Not accepted"),
+    State.DISPATCHED: gettext_lazy("Assigned to a handler"),
+    State.IN_PROGRESS: gettext_lazy("Being handled"),
+    State.RETURNED: gettext_lazy("Being handled again after a check"),
+    State.RESOLVED: gettext_lazy("Handled, being checked"),
+    State.VERIFIED: gettext_lazy("Handled and checked, about to be closed"),
+    State.CLOSED: gettext_lazy("Closed"),
+    State.TRANSFERRED: gettext_lazy("Passed to a competent department"),
+    State.SUSPENDED: gettext_lazy("On hold"),
+    State.MERGED: gettext_lazy("Handled together with an earlier report of the same problem"),
+}
+
+# Each timeline row as a public step: what happened, never who did it or their note.
+STEP_WORDS = {
+    "report": gettext_lazy("Your report was received."),
+    "accept": gettext_lazy("The report was accepted."),
+    "reject": gettext_lazy("The report was not accepted."),
+    "dispatch": gettext_lazy("A handler was assigned."),
+    "start": gettext_lazy("Handling started."),
+    "resolve": gettext_lazy("The handler reported the problem solved."),
+    "verify": gettext_lazy("The result was checked."),
+    "return": gettext_lazy("The result was sent back for more work."),
+    "close": gettext_lazy("The case was closed."),
+    "refer_down": gettext_lazy("The case was passed to the level closer to you."),
+    "take_back": gettext_lazy("The case came back from the department."),
+    "suspend": gettext_lazy("Handling was put on hold."),
+    "resume": gettext_lazy("Handling resumed."),
+    "reopen": gettext_lazy("The case was reopened at your request."),
+    "merge": gettext_lazy("The report was joined to an earlier report of the same problem."),
+    "merge_in": gettext_lazy("Another report of the same problem was joined to this one."),
+    "rate": gettext_lazy("You rated the handling."),
+}
+ESCALATED_TO = {
+    HandlingLevel.TOWN: gettext_lazy("The case was passed up to the town or street."),
+    HandlingLevel.COUNTY: gettext_lazy("The case was passed up to the county."),
+}
+TRANSFERRED_TO = {
+    "department": gettext_lazy("The case was passed to a competent department."),
+    "court": gettext_lazy("The case was passed to the court's mediation desk."),
+}
+
+
+def _client_address(request: HttpRequest) -> str | None:
+    return request.META.get("REMOTE_ADDR") or None
+
+
+# Places and outlines of the county (public geography; no one's data)
+
+
+def _county_code() -> str:
+    return str(settings.GRIDGOV_COUNTY_CODE)
+
+
+def _places_and_boundaries() -> list[tuple[str, str, str, Any]]:
+    return list(
+        Region.objects.filter(county_code=_county_code(), level__in=[Level.TOWN, Level.VILLAGE])
+        .order_by("region_code")
+        .values_list("region_code", "name", "level", "boundary")
+    )
+
+
+def public_places() -> list[Place]:
+    """The county's towns and villages, for the address select."""
+    key = f"gridgov:public:places:{_county_code()}:{current_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return [Place(*row) for row in cached]
+    rows = [
+        (code, name, level, code[:9]) for code, name, level, _boundary in _places_and_boundaries()
+    ]
+    cache.set(key, rows, PLACES_CACHE_SECONDS)
+    return [Place(*row) for row in rows]
+
+
+def _outline(boundary: Any) -> dict[str, Any] | None:
+    try:
+        geometry = to_shape(boundary)
+    except InvalidBoundary:
+        return None
+    simple = shapely.simplify(geometry, OUTLINE_TOLERANCE, preserve_topology=True)
+    rounded = shapely.set_precision(simple, OUTLINE_PRECISION)
+    return dict(mapping(rounded if not rounded.is_empty else simple))
+
+
+def _outlines_json() -> bytes:
+    key = f"gridgov:public:outlines:{_county_code()}:{current_version()}"
+    cached = cache.get(key)
+    if cached is not None:
+        return bytes(cached)
+    features = []
+    for code, name, level, boundary in _places_and_boundaries():
+        geometry = _outline(boundary) if boundary else None
+        if geometry is None:
+            continue
+        features.append(
+            {
+                "type": "Feature",
+                "geometry": geometry,
+                "properties": {"code": code, "name": name, "level": level},
+            }
+        )
+    body = json.dumps(
+        {"type": "FeatureCollection", "features": features},
+        ensure_ascii=False,
+        separators=(",", ":"),
+    ).encode()
+    cache.set(key, body, OUTLINES_CACHE_SECONDS)
+    return body
+
+
+def _outlines_etag(request: HttpRequest) -> str:
+    return f"outlines-{_county_code()}-{current_version()}"
+
+
+@require_safe
+@condition(etag_func=_outlines_etag)
+def boundaries(request: HttpRequest) -> HttpResponse:
+    """The county's town and village outlines, simplified, as the report map's backdrop."""
+    response = HttpResponse(_outlines_json(), content_type="application/geo+json")
+    # The same for everyone, so any cache may keep it; the ETag changes with the boundaries.
+    response["Cache-Control"] = "public, max-age=3600"
+    return response
+
+
+# Reporting
+
+
+def _too_many(request: HttpRequest, limit: challenge.RateLimit) -> HttpResponse:
+    minutes = max(1, -(-limit.retry_after() // 60))
+    response = render(request, "public/too_many.html", {"minutes": minutes}, status=429)
+    response["Retry-After"] = str(limit.retry_after())
+    return response
+
+
+def _limited(client: str) -> challenge.RateLimit | None:
+    for limit in (challenge.REPORTS, challenge.FAILURES):
+        if limit.exceeded(client):
+            return limit
+    return None
+
+
+def _count_failure(request: HttpRequest, client: str, failure: challenge.Failure) -> None:
+    # One audit row per client and window, when it reaches the limit: a script hammering the form
+    # must not be able to flood the audit log.
+    if challenge.FAILURES.hit(client) == challenge.FAILURES.limit:
+        audit_record(
+            actor=None,
+            action="public.report",
+            outcome=AuditEntry.Outcome.DENIED,
+            object_type="client",
+            object_id=client[:64],
+            client_address=_client_address(request),
+            detail={"reason": "too many refused challenges", "last": failure.value},
+        )
+
+
+def _report_form(request: HttpRequest) -> ReportForm:
+    context: dict[str, Any] = {
+        "categories": list(category_list()),
+        "places": public_places(),
+        "county_code": _county_code(),
+    }
+    if request.method == "POST":
+        return ReportForm(request.POST, request.FILES, **context)
+    return ReportForm(**context)
+
+
+def _render_report(request: HttpRequest, form: ReportForm) -> HttpResponse:
+    return render(request, "public/report.html", {"form": form})
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@never_cache
+def report(request: HttpRequest) -> HttpResponse:
+    client = challenge.client_key(_client_address(request))
+    limit = _limited(client)
+    if limit is not None:
+        return _too_many(request, limit)
+    form = _report_form(request)
+    if request.method != "POST":
+        return _render_report(request, form)
+    valid = form.is_valid()
+    if form.challenge_failure is not None and form.challenge_failure != challenge.Failure.MISSING:
+        _count_failure(request, client, form.challenge_failure)
+    if valid:
+        assert form.challenge_nonce is not None
+        nonce = form.challenge_nonce
+        if not challenge.claim(nonce):
+            form.refuse_challenge(challenge.Failure.USED)
+            return _render_report(request, form)
+        try:
+            # actor=None even for a signed-in staff member: this is the residents' channel.
+            case = case_report(
+                actor=None, data=form.case_input(), client_address=_client_address(request)
+            )
+        except ValidationFailed as error:
+            challenge.release(nonce)
+            form.apply_service_errors(error)
+        else:
+            challenge.REPORTS.hit(client)
+            return redirect("public:received", token=case.tracking_token)
+    return _render_report(request, form)
+
+
+def _county_case(token: str) -> Case:
+    """The case a tracking number names, if it is in the county these pages serve (as Open311
+    does); NotFound otherwise."""
+    case = case_by_tracking_token(token=token)
+    if case.county_code != _county_code():
+        raise NotFound("no case with this tracking number")
+    return case
+
+
+def _case_or_404(request: HttpRequest, token: str) -> Case | HttpResponse:
+    try:
+        return _county_case(token)
+    except NotFound:
+        return render(request, "public/not_found.html", {"form": TrackForm()}, status=404)
+
+
+@require_safe
+@never_cache
+def received(request: HttpRequest, token: str) -> HttpResponse:
+    case = _case_or_404(request, token)
+    if isinstance(case, HttpResponse):
+        return case
+    return render(request, "public/received.html", {"case": case})
+
+
+# Tracking
+
+
+@require_safe
+def track(request: HttpRequest) -> HttpResponse:
+    """Look a report up by its tracking number."""
+    if "token" not in request.GET:
+        return render(request, "public/track.html", {"form": TrackForm()})
+    form = TrackForm(request.GET)
+    if form.is_valid():
+        token = form.cleaned_data["token"]
+        try:
+            _county_case(token)
+        except NotFound:
+            form.add_error(
+                "token", _("No report has this tracking number. Check it and try again.")
+            )
+        else:
+            return redirect("public:status", token=token)
+    return render(request, "public/track.html", {"form": form}, status=404)
+
+
+@dataclass(frozen=True)
+class Step:
+    at: datetime
+    text: str
+    rating: int | None = None
+
+
+def _step(event: CaseEvent) -> Step | None:
+    if event.action == "escalate":
+        text = ESCALATED_TO.get(HandlingLevel(event.level_after)) if event.level_after else None
+    elif event.action == "transfer":
+        text = TRANSFERRED_TO.get(
+            str(event.data.get("transfer_kind", "")), TRANSFERRED_TO["department"]
+        )
+    else:
+        text = STEP_WORDS.get(event.action)
+    if text is None:
+        # Internal rows (deadline warnings and the like) are not steps the public sees.
+        return None
+    rating = event.data.get("rating") if event.action == "rate" else None
+    return Step(
+        at=event.created_at, text=str(text), rating=rating if isinstance(rating, int) else None
+    )
+
+
+def public_steps(case: Case) -> list[Step]:
+    events = case.events.order_by("created_at", "id").only(
+        "created_at", "action", "level_after", "data"
+    )
+    return [step for step in (_step(event) for event in events) if step is not None]
+
+
+def _render_status(
+    request: HttpRequest,
+    case: Case,
+    *,
+    rate_form: RateForm | None = None,
+    reopen_form: ReopenForm | None = None,
+    conflict: str = "",
+    status: int = 200,
+) -> HttpResponse:
+    closed = case.state == State.CLOSED and case.closed_at is not None
+    reopen_until = case.closed_at + REOPEN_WINDOW if closed and case.closed_at else None
+    expected = expected_datetime(case)
+    context = {
+        "token": case.tracking_token,
+        "number": case.number,
+        "reported_at": case.created_at,
+        "state": case.state,
+        "state_words": STATE_WORDS[State(case.state)],
+        "category": category_label(case.category),
+        "level": case.get_level_display(),
+        "expected": expected,
+        "overdue": expected is not None and expected < timezone.now(),
+        "steps": public_steps(case),
+        "closed": closed,
+        "rating": case.rating,
+        "may_rate": closed and case.rating is None,
+        "rate_form": rate_form or RateForm(),
+        "reopen_until": reopen_until,
+        "may_reopen": reopen_until is not None and timezone.now() <= reopen_until,
+        "reopen_form": reopen_form or ReopenForm(),
+        "conflict": conflict,
+    }
+    return render(request, "public/status.html", context, status=status)
+
+
+@require_safe
+@never_cache
+def status(request: HttpRequest, token: str) -> HttpResponse:
+    case = _case_or_404(request, token)
+    if isinstance(case, HttpResponse):
+        return case
+    return _render_status(request, case)
+
+
+_CONFLICTS = {
+    "already_rated": gettext_lazy("This case has already been rated."),
+    "reopen_window": gettext_lazy("The 7 days for reopening this case have passed."),
+}
+
+
+def _conflict_text(error: Conflict) -> str:
+    return str(
+        _CONFLICTS.get(
+            error.code, gettext_lazy("This is not possible in the case's present state.")
+        )
+    )
+
+
+@require_POST
+def rate(request: HttpRequest, token: str) -> HttpResponse:
+    case = _case_or_404(request, token)
+    if isinstance(case, HttpResponse):
+        return case
+    form = RateForm(request.POST)
+    if form.is_valid():
+        try:
+            case_rate(
+                case=case,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+            )
+        except Conflict as error:
+            return _render_status(request, case, conflict=_conflict_text(error), status=409)
+        except ValidationFailed:
+            form.add_error(None, _("Choose a rating from 1 to 5."))
+        else:
+            messages.success(request, _("Thank you for your rating."))
+            return redirect("public:status", token=token)
+    return _render_status(request, case, rate_form=form)
+
+
+@require_POST
+def reopen(request: HttpRequest, token: str) -> HttpResponse:
+    case = _case_or_404(request, token)
+    if isinstance(case, HttpResponse):
+        return case
+    form = ReopenForm(request.POST)
+    if form.is_valid():
+        try:
+            case_reopen_by_resident(case=case, reason=form.cleaned_data["reason"])
+        except Conflict as error:
+            return _render_status(request, case, conflict=_conflict_text(error), status=409)
+        except ValidationFailed:
+            form.add_error("reason", _("Say why the problem is not solved."))
+        else:
+            messages.success(
+                request, _("The case has been reopened and goes back to its handlers.")
+            )
+            return redirect("public:status", token=token)
+    return _render_status(request, case, reopen_form=form)
