@@ -4,18 +4,22 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from gridgov.accounts.models import RoleAssignment
 from gridgov.accounts.roles import Perm, roles_granting
 from gridgov.cases.models import Case, Notification
 from gridgov.core.sms import send_sms
 
+# Marked for extraction here, translated when delivered.
 MESSAGES = {
-    Notification.Kind.NEW_CASE: "New case %(number)s to accept: %(title)s",
-    Notification.Kind.ASSIGNED: "Case %(number)s was dispatched to you: %(title)s",
-    Notification.Kind.DEADLINE_WARNING: "Case %(number)s is due soon: %(title)s",
-    Notification.Kind.ESCALATED: "Case %(number)s was escalated to your level: %(title)s",
-    Notification.Kind.RETURNED: "Case %(number)s was returned for rework: %(title)s",
+    Notification.Kind.NEW_CASE: gettext_noop("New case %(number)s to accept: %(title)s"),
+    Notification.Kind.ASSIGNED: gettext_noop("Case %(number)s was dispatched to you: %(title)s"),
+    Notification.Kind.DEADLINE_WARNING: gettext_noop("Case %(number)s is due soon: %(title)s"),
+    Notification.Kind.ESCALATED: gettext_noop(
+        "Case %(number)s was escalated to your level: %(title)s"
+    ),
+    Notification.Kind.RETURNED: gettext_noop("Case %(number)s was returned for rework: %(title)s"),
 }
 
 

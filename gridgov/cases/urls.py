@@ -1,7 +1,22 @@
-"""Routes (filled in by the module's views)."""
+"""Staff pages for cases."""
 
-from django.urls import URLPattern
+from django.urls import path
+
+from gridgov.cases import views
 
 app_name = "cases"
 
-urlpatterns: list[URLPattern] = []
+urlpatterns = [
+    path("report/", views.report, name="report"),
+    path("tasks/", views.tasks, name="my-tasks"),
+    path("queue/", views.queue, name="queue"),
+    path("queue/dispatch/", views.bulk_dispatch, name="bulk-dispatch"),
+    path("overdue/", views.overdue, name="overdue"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read/", views.inbox_read, name="inbox-read"),
+    path("<str:number>/", views.detail, name="detail"),
+    path("<str:number>/action/", views.transition, name="transition"),
+    path("<str:number>/merge/", views.merge, name="merge"),
+    path("<str:number>/contact/", views.reveal_contact, name="reveal-contact"),
+    path("<str:number>/photos/<int:photo_id>/", views.photo, name="photo"),
+]

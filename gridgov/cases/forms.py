@@ -1,0 +1,303 @@
+"""Forms of the staff case pages. They parse and check shapes; the services decide the rest."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.cases.models import Category, Channel, Urgency
+from gridgov.cases.services.intake import MAX_PHOTOS
+from gridgov.cases.states import WORKING_STATES, Action, State
+
+# A state's name on the pages (the model's choices carry the bare value).
+STATE_LABELS: dict[str, Any] = {
+    State.REPORTED: pgettext_lazy("case state", "Reported"),
+    State.ACCEPTED: pgettext_lazy("case state", "Accepted"),
+    State.NOT_ACCEPTED: pgettext_lazy("case state", "Not accepted"),
+    State.DISPATCHED: pgettext_lazy("case state", "Dispatched"),
+    State.IN_PROGRESS: pgettext_lazy("case state", "In progress"),
+    State.RETURNED: pgettext_lazy("case state", "Returned for rework"),
+    State.RESOLVED: pgettext_lazy("case state", "Resolved"),
+    State.VERIFIED: pgettext_lazy("case state", "Verified"),
+    State.CLOSED: pgettext_lazy("case state", "Closed"),
+    State.TRANSFERRED: pgettext_lazy("case state", "Transferred"),
+    State.SUSPENDED: pgettext_lazy("case state", "Suspended"),
+    State.MERGED: pgettext_lazy("case state", "Merged"),
+}
+
+# What a button says for each action (the timeline uses models.ACTION_LABELS, in the past tense).
+ACTION_VERBS: dict[str, Any] = {
+    Action.ACCEPT: pgettext_lazy("case action", "Accept"),
+    Action.REJECT: pgettext_lazy("case action", "Do not accept"),
+    Action.DISPATCH: pgettext_lazy("case action", "Dispatch"),
+    Action.START: pgettext_lazy("case action", "Start"),
+    Action.RESOLVE: pgettext_lazy("case action", "Resolve"),
+    Action.VERIFY: pgettext_lazy("case action", "Verify"),
+    Action.RETURN: pgettext_lazy("case action", "Return for rework"),
+    Action.CLOSE: pgettext_lazy("case action", "Close"),
+    Action.ESCALATE: pgettext_lazy("case action", "Escalate"),
+    Action.REFER_DOWN: pgettext_lazy("case action", "Refer down"),
+    Action.TRANSFER: pgettext_lazy("case action", "Transfer"),
+    Action.TAKE_BACK: pgettext_lazy("case action", "Take back"),
+    Action.SUSPEND: pgettext_lazy("case action", "Suspend"),
+    Action.RESUME: pgettext_lazy("case action", "Resume"),
+    Action.REOPEN: pgettext_lazy("case action", "Reopen"),
+    Action.MERGE: pgettext_lazy("case action", "Merge into another case"),
+}
+
+TRANSFER_KIND_CHOICES = [
+    ("department", _("A functional department (administrative)")),
+    ("court", _("The court's mediation desk (judicial)")),
+]
+
+# How staff come to know of a case (residents, devices and Open311 have their own entrances).
+STAFF_CHANNELS = [Channel.GRID_PATROL, Channel.HOTLINE, Channel.GROUP_CHAT, Channel.WALK_IN]
+
+CASE_NUMBER = re.compile(r"[0-9]{6}-[0-9]{8}-[0-9]{6,}")
+
+# Actions that may carry photos from the phone (what was found, what was done).
+PHOTO_ACTIONS = frozenset({Action.START, Action.RESOLVE})
+
+
+def category_label(category: Category) -> str:
+    """The category's name in the page's language."""
+    language = get_language() or ""
+    return category.name_en if language.startswith("en") and category.name_en else category.name
+
+
+def category_choices(categories: Iterable[Category]) -> list[tuple[str, Any]]:
+    """Leaf categories grouped under their top level: the report form's two-level select."""
+    categories = list(categories)
+    children: dict[int, list[Category]] = {}
+    for category in categories:
+        if category.parent_id is not None:
+            children.setdefault(category.parent_id, []).append(category)
+    choices: list[tuple[str, Any]] = [("", _("Choose a category"))]
+    for category in categories:
+        if category.parent_id is not None:
+            continue
+        leaves = children.get(category.pk)
+        if leaves:
+            group = [(leaf.code, category_label(leaf)) for leaf in leaves]
+            choices.append((category_label(category), group))
+        else:
+            # A top-level category without sub-categories is chosen as it is.
+            choices.append((category_label(category), [(category.code, category_label(category))]))
+    return choices
+
+
+class CategoryField(forms.ChoiceField):
+    """Rendered as the grouped select; any code passes here, so the service's word on it
+    ("choose a sub-category") comes with the report's other problems, all at once."""
+
+    def valid_value(self, value: Any) -> bool:
+        return isinstance(value, str) and len(value) <= 64
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class PhotosField(forms.FileField):
+    """Several files from one input; their content is checked by the service (magic numbers)."""
+
+    widget = MultipleFileInput
+
+    def __init__(self, **kwargs: Any) -> None:
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.widget.attrs.update({"accept": "image/*", "capture": "environment"})
+
+    def clean(self, data: Any, initial: Any = None) -> list[UploadedFile]:
+        files = data if isinstance(data, list | tuple) else ([data] if data else [])
+        if len(files) > MAX_PHOTOS:
+            raise forms.ValidationError(
+                _("At most %(count)d photos."), params={"count": MAX_PHOTOS}, code="too_many"
+            )
+        return [super(PhotosField, self).clean(upload, initial) for upload in files]
+
+
+class CaseReportForm(forms.Form):
+    """A grid worker's report from the phone."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    category = CategoryField(label=_("category"))
+    description = forms.CharField(
+        label=_("description"), max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    urgency = forms.ChoiceField(
+        label=_("urgency"),
+        choices=Urgency.choices,
+        initial=Urgency.NORMAL,
+        widget=forms.RadioSelect,
+    )
+    channel = forms.ChoiceField(
+        label=_("channel"),
+        choices=[(channel.value, channel.label) for channel in STAFF_CHANNELS],
+        initial=Channel.GRID_PATROL,
+    )
+    latitude = forms.FloatField(
+        label=_("latitude"),
+        required=False,
+        min_value=-90,
+        max_value=90,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    longitude = forms.FloatField(
+        label=_("longitude"),
+        required=False,
+        min_value=-180,
+        max_value=180,
+        widget=forms.NumberInput(attrs={"step": "any", "inputmode": "decimal"}),
+    )
+    region_code = forms.ChoiceField(label=_("region"), required=False)
+    address = forms.CharField(label=_("address"), max_length=200, required=False)
+    photos = PhotosField(label=_("photos"))
+    reporter_name = forms.CharField(label=_("reporter name"), max_length=64, required=False)
+    reporter_phone = forms.CharField(
+        label=_("reporter phone"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        categories: Iterable[Category],
+        regions: Iterable[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        category_field = self.fields["category"]
+        assert isinstance(category_field, forms.ChoiceField)
+        category_field.choices = category_choices(categories)
+        region_field = self.fields["region_code"]
+        assert isinstance(region_field, forms.ChoiceField)
+        region_field.choices = [("", _("Choose a region")), *regions]
+        if not self.is_bound:
+            # A fresh key per rendered form: a double tap sends the same one twice.
+            self.initial["idempotency_key"] = uuid.uuid4()
+
+
+class QueueFilterForm(forms.Form):
+    unit = forms.CharField(required=False, max_length=12)
+    state = forms.ChoiceField(label=_("state"), required=False)
+    category = forms.ChoiceField(label=_("category"), required=False)
+    urgency = forms.ChoiceField(
+        label=_("urgency"), required=False, choices=[("", _("any")), *Urgency.choices]
+    )
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, categories: Iterable[Category], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        state_field = self.fields["state"]
+        assert isinstance(state_field, forms.ChoiceField)
+        # A queue holds the cases being worked on.
+        state_field.choices = [("", _("any"))] + [
+            (state.value, STATE_LABELS[state]) for state in State if state in WORKING_STATES
+        ]
+        category_field = self.fields["category"]
+        assert isinstance(category_field, forms.ChoiceField)
+        category_field.choices = [("", _("any"))] + [
+            (category.code, category_label(category))
+            for category in categories
+            if category.parent_id is None
+        ]
+
+
+class CaseNumbersField(forms.MultipleChoiceField):
+    """Case numbers picked in a list; each is looked up (and scoped) by the view, so here only
+    their shape is checked."""
+
+    def valid_value(self, value: Any) -> bool:
+        return isinstance(value, str) and bool(CASE_NUMBER.fullmatch(value))
+
+
+class BulkDispatchForm(forms.Form):
+    MAX_CASES = 100
+
+    unit = forms.CharField(label=_("unit"), max_length=12)
+    cases = CaseNumbersField(label=_("cases"))
+    assignee = forms.TypedChoiceField(label=_("assignee"), coerce=int)
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+    def __init__(self, *args: Any, candidates: Iterable[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        assignee_field = self.fields["assignee"]
+        assert isinstance(assignee_field, forms.TypedChoiceField)
+        assignee_field.choices = [("", _("Choose who handles them")), *candidates]
+
+    def clean_cases(self) -> list[str]:
+        numbers: list[str] = self.cleaned_data["cases"]
+        if len(numbers) > self.MAX_CASES:
+            raise forms.ValidationError(
+                _("At most %(count)d cases at once."), params={"count": self.MAX_CASES}
+            )
+        return list(dict.fromkeys(numbers))
+
+
+class ActionForm(forms.Form):
+    """One action on one case; what it needs besides the action depends on the action."""
+
+    action = forms.ChoiceField(
+        choices=[(action.value, ACTION_VERBS[action]) for action in Action if action != "merge"]
+    )
+    note = forms.CharField(
+        label=_("note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    assignee = forms.TypedChoiceField(label=_("assignee"), required=False, coerce=int)
+    transfer_kind = forms.ChoiceField(
+        label=_("transfer to"),
+        required=False,
+        choices=[("", "—"), *TRANSFER_KIND_CHOICES],
+    )
+    transfer_to = forms.CharField(label=_("department or desk"), required=False, max_length=120)
+    photos = PhotosField(label=_("photos"))
+    next = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, candidates: Iterable[tuple[int, str]] = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        assignee_field = self.fields["assignee"]
+        assert isinstance(assignee_field, forms.TypedChoiceField)
+        assignee_field.choices = [("", _("Choose who handles it")), *candidates]
+
+    # What each action needs (a note, an assignee, a transfer target) is checked by the service,
+    # so the rule lives in one place; its errors come back onto these fields.
+
+
+class MergeForm(forms.Form):
+    into = forms.CharField(label=_("the case to merge into (its number)"), max_length=32)
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+
+class RevealContactForm(forms.Form):
+    reason = forms.CharField(
+        label=_("why you need the reporter's contact"),
+        max_length=500,
+        widget=forms.TextInput(attrs={"autocomplete": "off"}),
+    )
+
+
+class OverdueFilterForm(forms.Form):
+    show = forms.ChoiceField(
+        required=False,
+        choices=[("overdue", _("Overdue")), ("escalated", _("Escalated"))],
+    )
+    town = forms.CharField(required=False, max_length=9)
+    level = forms.CharField(required=False, max_length=8)
+    cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+
+class InboxReadForm(forms.Form):
+    notification = forms.IntegerField(required=False, min_value=1)
+    all = forms.BooleanField(required=False)
+    unread = forms.BooleanField(required=False)

@@ -1,0 +1,23 @@
+"""Server-rendered staff pages for cases (phone first): report, tasks, queues, the case page,
+overdue cases, the inbox."""
+
+from gridgov.cases.views.detail import detail, merge, photo, reveal_contact, transition
+from gridgov.cases.views.inbox import inbox, inbox_read
+from gridgov.cases.views.overdue import overdue
+from gridgov.cases.views.queue import bulk_dispatch, queue
+from gridgov.cases.views.worker import report, tasks
+
+__all__ = [
+    "bulk_dispatch",
+    "detail",
+    "inbox",
+    "inbox_read",
+    "merge",
+    "overdue",
+    "photo",
+    "queue",
+    "report",
+    "reveal_contact",
+    "tasks",
+    "transition",
+]

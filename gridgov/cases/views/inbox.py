@@ -1,0 +1,67 @@
+"""The staff inbox (new assignments, deadline warnings, escalations, returns), and the unread
+count for the page header."""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from gridgov.accounts.actors import actor_from
+from gridgov.cases.forms import InboxReadForm
+from gridgov.cases.services.inbox import notification_mark_read
+from gridgov.cases.views.queries import inbox_page, inbox_queryset, inbox_unread_count
+from gridgov.core.views import page_view
+
+
+@require_GET
+@page_view
+def inbox(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    unread_only = request.GET.get("unread") == "1"
+    before = request.GET.get("before", "")
+    rows, next_before = inbox_page(
+        actor=actor, unread_only=unread_only, before_id=int(before) if before.isdigit() else None
+    )
+    return render(
+        request,
+        "cases/inbox.html",
+        {"notifications": rows, "next_before": next_before, "unread_only": unread_only},
+    )
+
+
+@require_POST
+@page_view
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    """Mark one notification read, or all of them."""
+    actor = actor_from(request)
+    inbox_queryset(actor=actor)  # the same permission as the inbox itself
+    form = InboxReadForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["all"]:
+            notification_mark_read(actor=actor)
+        elif data["notification"]:
+            notification_mark_read(actor=actor, notification_ids=[data["notification"]])
+    back = reverse("cases:inbox")
+    if form.is_valid() and form.cleaned_data["unread"]:
+        back += "?unread=1"
+    return redirect(back)
+
+
+def inbox_unread(request: HttpRequest) -> dict[str, Any]:
+    """Context processor: `inbox_unread_count`, counted only when a template reads it."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+
+    # A template calls it when it reads it (once per page: cached).
+    @functools.cache
+    def count() -> int:
+        return inbox_unread_count(actor=user)
+
+    return {"inbox_unread_count": count}

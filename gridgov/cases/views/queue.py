@@ -1,0 +1,150 @@
+"""Work queues of the village, town and county units, and dispatching several cases at once."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
+
+from gridgov.accounts.actors import actor_from
+from gridgov.accounts.roles import Perm
+from gridgov.cases import policy
+from gridgov.cases.forms import BulkDispatchForm, QueueFilterForm
+from gridgov.cases.selectors import case_get, category_list
+from gridgov.cases.services import case_transition
+from gridgov.cases.states import Action
+from gridgov.cases.views.common import (
+    bad_input_as_400,
+    conflict_message,
+    decorate,
+    translated,
+)
+from gridgov.cases.views.queries import (
+    QueueFilters,
+    candidate_users,
+    default_unit,
+    handler_candidates,
+    queue_rows,
+    queue_units,
+    region_names,
+    unit_region,
+)
+from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gridgov.core.scoping import require_permission
+from gridgov.core.views import page_view
+
+
+@require_GET
+@page_view
+@bad_input_as_400
+def queue(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    require_permission(actor, Perm.CASES_VIEW)
+    categories = list(category_list())
+    form = QueueFilterForm(request.GET, categories=categories)
+    if not form.is_valid():
+        raise ValidationFailed({key: [str(e) for e in value] for key, value in form.errors.items()})
+    data = form.cleaned_data
+    unit_code = data["unit"] or default_unit(actor=actor)
+    units = queue_units(actor=actor)
+    context: dict[str, object] = {"form": form, "units": units, "unit": None, "rows": []}
+    if unit_code:
+        unit = unit_region(actor=actor, code=unit_code)
+        filters = QueueFilters(
+            state=data["state"],
+            category=data["category"],
+            urgency=data["urgency"],
+            overdue=data["overdue"],
+        )
+        rows, next_cursor = queue_rows(
+            actor=actor, unit=unit.region_code, filters=filters, cursor=data["cursor"] or None
+        )
+        names = region_names(actor=actor, region_codes={case.region_code for case in rows})
+        rows = decorate(rows, names=names)
+        may_dispatch = [case for case in rows if Action.DISPATCH in policy.actions_for(actor, case)]
+        for case in may_dispatch:
+            case.may_dispatch = True  # type: ignore[attr-defined]
+        next_query = None
+        if next_cursor:
+            query = request.GET.copy()
+            query["cursor"] = next_cursor
+            query["unit"] = unit.region_code
+            next_query = query.urlencode()
+        context.update(
+            unit=unit,
+            rows=rows,
+            next_query=next_query,
+            candidates=(handler_candidates(handling_code=unit.region_code) if may_dispatch else []),
+            is_first_page=not data["cursor"],
+        )
+    return render(request, "cases/queue.html", context)
+
+
+@require_POST
+@page_view
+def bulk_dispatch(request: HttpRequest) -> HttpResponse:
+    """Dispatch the chosen cases to one handler, each through the state machine; report each
+    case that failed and why."""
+    actor = actor_from(request)
+    require_permission(actor, Perm.CASES_ROUTE)
+    unit_code = request.POST.get("unit", "")
+    unit = unit_region(actor=actor, code=unit_code)
+    candidates = handler_candidates(handling_code=unit.region_code)
+    form = BulkDispatchForm(request.POST, candidates=candidates)
+    back = reverse("cases:queue") + "?" + urlencode({"unit": unit.region_code})
+    if not form.is_valid():
+        problems = [
+            f"{form.fields[field].label}: {error}" if field in form.fields else str(error)
+            for field, errors in form.errors.items()
+            for error in errors
+        ]
+        return render(
+            request, "cases/bad_request.html", {"problems": problems, "back": back}, status=400
+        )
+    data = form.cleaned_data
+    assignee = candidate_users(handling_code=unit.region_code, user_ids={data["assignee"]}).get(
+        data["assignee"]
+    )
+    dispatched: list[str] = []
+    for number in data["cases"]:
+        # One transaction per case: a refusal for one does not undo the others.
+        try:
+            case = case_get(actor=actor, number=number)
+            case_transition(
+                actor=actor,
+                case=case,
+                action=Action.DISPATCH,
+                note=data["note"],
+                assignee=assignee,
+            )
+        except NotFound:
+            messages.error(request, _("%(number)s: no such case.") % {"number": number})
+        except PermissionDenied:
+            messages.error(
+                request, _("%(number)s: you may not dispatch this case.") % {"number": number}
+            )
+        except Conflict as error:
+            text = conflict_message(error, case=case, action=Action.DISPATCH)
+            messages.error(request, f"{number}: {text}")
+        except ValidationFailed as error:
+            text = "; ".join(translated(str(m)) for ms in error.errors.values() for m in ms)
+            messages.error(request, f"{number}: {text}")
+        else:
+            dispatched.append(number)
+    if dispatched:
+        count = len(dispatched)
+        messages.success(
+            request,
+            ngettext(
+                "Dispatched %(count)d case to %(name)s.",
+                "Dispatched %(count)d cases to %(name)s.",
+                count,
+            )
+            % {"count": count, "name": assignee},
+        )
+    return redirect(back)
