@@ -21,7 +21,7 @@ from django.utils.translation.reloader import translation_file_changed
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
-from gridgov.cases.models import Case, CaseEvent, CasePhoto, Notification
+from gridgov.cases.models import Case, CaseEvent, CasePhoto, Category, Notification
 from gridgov.cases.services import CaseInput, case_report, case_transition
 from gridgov.cases.services.contact import case_reveal_contact
 from gridgov.cases.views.inbox import inbox_unread
@@ -947,3 +947,72 @@ def test_inbox_refuses_roles_without_cases(people):
     response = client_for(people["auditor"]).get(reverse("cases:inbox"))
     # then
     assert response.status_code == 403
+
+
+# Admin
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return User.objects.create_superuser(username="root", password="x-admin-Passphrase-9")
+
+
+@pytest.mark.django_db
+def test_admin_edits_sla_deadlines_and_audits_them(tree, superuser):
+    # given
+    client = client_for(superuser)
+    category_id = Category.objects.get(code="other").pk
+    # when
+    page = client.get(reverse("admin:cases_category_change", args=[category_id]))
+    form = {
+        "code": "other",
+        "name": "其他",
+        "name_en": "Other",
+        "description": "",
+        "is_dispute": "",
+        "sort_order": "900",
+        "is_active": "on",
+        "accept_hours_urgent": "1",
+        "accept_hours": "12",
+        "resolve_days": "3",
+        "sla_rules-TOTAL_FORMS": "1",
+        "sla_rules-INITIAL_FORMS": "0",
+        "sla_rules-MIN_NUM_FORMS": "0",
+        "sla_rules-MAX_NUM_FORMS": "3",
+        "sla_rules-0-level": "town",
+        "sla_rules-0-accept_hours_urgent": "2",
+        "sla_rules-0-accept_hours": "8",
+        "sla_rules-0-resolve_days": "5",
+    }
+    saved = client.post(reverse("admin:cases_category_change", args=[category_id]), form)
+    # then
+    assert page.status_code == 200
+    assert saved.status_code == 302
+    category = Category.objects.get(pk=category_id)
+    assert (category.accept_hours, category.resolve_days) == (12, 3)
+    rule = category.sla_rules.get()
+    assert (rule.level, rule.accept_hours, rule.resolve_days) == ("town", 8, 5)
+    actions = set(AuditEntry.objects.values_list("action", flat=True))
+    assert {"case_category.change", "sla_rule.create"} <= actions
+
+
+@pytest.mark.django_db
+def test_admin_shows_cases_read_only_without_the_contact(people, superuser):
+    # given
+    case = report(people["worker"])
+    client = client_for(superuser)
+    url = reverse("admin:cases_case_change", args=[case.pk])
+    # when
+    page = client.get(url)
+    edited = client.post(url, {"title": "改过的标题"})
+    listing = client.get(reverse("admin:cases_case_changelist"))
+    # then
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert case.title in body
+    assert "13812345678" not in body
+    assert "138****5678" not in body
+    assert edited.status_code == 403
+    assert Case.objects.get(pk=case.pk).title == case.title
+    assert listing.status_code == 200
+    assert reverse("admin:cases_case_add") not in listing.content.decode()
