@@ -24,9 +24,21 @@ def user_create(
     *, actor: Actor, username: str, password: str, display_name: str = "", region_code: str
 ) -> User:
     _require_manages(actor, region_code)
+    from gridgov.regions.models import Region
+
+    # The account is placed (and audited) at this region, so it must be one.
+    if not (
+        codes.is_valid_code(region_code) and Region.objects.filter(region_code=region_code).exists()
+    ):
+        raise ValidationFailed({"region_code": [f"region {region_code} does not exist"]})
     if User.objects.filter(username=username).exists():
         raise ValidationFailed({"username": ["this username is taken"]})
     user = User(username=username, display_name=display_name)
+    try:
+        # The model's own rules: a username that is not blank, not too long, of allowed characters.
+        user.full_clean(exclude=["password"])
+    except DjangoValidationError as error:
+        raise ValidationFailed(error.message_dict) from error
     try:
         validate_password(password, user)
     except DjangoValidationError as error:
