@@ -12,20 +12,34 @@ import contextlib
 import html
 import json
 import re
+import tempfile
+import uuid
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.http import HttpResponseBase
+from django.test import override_settings
 from django.urls import reverse
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.roles import Perm, Role, role_grants
+from gridgov.cases.models import Case, CasePhoto, Category, Notification
+from gridgov.cases.services import CaseInput, case_report
 from gridgov.core.audit import audit_record
-from gridgov.core.codes import is_within, level_of, parent_code
+from gridgov.core.codes import (
+    MICRO_GRID_LEN,
+    TOWN_LEN,
+    VILLAGE_LEN,
+    is_within,
+    level_of,
+    parent_code,
+)
 from gridgov.regions.geometry import to_shape
 from gridgov.regions.models import Region
 from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
@@ -65,17 +79,24 @@ SUBJECT_PREFIX = "subject_"
 # A point that lies in no region of the test tree (the East China Sea).
 POINT_OUTSIDE_EVERY_GRID = (125.0, 30.0)
 MISSING_OBJECT_ID = 987654321
+MISSING_CASE_NUMBER = "610324-20000101-999999"
+# The smallest file that passes as a PNG photo.
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 
 
 @dataclass
 class World:
-    """The test tree with a user per role, a subject per region and an audit row per region."""
+    """The test tree with a user per role, a subject per region and an audit row per region;
+    a case (with a photo) per micro-grid, and a notification for every user."""
 
     tree: Tree
     placements: dict[str, str]
     actors: dict[str, User]
     subjects: dict[str, User]
     shapes: dict[str, BaseGeometry]
+    cases: dict[str, Case] = field(default_factory=dict)  # by micro-grid code
+    photos: dict[str, int] = field(default_factory=dict)  # case number -> photo id
+    notifications: dict[int, int] = field(default_factory=dict)  # user id -> notification id
 
     @property
     def codes(self) -> set[str]:
@@ -112,7 +133,61 @@ def build_world() -> World:
         for code, boundary in Region.objects.values_list("region_code", "boundary")
         if boundary
     }
-    return World(tree=tree, placements=placements, actors=actors, subjects=subjects, shapes=shapes)
+    world = World(tree=tree, placements=placements, actors=actors, subjects=subjects, shapes=shapes)
+    _add_cases(world)
+    return world
+
+
+def _add_cases(world: World) -> None:
+    """A case in every micro-grid, reported by the volunteer there, naming the place (a tracer)."""
+    category = Category.objects.filter(is_active=True, is_dispute=False, children=None).first()
+    assert category is not None, "the case categories are loaded by a migration"
+    other_county_micro_grids = sorted(
+        code
+        for code in world.tree.names
+        if len(code) == MICRO_GRID_LEN and code.startswith(world.tree.other_county)
+    )
+    for code in [*world.tree.micro_grids, *other_county_micro_grids]:
+        name = world.tree.names[code]
+        case = case_report(
+            actor=world.subjects[code],
+            data=CaseInput(
+                category_code=category.code,
+                description=f"{name}的路灯不亮",
+                channel="grid_patrol",
+                region_code=code,
+                address=f"{name}东口",
+                reporter_name="赵六",
+                reporter_phone="13812345678",
+            ),
+        )
+        world.cases[code] = case
+        photo = CasePhoto.objects.create(
+            case=case,
+            image=ContentFile(PNG, name="lamp.png"),
+            content_type="image/png",
+            size=len(PNG),
+        )
+        world.photos[case.number] = photo.pk
+    for user in [*world.actors.values(), *world.subjects.values()]:
+        home = user.active_assignments()[0].region_code
+        case_here = next(
+            (case for code, case in sorted(world.cases.items()) if is_within(code, home)), None
+        )
+        notification = Notification.objects.create(
+            recipient=user,
+            case=case_here,
+            kind=Notification.Kind.ASSIGNED,
+            message=f"{world.tree.names[home]}有新任务",
+        )
+        world.notifications[user.pk] = notification.pk
+
+
+@contextmanager
+def world_settings() -> Iterator[None]:
+    """Case photos go to a temporary folder, not the installation's media folder."""
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        yield
 
 
 @dataclass(frozen=True)
@@ -204,6 +279,32 @@ class Probe:
         subject = self.world.subjects.get(self.code)
         return subject.pk if subject is not None else MISSING_OBJECT_ID
 
+    def case(self) -> Case | None:
+        """The case in the target's area (outside the prober's own region when the target is
+        one of its ancestors), or None for a missing target."""
+        own = self.own
+        for code, case in sorted(self.world.cases.items()):
+            if not is_within(code, self.code):
+                continue
+            # Below an ancestor of the prober's region, a case outside that region.
+            above_own = own is not None and own != self.code and is_within(own, self.code)
+            if above_own and is_within(code, own or ""):
+                continue
+            return case
+        return None
+
+    def case_number(self) -> str:
+        case = self.case()
+        return case.number if case is not None else MISSING_CASE_NUMBER
+
+    def notification_id(self) -> int:
+        """The prober's own notification for its own region, else the one of the staff member at
+        the target (somebody else's), else an id no notification has."""
+        if self.target is not None and self.target.label == "own" and self.actor is not None:
+            return self.world.notifications[self.actor.pk]
+        subject = self.world.subjects.get(self.code)
+        return self.world.notifications[subject.pk] if subject is not None else MISSING_OBJECT_ID
+
     def assignment_id(self) -> int:
         if self.code not in self.world.subjects:
             return MISSING_OBJECT_ID
@@ -218,13 +319,25 @@ class Route:
     permission: str | None = None  # None: any signed-in user
     variant: str = ""  # when a route is probed in more than one way (GET form, POST)
     page: bool = False  # a page answers an anonymous client with a redirect to the login page
-    ok: int = 200  # the status of a successful probe
+    # The status of a successful probe; a set where the outcome inside depends on the object's
+    # state or the role's part in it (a write that may be refused, 403 or 409, for its own reasons).
+    ok: int | frozenset[int] = 200
     outside: int = 404  # OBJECT: the status outside the jurisdiction
+    # Whether the target is inside, when not the target's own answer (a personal inbox).
+    inside: Callable[[Probe], bool] | None = None
+    # Public data of the installation's county (Open311): what anyone may read is that county's
+    # subtree, and an object of another county is 404 for everyone.
+    public_scope: bool = False
+
     # OBJECT: the 404 for an existing region outside equals the one for a missing region.
     same_as_missing: bool = True
     # Which targets to probe: the regions around the prober's own, and/or the unfiltered "all".
     region_targets: bool | None = None  # default: OBJECT and LIST routes
     all_target: bool | None = None  # default: LIST routes
+    missing_target: bool = True
+    # Targets re-aimed at what the route addresses (a work queue belongs to a county, town or
+    # village, so a grid is looked at through its village); given the prober's own region.
+    target_map: Callable[[Target, str], Target] | None = None
     # The region codes a body lists, and those it must list for a probe (lists and exports).
     listed: Callable[[HttpResponseBase, str], set[str]] | None = None
     expected_listed: Callable[[Probe], set[str]] | None = None
@@ -236,17 +349,25 @@ class Route:
     def label(self) -> str:
         return f"{self.name} [{self.variant}]" if self.variant else self.name
 
-    def targets(self, region_targets: list[Target]) -> list[Target | None]:
+    def targets(self, region_targets: list[Target], own: str) -> list[Target | None]:
         with_regions = (
             self.kind in (Kind.OBJECT, Kind.LIST)
             if self.region_targets is None
             else self.region_targets
         )
         with_all = self.kind is Kind.LIST if self.all_target is None else self.all_target
+        if not with_all and not with_regions:
+            return [None]
         targets: list[Target | None] = [ALL] if with_all else []
         if with_regions:
-            targets += region_targets
-        return targets or [None]
+            for target in region_targets:
+                if target.label == "missing" and not self.missing_target:
+                    continue
+                if self.target_map is not None:
+                    target = self.target_map(target, own)
+                if target.code not in {t.code for t in targets if t is not None}:
+                    targets.append(target)
+        return targets
 
 
 def visible_codes(probe: Probe, permission: str) -> set[str]:
@@ -256,18 +377,34 @@ def visible_codes(probe: Probe, permission: str) -> set[str]:
     return probe.world.subtree(probe.own)
 
 
-def expected_status(probe: Probe) -> int:
+def _statuses(status: int | frozenset[int]) -> frozenset[int]:
+    return status if isinstance(status, frozenset) else frozenset({status})
+
+
+def is_inside(probe: Probe) -> bool:
+    assert probe.target is not None
+    if probe.route.inside is not None:
+        return probe.route.inside(probe)
+    if probe.route.public_scope:
+        return probe.target.label != "missing" and is_within(probe.code, probe.world.tree.county)
+    return probe.target.inside
+
+
+def expected_status(probe: Probe) -> frozenset[int]:
+    """The statuses a probe may answer with."""
     route = probe.route
     if route.kind is Kind.PUBLIC:
-        return route.anonymous_status if probe.role is None else route.signed_in_status
+        if probe.target is not None and probe.target is not ALL:
+            return _statuses(route.ok) if is_inside(probe) else _statuses(route.outside)
+        return _statuses(route.anonymous_status if probe.role is None else route.signed_in_status)
     if probe.role is None:
-        return 302 if route.page else 401
+        return _statuses(302 if route.page else 401)
     if route.permission is not None and not role_grants(probe.role, route.permission):
-        return 403
+        return _statuses(403)
     if route.kind is Kind.OBJECT:
         assert probe.target is not None
-        return route.ok if probe.target.inside else route.outside
-    return route.ok
+        return _statuses(route.ok) if is_inside(probe) else _statuses(route.outside)
+    return _statuses(route.ok)
 
 
 def probes_for(world: World, role: str | None) -> Iterator[Probe]:
@@ -276,7 +413,7 @@ def probes_for(world: World, role: str | None) -> Iterator[Probe]:
     region_targets = targets_for(world, own)
     for routes in ROUTES.values():
         for route in routes:
-            for target in route.targets(region_targets):
+            for target in route.targets(region_targets, own):
                 yield Probe(world=world, role=role, route=route, target=target)
 
 
@@ -321,6 +458,8 @@ def leaks(probe: Probe, call: Call, text: str) -> list[str]:
     """
     world = probe.world
     inside = world.subtree(probe.own) if probe.own is not None else set()
+    if probe.route.public_scope:
+        inside |= world.subtree(world.tree.county)
     found: list[str] = []
     # Test-tree names nest (a grid's name starts with its village's), so an outside name counts
     # only where it is not part of an inside name.
@@ -333,8 +472,9 @@ def leaks(probe: Probe, call: Call, text: str) -> list[str]:
                 found.append(f"name {name} ({code})")
                 break
     known = set(inside) | _sent_codes(call)
-    if probe.own is not None:
-        known |= {code for code in world.codes if is_within(probe.own, code)}
+    for top in [probe.own, world.tree.county if probe.route.public_scope else None]:
+        if top is not None:
+            known |= {code for code in world.codes if is_within(top, code)}
     for token in sorted(set(_CODE_TOKEN.findall(text))):
         if token in world.tree.names and token not in known:
             found.append(f"code {token}")
@@ -520,6 +660,187 @@ def _expected_region_and_children(probe: Probe) -> set[str]:
 def _expected_own(probe: Probe) -> set[str]:
     assert probe.own is not None
     return {probe.own}
+
+
+# Cases
+
+
+def _case_api(name: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call("get", reverse(name, kwargs={"number": probe.case_number()}))
+
+
+def _case_api_post(name: str, data: dict[str, Any]) -> Callable[[Probe], Call]:
+    return lambda probe: Call(
+        "post", reverse(name, kwargs={"number": probe.case_number()}), data, json=True
+    )
+
+
+def _case_page(name: str, data: dict[str, Any] | None = None) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        path = reverse(name, kwargs={"number": probe.case_number()})
+        return Call("post" if data is not None else "get", path, data or {})
+
+    return call
+
+
+def _case_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"region": probe.target.code}
+    return Call("get", reverse("cases-api:case-list"), params)
+
+
+def _listed_case_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)["results"]}
+
+
+def _expected_case_regions(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.CASES_VIEW)
+    assert probe.target is not None
+    return {
+        code
+        for code in probe.world.cases
+        if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
+    }
+
+
+def _report_fields(probe: Probe) -> dict[str, Any]:
+    lng, lat = probe.point()
+    category = Category.objects.filter(is_active=True, is_dispute=False, children=None).first()
+    assert category is not None
+    return {
+        "category": category.code,
+        "description": "井盖丢失",
+        "channel": "grid_patrol",
+        "urgency": "normal",
+        "lat": lat,
+        "lng": lng,
+    }
+
+
+def _case_report_api(probe: Probe) -> Call:
+    return Call("post", reverse("cases-api:case-list"), _report_fields(probe), json=True)
+
+
+def _case_report_page(probe: Probe) -> Call:
+    fields = _report_fields(probe)
+    lat, lng = fields.pop("lat"), fields.pop("lng")
+    data = {**fields, "latitude": lat, "longitude": lng, "idempotency_key": str(uuid.uuid4())}
+    return Call("post", reverse("cases:report"), data)
+
+
+def _notification_read(probe: Probe) -> Call:
+    path = reverse(
+        "cases-api:notification-read", kwargs={"notification_id": probe.notification_id()}
+    )
+    return Call("post", path, {}, json=True)
+
+
+def _own_notification(probe: Probe) -> bool:
+    assert probe.target is not None
+    return probe.target.label == "own"
+
+
+def _inbox_read(probe: Probe) -> Call:
+    actor = probe.actor
+    data = {"notification": probe.world.notifications[actor.pk] if actor else MISSING_OBJECT_ID}
+    return Call("post", reverse("cases:inbox-read"), data)
+
+
+def _queue(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"unit": probe.target.code}
+    return Call("get", reverse("cases:queue"), params)
+
+
+def _bulk_dispatch(probe: Probe) -> Call:
+    data = {"unit": probe.code, "cases": [probe.case_number()], "assignee": MISSING_OBJECT_ID}
+    return Call("post", reverse("cases:bulk-dispatch"), data)
+
+
+def _overdue(probe: Probe) -> Call:
+    # The page narrows by town only: a target below a town is looked at through its town.
+    assert probe.target is not None
+    params = {"show": "escalated"}
+    if probe.target is not ALL and len(probe.target.code) >= TOWN_LEN:
+        params["town"] = probe.target.code[:TOWN_LEN]
+    return Call("get", reverse("cases:overdue"), params)
+
+
+def _unit_of(target: Target, own: str) -> Target:
+    """A county, town or village stays; a grid or micro-grid is seen through its village."""
+    if len(target.code) <= VILLAGE_LEN:
+        return target
+    if target.label == "missing":
+        return Target("missing", missing_code(target.code[:VILLAGE_LEN]), False)
+    village = target.code[:VILLAGE_LEN]
+    return Target(f"{target.label}'s village", village, is_within(village, own))
+
+
+def _merge(probe: Probe) -> Call:
+    # Into the prober's own first case: the target alone decides inside or outside.
+    own = probe.own or ""
+    into = next(
+        (case.number for code, case in sorted(probe.world.cases.items()) if is_within(code, own)),
+        MISSING_CASE_NUMBER,
+    )
+    path = reverse("cases:merge", kwargs={"number": probe.case_number()})
+    return Call("post", path, {"into": into, "note": "matrix"})
+
+
+def _photo(probe: Probe) -> Call:
+    number = probe.case_number()
+    photo_id = probe.world.photos.get(number, MISSING_OBJECT_ID)
+    return Call("get", reverse("cases:photo", kwargs={"number": number, "photo_id": photo_id}))
+
+
+# Open311 (public: no login, the configured county's cases only)
+
+
+def _open311(name: str, **kwargs: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call("get", reverse(name, kwargs={"fmt": "json", **kwargs}))
+
+
+def _open311_request(probe: Probe) -> Call:
+    kwargs = {"fmt": "json", "service_request_id": probe.case_number()}
+    return Call("get", reverse("open311:request", kwargs=kwargs))
+
+
+def _open311_token(probe: Probe) -> Call:
+    case = probe.case()
+    token = case.tracking_token if case is not None else "no-such-token"
+    return Call("get", reverse("open311:token", kwargs={"fmt": "json", "token": token}))
+
+
+def _open311_service(probe: Probe) -> Call:
+    category = Category.objects.filter(is_active=True, children=None).order_by("code").first()
+    assert category is not None
+    kwargs = {"fmt": "json", "service_code": category.code}
+    return Call("get", reverse("open311:service", kwargs=kwargs))
+
+
+def _open311_post_without_key(probe: Probe) -> Call:
+    lng, lat = probe.point()
+    data = {"service_code": "x", "lat": lat, "long": lng, "description": "井盖丢失"}
+    return Call("post", reverse("open311:requests", kwargs={"fmt": "json"}), data)
+
+
+# The residents' public pages (no login)
+
+
+def _public_token(name: str, data: dict[str, Any] | None = None) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        case = probe.case()
+        token = case.tracking_token if case is not None else "no-such-token"
+        path = reverse(name, kwargs={"token": token})
+        return Call("post" if data is not None else "get", path, data or {})
+
+    return call
+
+
+def _public_track(probe: Probe) -> Call:
+    case = probe.case()
+    token = case.tracking_token if case is not None else "no-such-token"
+    return Call("get", reverse("public:track"), {"token": token})
 
 
 _ROUTE_LIST: list[Route] = [
@@ -712,6 +1033,222 @@ _ROUTE_LIST: list[Route] = [
         expected_listed=_expected_subtree(Perm.AUDIT_VIEW),
     ),
     Route("audit:verify", Kind.SELF, _get("audit:verify"), Perm.AUDIT_VIEW, page=True),
+    # Cases API
+    Route(
+        "cases-api:case-list",
+        Kind.LIST,
+        _case_list,
+        permission=Perm.CASES_VIEW,
+        variant="list",
+        listed=_listed_case_regions,
+        expected_listed=_expected_case_regions,
+    ),
+    Route(
+        "cases-api:case-list",
+        Kind.OBJECT,
+        _case_report_api,
+        permission=Perm.CASES_REPORT,
+        variant="report",
+        ok=201,
+        outside=400,  # "the place is outside your jurisdiction", as a bad location
+        # A point in no grid is bad input, answered 400 before the role is checked.
+        missing_target=False,
+    ),
+    Route(
+        "cases-api:case-detail",
+        Kind.OBJECT,
+        _case_api("cases-api:case-detail"),
+        permission=Perm.CASES_VIEW,
+    ),
+    Route(
+        "cases-api:case-timeline",
+        Kind.OBJECT,
+        _case_api("cases-api:case-timeline"),
+        permission=Perm.CASES_VIEW,
+    ),
+    Route(
+        "cases-api:case-transition",
+        Kind.OBJECT,
+        _case_api_post("cases-api:case-transition", {"action": "accept", "note": "matrix"}),
+        permission=Perm.CASES_VIEW,
+        ok=frozenset({200, 403, 409}),  # accepted, or not this role's step, or not now
+    ),
+    Route(
+        "cases-api:case-reveal-contact",
+        Kind.OBJECT,
+        _case_api_post("cases-api:case-reveal-contact", {"reason": "matrix probe"}),
+        permission=Perm.CASES_VIEW,
+        ok=frozenset({200, 403}),  # only who routes or handles the case sees the contact
+    ),
+    Route("cases-api:case-category-list", Kind.SELF, _get("cases-api:case-category-list")),
+    Route(
+        "cases-api:notification-list",
+        Kind.SELF,
+        _get("cases-api:notification-list"),
+        permission=Perm.CASES_VIEW,
+    ),
+    Route(
+        "cases-api:notification-read",
+        Kind.OBJECT,
+        _notification_read,
+        permission=Perm.CASES_VIEW,
+        inside=_own_notification,  # an inbox is personal: anybody else's is missing
+        same_as_missing=False,
+    ),
+    # Case pages
+    Route(
+        "cases:report",
+        Kind.SELF,
+        _get("cases:report"),
+        permission=Perm.CASES_REPORT,
+        variant="form",
+        page=True,
+    ),
+    Route(
+        "cases:report",
+        Kind.OBJECT,
+        _case_report_page,
+        permission=Perm.CASES_REPORT,
+        variant="post",
+        page=True,
+        ok=302,
+        outside=400,
+        missing_target=False,
+    ),
+    Route("cases:my-tasks", Kind.SELF, _get("cases:my-tasks"), Perm.CASES_HANDLE, page=True),
+    Route(
+        "cases:queue",
+        Kind.OBJECT,
+        _queue,
+        permission=Perm.CASES_VIEW,
+        page=True,
+        all_target=True,  # without a unit: the prober's own routing unit
+        target_map=_unit_of,
+    ),
+    Route(
+        "cases:bulk-dispatch",
+        Kind.OBJECT,
+        _bulk_dispatch,
+        permission=Perm.CASES_ROUTE,
+        page=True,
+        ok=400,  # the assignee is nobody: refused with the reason, nothing dispatched
+        target_map=_unit_of,
+    ),
+    Route(
+        "cases:overdue",
+        Kind.LIST,
+        _overdue,
+        permission=Perm.CASES_VIEW,
+        page=True,
+    ),
+    Route("cases:inbox", Kind.SELF, _get("cases:inbox"), Perm.CASES_VIEW, page=True),
+    Route("cases:inbox-read", Kind.SELF, _inbox_read, Perm.CASES_VIEW, page=True, ok=302),
+    Route("cases:detail", Kind.OBJECT, _case_page("cases:detail"), Perm.CASES_VIEW, page=True),
+    Route(
+        "cases:transition",
+        Kind.OBJECT,
+        _case_page("cases:transition", {"action": "accept", "note": "matrix"}),
+        permission=Perm.CASES_VIEW,
+        page=True,
+        ok=frozenset({302, 403, 409}),
+    ),
+    Route(
+        "cases:merge",
+        Kind.OBJECT,
+        _merge,
+        permission=Perm.CASES_VIEW,
+        page=True,
+        ok=frozenset({302, 400, 403, 409}),  # merged, or refused for the cases' own reasons
+    ),
+    Route(
+        "cases:reveal-contact",
+        Kind.OBJECT,
+        _case_page("cases:reveal-contact", {"reason": "matrix probe"}),
+        permission=Perm.CASES_VIEW,
+        page=True,
+        ok=frozenset({200, 403}),
+    ),
+    Route("cases:photo", Kind.OBJECT, _photo, Perm.CASES_VIEW, page=True),
+    # Open311 GeoReport v2: public, one county
+    Route("open311:root", Kind.PUBLIC, _get("open311:root"), public_scope=True),
+    Route("open311:discovery", Kind.PUBLIC, _open311("open311:discovery"), public_scope=True),
+    Route("open311:services", Kind.PUBLIC, _open311("open311:services"), public_scope=True),
+    Route("open311:service", Kind.PUBLIC, _open311_service, public_scope=True),
+    Route("open311:requests", Kind.PUBLIC, _open311("open311:requests"), public_scope=True),
+    Route(
+        "open311:requests",
+        Kind.PUBLIC,
+        _open311_post_without_key,
+        variant="post without a key",
+        public_scope=True,
+        anonymous_status=403,
+        signed_in_status=403,
+    ),
+    Route(
+        "open311:request",
+        Kind.PUBLIC,
+        _open311_request,
+        public_scope=True,
+        region_targets=True,
+    ),
+    Route(
+        "open311:token",
+        Kind.PUBLIC,
+        _open311_token,
+        public_scope=True,
+        region_targets=True,
+    ),
+    # The residents' public pages
+    Route("public:report", Kind.PUBLIC, _get("public:report"), public_scope=True),
+    Route("public:boundaries", Kind.PUBLIC, _get("public:boundaries"), public_scope=True),
+    Route("public:track", Kind.PUBLIC, _get("public:track"), variant="form", public_scope=True),
+    Route(
+        "public:track",
+        Kind.PUBLIC,
+        _public_track,
+        variant="lookup",
+        public_scope=True,
+        region_targets=True,
+        ok=302,
+    ),
+    Route(
+        "public:received",
+        Kind.PUBLIC,
+        _public_token("public:received"),
+        public_scope=True,
+        region_targets=True,
+    ),
+    Route(
+        "public:status",
+        Kind.PUBLIC,
+        _public_token("public:status"),
+        public_scope=True,
+        region_targets=True,
+    ),
+    Route(
+        "public:rate",
+        Kind.PUBLIC,
+        _public_token("public:rate", {"rating": 5, "comment": "好"}),
+        public_scope=True,
+        region_targets=True,
+        ok=409,  # the world's cases are not resolved yet
+    ),
+    Route(
+        "public:reopen",
+        Kind.PUBLIC,
+        _public_token("public:reopen", {"reason": "路灯还是不亮"}),
+        public_scope=True,
+        region_targets=True,
+        ok=409,
+    ),
+    Route(
+        "open311:not-found",
+        Kind.PUBLIC,
+        lambda probe: Call("get", "/open311/v2/no/such/thing.json"),
+        public_scope=True,
+        anonymous_status=404,
+        signed_in_status=404,
+    ),
 ]
 
 ROUTES: dict[str, list[Route]] = {}

@@ -30,6 +30,7 @@ from tests.matrix import (
     missing_code,
     probes_for,
     response_text,
+    world_settings,
 )
 
 ROLES: list[str | None] = [*Role.values, None]
@@ -42,7 +43,7 @@ _CSRF = re.compile(r"[A-Za-z0-9]{64}")
 def world(
     request: pytest.FixtureRequest, django_db_setup: None, django_db_blocker: object
 ) -> Iterator[World]:
-    with django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
+    with world_settings(), django_db_blocker.unblock(), transaction.atomic():  # type: ignore[attr-defined]
         yield build_world()
         transaction.set_rollback(True)
     reporter = request.config.pluginmanager.get_plugin("terminalreporter")
@@ -81,8 +82,14 @@ def _describe(probe: Probe) -> str:
     return f"{probe.role or 'anonymous'} {probe.route.label}{target}"
 
 
-def _normalised_404(text: str, code: str) -> str:
-    """The body with the addressed code (as a whole number, not inside a longer code) blanked."""
+def _normalised_404(text: str, path: str, other_path: str, code: str) -> str:
+    """The body with what differs between the two requests blanked: the path, its long segments
+    that differ (a case number in a message) and the addressed code as a whole number."""
+    text = text.replace(path, "<path>")
+    for mine, theirs in zip(path.split("/"), other_path.split("/"), strict=False):
+        # A short segment (an id like 7) would also blank an unrelated 7 elsewhere on the page.
+        if mine != theirs and len(mine) >= 6:
+            text = re.sub(rf"(?<![\w-]){re.escape(mine)}(?![\w-])", "<segment>", text)
     text = re.sub(rf"(?<![0-9]){code}(?![0-9])", "<code>", text)
     return _CSRF.sub("<token>", text)
 
@@ -95,18 +102,24 @@ def test_every_route_answers_within_the_jurisdiction(world: World, role: str | N
     if role is not None:
         client.force_login(world.actors[role])
     problems: list[str] = []
-    missing_bodies: dict[str, str] = {}
+    missing_bodies: dict[str, tuple[str, str, str]] = {}
     # when
     for probe in probes_for(world, role):
         response, text = _send(client, probe)
         TALLY["probes"] += 1
         # then
         expected = expected_status(probe)
-        if response.status_code != expected:
+        if response.status_code not in expected:
             TALLY["mismatches"] += 1
-            problems.append(f"{_describe(probe)}: status {response.status_code}, want {expected}")
+            statuses = " or ".join(str(status) for status in sorted(expected))
+            problems.append(f"{_describe(probe)}: status {response.status_code}, want {statuses}")
         sent_to = response.get("Location", "")
-        if probe.role is None and expected == 302 and not sent_to.startswith(reverse("web:login")):
+        if (
+            probe.role is None
+            and probe.route.kind is not Kind.PUBLIC
+            and expected == {302}
+            and not sent_to.startswith(reverse("web:login"))
+        ):
             problems.append(f"{_describe(probe)}: not sent to the login page")
         found = leaks(probe, probe.route.call(probe), text)
         if found:
@@ -127,14 +140,21 @@ def test_every_route_answers_within_the_jurisdiction(world: World, role: str | N
             and probe.target is not None
             and probe.target.label != "missing"
         ):
-            if route.label not in missing_bodies:
-                assert probe.own is not None
-                missing = Target("missing", missing_code(probe.own), False)
-                _, missing_text = _send(
-                    client, Probe(world=world, role=role, route=route, target=missing)
+            key = f"{route.label} {len(probe.target.code)}"
+            if key not in missing_bodies:
+                missing = Probe(
+                    world=world,
+                    role=role,
+                    route=route,
+                    target=Target("missing", missing_code(probe.target.code), False),
                 )
-                missing_bodies[route.label] = _normalised_404(missing_text, missing.code)
-            if _normalised_404(text, probe.target.code) != missing_bodies[route.label]:
+                _, missing_text = _send(client, missing)
+                missing_bodies[key] = (missing_text, route.call(missing).path, missing.code)
+            missing_text, missing_path, missing_target = missing_bodies[key]
+            path = route.call(probe).path
+            if _normalised_404(text, path, missing_path, probe.target.code) != _normalised_404(
+                missing_text, missing_path, path, missing_target
+            ):
                 problems.append(f"{_describe(probe)}: 404 differs from a missing region's")
     assert not problems, "\n".join(problems)
 
