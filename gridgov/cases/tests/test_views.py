@@ -1016,3 +1016,19 @@ def test_admin_shows_cases_read_only_without_the_contact(people, superuser):
     assert Case.objects.get(pk=case.pk).title == case.title
     assert listing.status_code == 200
     assert reverse("admin:cases_case_add") not in listing.content.decode()
+
+
+@pytest.mark.django_db
+def test_a_leader_who_routes_nowhere_sees_the_highest_unit_and_a_worker_none(people, tree):
+    # given
+    case = report(people["worker"])
+    # when
+    leader = client_for(people["leader"]).get(reverse("cases:queue"))
+    worker = client_for(people["worker"]).get(reverse("cases:queue"))
+    # then
+    assert leader.status_code == 200
+    assert leader.context["unit"].region_code == tree.county
+    assert leader.context["rows"] == []  # the county itself handles nothing yet
+    assert case.handling_code in [unit.region_code for unit in leader.context["units"]]
+    assert worker.status_code == 200
+    assert worker.context["unit"] is None

@@ -50,8 +50,12 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise ValidationFailed({key: [str(e) for e in value] for key, value in form.errors.items()})
     data = form.cleaned_data
-    unit_code = data["unit"] or default_unit(actor=actor)
     units = queue_units(actor=actor)
+    # By default the actor's own routing unit; for one who only watches (a county leader), the
+    # highest unit they see.
+    unit_code = (
+        data["unit"] or default_unit(actor=actor) or (units[0].region_code if units else None)
+    )
     context: dict[str, object] = {"form": form, "units": units, "unit": None, "rows": []}
     if unit_code:
         unit = unit_region(actor=actor, code=unit_code)
