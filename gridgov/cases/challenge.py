@@ -114,12 +114,11 @@ def check(token: str, answer: str) -> str:
     nonce = str(payload["n"])
     if cache.get(_USED_KEY.format(nonce=nonce)):
         raise ChallengeFailed(Failure.USED)
+    if not answer.strip():
+        raise ChallengeFailed(Failure.MISSING)
     if time.time() - int(payload["t"]) < MIN_FILL_SECONDS:
         raise ChallengeFailed(Failure.TOO_FAST)
-    given = _parse_answer(answer)
-    if given is None and not answer.strip():
-        raise ChallengeFailed(Failure.MISSING)
-    if given != int(payload["a"]) + int(payload["b"]):
+    if _parse_answer(answer) != int(payload["a"]) + int(payload["b"]):
         burn(nonce)
         raise ChallengeFailed(Failure.WRONG)
     return nonce

@@ -339,6 +339,19 @@ def test_an_answer_sent_too_fast_is_refused(tree, clock):
 
 
 @pytest.mark.django_db
+def test_an_empty_answer_sent_fast_asks_for_the_answer(tree, clock):
+    # given
+    client = english()
+    token = form_token(client)
+    # when
+    response = client.post(reverse("public:report"), report_data(token, challenge_answer=""))
+    # then
+    assert errors_of(response)["challenge_answer"] == ["Answer the question."]
+    assert response.context["form"].challenge.token == token
+    assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db
 def test_an_expired_question_is_refused(tree, clock):
     # given
     client = english()
@@ -788,3 +801,76 @@ def test_pages_are_in_simplified_chinese_by_default(tree):
     # then
     assert response["Content-Language"] == "zh-hans"
     assert "邻里纠纷" in response.content.decode()
+
+
+# In a real browser, at a phone's width
+
+
+@pytest.mark.browser
+def test_a_resident_reports_from_a_phone_with_a_map_pin(transactional_db, live_server, tmp_path):
+    import time
+
+    from gridgov.testing import build_tree
+    from gridgov.web.tests.test_browser import (
+        CHROMIUM,
+        CHROMIUM_ARGS,
+        _collect_errors,
+        _require_browser,
+    )
+
+    # given: the test tree, and a phone-sized browser in Chinese
+    sync_playwright = _require_browser()
+    tree = build_tree()
+    errors: list[str] = []
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        page = chromium.new_context(
+            locale="zh-CN", viewport={"width": 390, "height": 844}
+        ).new_page()
+        page.set_default_timeout(20_000)
+        page.on("console", lambda message: _collect_errors(message, errors))
+        opened = time.monotonic()
+        page.goto(f"{live_server.url}{reverse('public:report')}")
+        page.wait_for_selector("#report-map.is-loaded")
+        # when: choosing the kind, then the category within it
+        page.select_option("#id_category_group", "dispute")
+        offered = page.eval_on_selector_all("#id_category option", "o => o.map(x => x.value)")
+        page.select_option("#id_category", "dispute-neighbour")
+        page.fill("#id_description", "楼上漏水，邻居不肯维修")
+        # when: tapping the first village on the map, a little north-west of its middle
+        village = page.locator("#report-map path").nth(1)
+        box = village.bounding_box()
+        village.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.3})
+        latitude = float(page.input_value("#id_latitude"))
+        longitude = float(page.input_value("#id_longitude"))
+        chosen_place = page.input_value("#id_region")
+        page.fill("#id_reporter_name", NAME)
+        page.fill("#id_reporter_phone", PHONE)
+        token = page.input_value("input[name=challenge_token]")
+        page.fill("#id_challenge_answer", challenge.solve(token))
+        time.sleep(max(0.0, challenge.MIN_FILL_SECONDS + 0.5 - (time.monotonic() - opened)))
+        page.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
+        scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        page.click("#report-form button[type=submit]")
+        page.wait_for_selector("#tracking-number")
+        tracking = page.inner_text("#tracking-number strong").strip()
+        page.click("#status-link")
+        page.wait_for_selector("#steps li")
+        status_body = page.content()
+        status_scroll_width = page.evaluate("document.documentElement.scrollWidth")
+        page.screenshot(path=str(tmp_path / "status-phone.png"), full_page=True)
+        chromium.close()
+    # then: only the dispute categories were offered, the pin set the place, and the case exists
+    assert offered
+    assert all(value == "" or value.startswith("dispute-") for value in offered)
+    assert 107.0 < longitude < 107.125
+    assert 34.5 < latitude < 35.0
+    assert chosen_place == tree.villages[0]
+    case = Case.objects.get()
+    assert case.tracking_token == tracking
+    assert case.region_code == tree.micro_grids[1]
+    assert NAME not in status_body
+    assert PHONE not in status_body
+    assert scroll_width <= 390
+    assert status_scroll_width <= 390
+    assert errors == []
