@@ -103,7 +103,7 @@ TRANSFERRED_TO = {
 
 
 def _client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR") or None
+    return challenge.client_address(request)
 
 
 # Places and outlines of the county (public geography; no one's data)

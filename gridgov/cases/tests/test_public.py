@@ -478,6 +478,25 @@ def test_repeated_wrong_answers_get_429_and_one_audit_row(tree, clock, settings)
     assert denied.get().client_address == "203.0.113.7"
 
 
+@pytest.mark.django_db
+def test_behind_a_trusted_proxy_clients_are_told_apart_by_what_the_proxy_saw(tree, clock, settings):
+    # given: one proxy in front; the client may send an X-Forwarded-For of its own
+    settings.GRIDGOV_TRUSTED_PROXY_HOPS = 1
+    settings.GRIDGOV_PUBLIC_REPORTS_PER_HOUR = 1
+    first = english(Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.2.3.4, 198.51.100.1"))
+    same_with_a_lie = english(
+        Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="5.6.7.8, 198.51.100.1")
+    )
+    second = english(Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="198.51.100.2"))
+    # when
+    sent = send_report(first, clock)[0]
+    # then
+    assert sent.status_code == 302
+    assert same_with_a_lie.get(reverse("public:report")).status_code == 429
+    assert second.get(reverse("public:report")).status_code == 200
+    assert AuditEntry.objects.filter(action="case.report", client_address="198.51.100.1").exists()
+
+
 @pytest.mark.parametrize(
     ("address", "key"),
     [
