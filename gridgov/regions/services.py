@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 
 from gridgov.accounts.roles import Perm
 from gridgov.core import codes
@@ -29,10 +31,17 @@ def _managed_region(*, actor: Actor, region_code: str) -> Region:
 
 
 def bump_boundaries_version() -> None:
-    """Tell every process's locator that boundaries changed (see regions.locator)."""
-    updated = TreeState.objects.filter(pk=1).update(boundaries_version=F("boundaries_version") + 1)
+    """Tell every process's locator that boundaries changed (see regions.locator).
+
+    The new version is at least the current time in microseconds, so a number handed out inside
+    a rolled-back transaction is never handed out again for different boundaries.
+    """
+    floor = time.time_ns() // 1000
+    updated = TreeState.objects.filter(pk=1).update(
+        boundaries_version=Greatest(F("boundaries_version") + 1, Value(floor))
+    )
     if not updated:
-        TreeState.objects.create(pk=1, boundaries_version=1)
+        TreeState.objects.create(pk=1, boundaries_version=floor)
 
 
 def _check_boundary(boundary: dict[str, Any] | None, parent: Region | None) -> None:

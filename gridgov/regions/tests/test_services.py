@@ -456,3 +456,29 @@ def test_move_without_the_manage_role_is_refused(
     official = user_factory(Role.TOWN_OFFICIAL, tree.towns[0])
     with pytest.raises(PermissionDenied):
         region_move(actor=official, code=tree.grids[0], new_parent_code=tree.villages[1])
+
+
+@pytest.mark.django_db
+def test_versions_are_not_reused_after_a_rollback(tree):
+    from django.db import transaction
+
+    from gridgov.regions.locator import current_version
+    from gridgov.regions.services import bump_boundaries_version
+
+    # given a version handed out inside a transaction that rolls back
+    class Rollback(Exception):
+        pass
+
+    def bump_then_fail() -> int:
+        with transaction.atomic():
+            bump_boundaries_version()
+            seen = current_version()
+            raise Rollback(seen)
+
+    with pytest.raises(Rollback) as raised:
+        bump_then_fail()
+    rolled_back = raised.value.args[0]
+    # when the boundaries change for real
+    bump_boundaries_version()
+    # then the new version differs from the rolled-back one
+    assert current_version() != rolled_back
