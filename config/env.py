@@ -52,6 +52,20 @@ def secret_key(var: Path) -> str:
     return key_file.read_text().strip()
 
 
+def local_key(var: Path, name: str, env_name: str) -> str:
+    """A key from the environment, or a local key file created once for the embedded default."""
+    from_env = env_str(env_name)
+    if from_env:
+        return from_env
+    key_file = var / name
+    if not key_file.exists():
+        import secrets
+
+        key_file.write_text(secrets.token_urlsafe(48))
+        key_file.chmod(0o600)
+    return key_file.read_text().strip()
+
+
 def pii_key(var: Path) -> str:
     """The Fernet key that encrypts personal data at rest: GRIDGOV_PII_KEY, or a local key file
     created once for the embedded default (never committed; losing it loses the data)."""

@@ -11,6 +11,8 @@ VAR_DIR = env.var_dir()
 
 SECRET_KEY = env.secret_key(VAR_DIR)
 PII_KEY = env.pii_key(VAR_DIR)
+# Keys the audit log's hash chain (HMAC); keep it outside the database, like the PII key.
+AUDIT_KEY = env.local_key(VAR_DIR, "audit.key", "GRIDGOV_AUDIT_KEY")
 DEBUG = False
 ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 
@@ -127,6 +129,9 @@ SESSION_COOKIE_AGE = IDLE_TIMEOUT_MINUTES * 60
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True
 
+# API tokens lapse this many hours after they were issued (a new login issues a new one).
+API_TOKEN_TTL_HOURS = env.env_int("GRIDGOV_API_TOKEN_TTL_HOURS", 12)
+
 # Lockout after repeated failures, on every login path (web, admin, API token).
 AXES_FAILURE_LIMIT = env.env_int("GRIDGOV_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = env.env_int("GRIDGOV_LOGIN_COOLOFF_MINUTES", 30) / 60  # hours
@@ -149,7 +154,7 @@ STATICFILES_DIRS = [BASE_DIR / "gridgov" / "static"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "gridgov.api.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

@@ -9,8 +9,10 @@ from .base import DATABASE_URL
 
 if not DATABASE_URL:
     raise ImproperlyConfigured("production settings need DATABASE_URL (postgres://...)")
-if not env.env_str("SECRET_KEY"):
-    raise ImproperlyConfigured("production settings need SECRET_KEY from the environment")
+for required in ("SECRET_KEY", "GRIDGOV_PII_KEY", "GRIDGOV_AUDIT_KEY"):
+    # Keys kept in files beside the database would be copied with its backups.
+    if not env.env_str(required):
+        raise ImproperlyConfigured(f"production settings need {required} from the environment")
 
 DEBUG = False
 SESSION_COOKIE_SECURE = True

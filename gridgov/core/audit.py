@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -35,7 +36,9 @@ def entry_digest(
     detail: dict[str, Any],
     previous_hash: str,
 ) -> str:
-    """SHA-256 over a canonical JSON of the row's content and the previous row's hash."""
+    """HMAC-SHA256, keyed with settings.AUDIT_KEY, over a canonical JSON of the row's content and
+    the previous row's hash. The key lives outside the database, so someone who can write to the
+    table cannot recompute a valid chain after editing it."""
     payload = json.dumps(
         [
             sequence,
@@ -56,7 +59,7 @@ def entry_digest(
         separators=(",", ":"),
         default=str,
     )
-    return hashlib.sha256(payload.encode()).hexdigest()
+    return hmac.new(settings.AUDIT_KEY.encode(), payload.encode(), hashlib.sha256).hexdigest()
 
 
 def _digest_of(entry: AuditEntry) -> str:

@@ -443,3 +443,25 @@ def test_concurrent_appends_keep_one_unbroken_chain() -> None:
     assert not errors
     assert AuditEntry.objects.count() == 60
     assert not list(verify_chain())
+
+
+@pytest.mark.django_db
+def test_a_row_rehashed_without_the_key_is_detected() -> None:
+    import hashlib
+    import json
+
+    # given a chain, and a forger who can write to the table but does not hold the audit key
+    _write_rows(3)
+    last = AuditEntry.objects.order_by("-sequence").first()
+    assert last is not None
+    payload = json.dumps({"forged": True})
+    forged_hash = hashlib.sha256((last.entry_hash + payload).encode()).hexdigest()
+    # when they edit the last row and recompute its hash with a plain SHA-256
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {TABLE} SET action = %s, entry_hash = %s WHERE sequence = %s",
+            ["region.delete", forged_hash, last.sequence],
+        )
+    # then the chain check names that row
+    problems = list(verify_chain())
+    assert [(p.sequence, p.kind) for p in problems] == [(last.sequence, "edited")]
