@@ -196,7 +196,23 @@ HUEY: dict[str, object] = (
     }
 )
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Rate limits and one-use challenge tokens must be shared by every worker process.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": str(VAR_DIR / "cache"),
+    }
+}
+# The residents' public report form.
+GRIDGOV_PUBLIC_REPORTS_PER_HOUR = env.env_int("GRIDGOV_PUBLIC_REPORTS_PER_HOUR", 5)
+GRIDGOV_PUBLIC_CHALLENGE_FAILURES_PER_HOUR = env.env_int(
+    "GRIDGOV_PUBLIC_CHALLENGE_FAILURES_PER_HOUR", 20
+)
+# How many reverse proxies (nginx: 1) stand before the app; client addresses are read from
+# the right end of X-Forwarded-For accordingly.
+GRIDGOV_TRUSTED_PROXY_HOPS = env.env_int("GRIDGOV_TRUSTED_PROXY_HOPS", 0)
 
 LOGGING = {
     "version": 1,
