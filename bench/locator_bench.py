@@ -89,7 +89,7 @@ def run(*, points: int, repeat: int) -> dict[str, Any]:
         f"{len(micro_geometries):,} micro-grids; {inside:,} in a grid, {in_micro:,} in a micro-grid"
     )
     print(
-        f"  build   gridgov {build_gridgov * 1000:.0f} ms (read, parse, clip, both trees)   "
+        f"  build   gridgov {build_gridgov * 1000:.0f} ms (read, parse, clip, both trees, raster)   "
         f"raw {(build_raw_grids + build_raw_micro) * 1000:.0f} ms (both trees; "
         f"grid tree {build_raw_grids * 1000:.0f} ms)"
     )
@@ -99,6 +99,14 @@ def run(*, points: int, repeat: int) -> dict[str, Any]:
         f"{raw_both_s * 1000:.0f} ms, raw grid query {raw_grid_s * 1000:.0f} ms "
         f"(points prebuilt; making them took {make_points_s * 1000:.0f} ms)"
     )
+    raster = locator.raster
+    if raster is not None:
+        to_trees = float(np.mean(raster.lookup(lngs, lats) < 0))
+        print(
+            f"  raster  {raster.columns:,} x {raster.rows:,} cells, {raster.nbytes / 1e6:.1f} MB, "
+            f"built in {raster.build_seconds * 1000:.0f} ms (of the build above); "
+            f"{to_trees:.1%} of the points lie in cells an edge touches and go to the trees"
+        )
     print(same_work.line())
     print(grid_only.line() + "  [reference: raw answers the grid only]")
     return {
