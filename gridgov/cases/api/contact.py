@@ -2,53 +2,16 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
-from gridgov.cases import policy, selectors
+from gridgov.cases import selectors
 from gridgov.cases.api.schema import BAD_INPUT, FORBIDDEN, NOT_FOUND
-from gridgov.cases.models import Case
 from gridgov.cases.serializers import ContactOutput, RevealContactInput
-from gridgov.cases.states import Action
-from gridgov.core.audit import audit_record
-from gridgov.core.errors import PermissionDenied
-
-ROUTE_ACTIONS = [action for action in Action if action not in policy.HANDLER_ACTIONS]
-
-
-def may_reveal_contact(actor: Any, case: Case) -> bool:
-    """Who routes the case (at its level, or may pull it up) or handles it may call the reporter."""
-    if case.assignee_id is not None and case.assignee_id == actor.pk:
-        return True
-    return any(policy.may_take(actor, case, action) for action in ROUTE_ACTIONS)
-
-
-def case_reveal_contact(
-    *, actor: Any, case: Case, reason: str, client_address: str | None = None
-) -> dict[str, str]:
-    """The reporter's name and phone in full; every read is an audit row with its reason."""
-    if not may_reveal_contact(actor, case):
-        # The API's exception handler writes the refusal to the audit log.
-        raise PermissionDenied("only who routes or handles this case may read the contact")
-    audit_record(
-        actor=actor,
-        action="case.reveal_contact",
-        object_type="case",
-        object_id=case.number,
-        region_code=case.region_code,
-        client_address=client_address,
-        detail={"reason": reason},
-    )
-    return {
-        "number": case.number,
-        "reporter_name": case.reporter_name.reveal(),
-        "reporter_phone": case.reporter_phone.reveal(),
-    }
+from gridgov.cases.services.contact import case_reveal_contact
 
 
 class CaseRevealContactApi(APIView):
@@ -70,4 +33,9 @@ class CaseRevealContactApi(APIView):
             reason=data.validated_data["reason"],
             client_address=request.META.get("REMOTE_ADDR"),
         )
-        return Response(ContactOutput(contact).data, headers={"Cache-Control": "no-store"})
+        body = {
+            "number": number,
+            "reporter_name": contact["name"],
+            "reporter_phone": contact["phone"],
+        }
+        return Response(ContactOutput(body).data, headers={"Cache-Control": "no-store"})

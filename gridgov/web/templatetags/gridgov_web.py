@@ -14,6 +14,11 @@ register = template.Library()
 # (key, URL name, permission): a link shows when the user holds the permission somewhere and the
 # page exists (other apps add their pages over time).
 _SECTIONS = (
+    ("my_tasks", "cases:my-tasks", Perm.CASES_HANDLE),
+    ("cases_report", "cases:report", Perm.CASES_REPORT),
+    ("queue", "cases:queue", Perm.CASES_ROUTE),
+    ("overdue", "cases:overdue", Perm.CASES_VIEW),
+    ("inbox", "cases:inbox", Perm.CASES_VIEW),
     ("regions", "web:regions", Perm.REGIONS_VIEW),
     ("accounts", "accounts:users", Perm.ACCOUNTS_MANAGE),
     ("audit", "audit:list", Perm.AUDIT_VIEW),
