@@ -98,11 +98,12 @@ TRANSITIONS: tuple[Transition, ...] = tuple(
     + _rows(Action.VERIFY, {State.RESOLVED}, State.VERIFIED)
     + _rows(Action.RETURN, {State.RESOLVED, State.VERIFIED}, State.RETURNED)
     + _rows(Action.CLOSE, {State.VERIFIED}, State.CLOSED)
-    # A case not yet accepted goes up still waiting for acceptance; one already accepted is
-    # taken on by the level above, which dispatches it anew.
+    # A case not yet accepted goes up (or down) still waiting for acceptance; one already
+    # accepted is taken on by the other level, which dispatches it anew.
     + _rows(Action.ESCALATE, {State.REPORTED}, State.REPORTED, LevelChange.UP)
     + _rows(Action.ESCALATE, _ESCALATABLE, State.ACCEPTED, LevelChange.UP)
-    + _rows(Action.REFER_DOWN, {State.REPORTED, State.ACCEPTED}, State.ACCEPTED, LevelChange.DOWN)
+    + _rows(Action.REFER_DOWN, {State.REPORTED}, State.REPORTED, LevelChange.DOWN)
+    + _rows(Action.REFER_DOWN, {State.ACCEPTED}, State.ACCEPTED, LevelChange.DOWN)
     + _rows(
         Action.TRANSFER, {State.ACCEPTED, State.DISPATCHED, State.IN_PROGRESS}, State.TRANSFERRED
     )
