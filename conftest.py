@@ -11,6 +11,26 @@ from gridgov.accounts.models import User
 from gridgov.testing import Tree, build_tree, make_user
 
 
+def _is_transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        return True
+    return bool({"transactional_db", "live_server"} & set(request.fixturenames))
+
+
+@pytest.fixture(autouse=True)
+def _seeded_categories(request: pytest.FixtureRequest) -> None:
+    """Transactional tests flush the database after they run, seeded rows included; put the
+    migration-seeded case categories back for the ones that need a real database."""
+    if not _is_transactional(request):
+        return
+    request.getfixturevalue("transactional_db")
+    from gridgov.cases.catalogue import seed_categories
+    from gridgov.cases.models import Category
+
+    seed_categories(Category)
+
+
 @pytest.fixture
 def tree(db: None) -> Tree:
     return build_tree()
