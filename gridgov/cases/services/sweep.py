@@ -60,12 +60,16 @@ def escalate_overdue_cases(now: datetime | None = None) -> int:
         escalated = cursor.rowcount
         if not escalated:
             return 0
+        # A case still to be accepted keeps its accept deadline equal to its due time (as
+        # sla.set_deadlines does), so pages and the API show the level above's deadline.
         cursor.execute(
             f"UPDATE cases_case SET state = {_NEXT_STATE}, handling_code = {_NEXT_CODE},"
             f" level = {_NEXT_LEVEL}, assignee_id = NULL, resolve_deadline_at = NULL,"
-            " due_at = CASE urgency WHEN 'urgent' THEN %s ELSE %s END, warned_at = NULL,"
-            f" updated_at = %s WHERE {_OVERDUE}",
-            [due_urgent, due, now, now, *_WORKING],
+            " due_at = CASE urgency WHEN 'urgent' THEN %s ELSE %s END,"
+            " accept_deadline_at = CASE WHEN state = 'reported'"
+            " THEN CASE urgency WHEN 'urgent' THEN %s ELSE %s END ELSE accept_deadline_at END,"
+            f" warned_at = NULL, updated_at = %s WHERE {_OVERDUE}",
+            [due_urgent, due, due_urgent, due, now, now, *_WORKING],
         )
         cursor.execute(
             "INSERT INTO cases_notification (recipient_id, case_id, kind, message, created_at)"
