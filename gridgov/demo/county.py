@@ -20,7 +20,7 @@ from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.roles import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
-from gridgov.demo import names
+from gridgov.demo import cases, names
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
 from gridgov.regions.geometry import to_geojson
 from gridgov.regions.models import Region
@@ -77,7 +77,15 @@ class DemoSummary:
     grid_workers: int = 0
     info_officers: int = 0
     demo_accounts: int = 0
+    officials: int = 0
+    open311_clients: int = 0
+    cases: int = 0
+    open_cases: int = 0
+    overdue_cases: int = 0
+    case_events: int = 0
+    notifications: int = 0
     boundaries_digest: str = ""
+    cases_digest: str = ""
     seconds: float = 0.0
 
     def counts(self) -> dict[str, int]:
@@ -95,19 +103,28 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "grid_workers": _("grid workers"),
     "info_officers": _("information officers"),
     "demo_accounts": _("demo logins"),
+    "officials": _("officials and mediators"),
+    "open311_clients": _("Open311 clients"),
+    "cases": _("cases"),
+    "open_cases": _("open cases"),
+    "overdue_cases": _("overdue cases"),
+    "case_events": _("timeline entries"),
+    "notifications": _("inbox notifications"),
 }
 
 
 @dataclass
 class DemoBuild:
     """What the steps share: the computed layout, the saved regions (by code), the summary they
-    fill in, the demo password's hash and a seeded generator for whatever they invent."""
+    fill in, the demo password's hash and a seeded generator for whatever they invent (and the
+    seed, for a step that seeds its own)."""
 
     layout: CountyLayout
     summary: DemoSummary
     password_hash: str
     rng: np.random.Generator
     regions: dict[str, Region] = field(default_factory=dict)
+    seed: int = SEED
 
 
 DemoStep = Callable[[DemoBuild], None]
@@ -214,6 +231,9 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("regions", save_regions),
     ("staff", create_staff),
     ("accounts", create_demo_accounts),
+    ("officials", cases.create_officials),
+    ("open311", cases.create_open311_client),
+    ("cases", cases.create_cases),
 ]
 
 
@@ -237,6 +257,7 @@ def load_demo(*, seed: int = SEED, steps: list[tuple[str, DemoStep]] | None = No
         # Hashed once: every demo login shares it (hashing thousands would take minutes).
         password_hash=make_password(DEMO_PASSWORD),
         rng=np.random.default_rng([seed, 2]),
+        seed=seed,
     )
     with transaction.atomic():
         for _name, step in STEPS if steps is None else steps:
@@ -252,6 +273,7 @@ def load_demo(*, seed: int = SEED, steps: list[tuple[str, DemoStep]] | None = No
                 **build.summary.counts(),
                 "seed": seed,
                 "boundaries_digest": build.summary.boundaries_digest,
+                "cases_digest": build.summary.cases_digest,
             },
         )
     build.summary.seconds = time.monotonic() - started

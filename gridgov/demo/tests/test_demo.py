@@ -16,10 +16,12 @@ from django.contrib.auth import authenticate
 from django.core.management import CommandError, call_command
 from django.db import transaction
 from django.test import RequestFactory
+from django.utils import translation
 from shapely.geometry import box
 
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.roles import Role
+from gridgov.cases.models import Case, CaseEvent
 from gridgov.core.models import AuditEntry
 from gridgov.demo.console import display_width, table
 from gridgov.demo.county import DEMO_ACCOUNTS, DEMO_PASSWORD, INFO_OFFICER_TOTAL
@@ -88,6 +90,19 @@ def test_the_county_has_fufengs_scale(loaded: str) -> None:
     # and the command said so
     assert "1,264" in loaded
     assert f"{levels['micro_grid']:,}" in loaded
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_county_has_a_year_of_cases(loaded: str) -> None:
+    # given the loaded demo
+    # when its cases and their timelines are counted
+    cases = Case.objects.count()
+    events = CaseEvent.objects.count()
+    # then there is a year's worth, several rows each, and the command said so
+    assert 35_000 <= cases <= 45_000
+    assert 5 * cases < events < 12 * cases
+    assert f"{cases:,}" in loaded
+    assert f"{events:,}" in loaded
 
 
 @pytest.mark.django_db(transaction=False)
@@ -237,9 +252,20 @@ def test_demo_accounts_json_lists_the_logins_that_exist(loaded: str) -> None:
     # when the logins are printed as JSON
     call_command("demo_accounts", "--json", stdout=output)
     printed = json.loads(output.getvalue())
+    logins = [item for item in printed if item["role"] != "open311_client"]
     # then it is a list of exactly username, password, role and region_code, without the removed one
-    assert printed == [a for a in DEMO_ACCOUNTS if a["username"] != "volunteer_xiangyun"]
-    assert all(set(item) == {"username", "password", "role", "region_code"} for item in printed)
+    assert logins == [a for a in DEMO_ACCOUNTS if a["username"] != "volunteer_xiangyun"]
+    assert all(set(item) == {"username", "password", "role", "region_code"} for item in logins)
+    # and the demo Open311 client's key follows them
+    assert printed[len(logins) :] == [
+        {
+            "username": "open311-demo",
+            "role": "open311_client",
+            "api_key": "demo-open311-key-610324",
+            "region_code": "610324",
+            "password": "",
+        }
+    ]
     # and the table shows them too
     table = io.StringIO()
     call_command("demo_accounts", stdout=table)
@@ -251,11 +277,12 @@ def test_demo_accounts_json_lists_the_logins_that_exist(loaded: str) -> None:
 def test_load_demo_refuses_a_second_load_and_if_empty_skips_it(loaded: str) -> None:
     # given the loaded demo
     regions = Region.objects.count()
-    # when it is loaded again without and with --if-empty
-    with pytest.raises(CommandError, match="already exists"):
-        call_command("load_demo", stdout=io.StringIO())
+    # when it is loaded again without and with --if-empty (messages in English, to match them)
     output = io.StringIO()
-    call_command("load_demo", "--if-empty", stdout=output)
+    with translation.override("en"):
+        with pytest.raises(CommandError, match="already exists"):
+            call_command("load_demo", stdout=io.StringIO())
+        call_command("load_demo", "--if-empty", stdout=output)
     # then nothing is written and the skip is reported
     assert Region.objects.count() == regions
     assert "not loaded" in output.getvalue()
