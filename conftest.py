@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
 import pytest
 from rest_framework.test import APIClient
@@ -54,3 +55,20 @@ def api_as() -> Callable[[User], APIClient]:
         return client
 
     return client_for
+
+
+@pytest.fixture
+def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    """Debian's Chromium, headless (see gridgov/browser_testing.py)."""
+    from gridgov.browser_testing import CHROMIUM, CHROMIUM_ARGS, require_browser
+
+    sync_playwright = require_browser()
+    # Playwright's sync API runs an event loop in this thread; the ORM calls made here meanwhile
+    # (fixtures, assertions) are still plain synchronous code.
+    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()

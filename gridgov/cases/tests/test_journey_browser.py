@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,43 +18,14 @@ from django.core.cache import cache
 
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Role
+from gridgov.browser_testing import DESKTOP, PHONE, new_page
 from gridgov.cases.models import Case
 from gridgov.cases.states import State
 from gridgov.testing import TEST_PASSWORD, build_tree, make_user
-from gridgov.web.tests.test_browser import (
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    PHONE,
-    TIMEOUT_MS,
-    _collect_errors,
-    _require_browser,
-)
 
 pytestmark = [pytest.mark.browser]
 
-DESKTOP = {"width": 1280, "height": 800}
 DESCRIPTION = "村口路灯坏了一个多月，晚上看不清路"
-
-
-@pytest.fixture
-def chromium(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    sync_playwright = _require_browser()
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made here meanwhile
-    # are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-def new_page(browser: Any, viewport: dict[str, int], errors: list[str]) -> Any:
-    page = browser.new_context(locale="zh-CN", viewport=viewport).new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on("console", lambda message: _collect_errors(message, errors))
-    return page
 
 
 def log_in(page: Any, base: str, user: User) -> None:
@@ -92,7 +62,7 @@ def page_width(page: Any) -> int:
 
 
 def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
-    transactional_db, live_server, chromium, tmp_path: Path
+    transactional_db, live_server, browser, tmp_path: Path
 ):
     # given the test tree, the first village's secretary and the grid worker of its first grid
     cache.clear()  # public rate limits live in the cache
@@ -103,7 +73,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     errors: list[str] = []
 
     # when a resident reports on the public page, from a phone
-    resident = new_page(chromium, PHONE, errors)
+    resident = new_page(browser, PHONE, errors)
     opened = time.monotonic()
     resident.goto(f"{base}/public/report/")
     resident.wait_for_selector("#report-map.is-loaded")
@@ -127,7 +97,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     assert tracking
 
     # when the village secretary finds it in the work queue and accepts it
-    office = new_page(chromium, DESKTOP, errors)
+    office = new_page(browser, DESKTOP, errors)
     log_in(office, base, secretary)
     office.click("header nav a[href='/cases/queue/']")
     row = office.locator(f"tr[data-case='{number}']")
@@ -145,7 +115,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     assert "zhang_worker" in office.inner_text("dl.facts")
 
     # when the grid worker opens their tasks on a phone
-    phone = new_page(chromium, PHONE, errors)
+    phone = new_page(browser, PHONE, errors)
     log_in(phone, base, worker)
     inbox_link = phone.locator("header nav a[href='/cases/inbox/']").inner_text()
     phone.click("header nav a[href='/cases/tasks/']")

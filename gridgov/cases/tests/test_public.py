@@ -826,59 +826,49 @@ def test_pages_are_in_simplified_chinese_by_default(tree):
 
 
 @pytest.mark.browser
-def test_a_resident_reports_from_a_phone_with_a_map_pin(transactional_db, live_server, tmp_path):
+def test_a_resident_reports_from_a_phone_with_a_map_pin(
+    transactional_db, live_server, browser, tmp_path
+):
     import time
 
+    from gridgov.browser_testing import PHONE as PHONE_SIZE
+    from gridgov.browser_testing import new_page
     from gridgov.testing import build_tree
-    from gridgov.web.tests.test_browser import (
-        CHROMIUM,
-        CHROMIUM_ARGS,
-        _collect_errors,
-        _require_browser,
-    )
 
     # given: the test tree, and a phone-sized browser in Chinese
-    sync_playwright = _require_browser()
     tree = build_tree()
     errors: list[str] = []
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        page = chromium.new_context(
-            locale="zh-CN", viewport={"width": 390, "height": 844}
-        ).new_page()
-        page.set_default_timeout(20_000)
-        page.on("console", lambda message: _collect_errors(message, errors))
-        opened = time.monotonic()
-        page.goto(f"{live_server.url}{reverse('public:report')}")
-        page.wait_for_selector("#report-map.is-loaded")
-        # when: choosing the kind, then the category within it
-        page.select_option("#id_category_group", "dispute")
-        offered = page.eval_on_selector_all("#id_category option", "o => o.map(x => x.value)")
-        page.select_option("#id_category", "dispute-neighbour")
-        page.fill("#id_description", "楼上漏水，邻居不肯维修")
-        # when: tapping the first village on the map, a little north-west of its middle
-        village = page.locator("#report-map path").nth(1)
-        box = village.bounding_box()
-        village.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.3})
-        latitude = float(page.input_value("#id_latitude"))
-        longitude = float(page.input_value("#id_longitude"))
-        chosen_place = page.input_value("#id_region")
-        page.fill("#id_reporter_name", NAME)
-        page.fill("#id_reporter_phone", PHONE)
-        token = page.input_value("input[name=challenge_token]")
-        page.fill("#id_challenge_answer", challenge.solve(token))
-        time.sleep(max(0.0, challenge.MIN_FILL_SECONDS + 0.5 - (time.monotonic() - opened)))
-        page.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
-        scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        page.click("#report-form button[type=submit]")
-        page.wait_for_selector("#tracking-number")
-        tracking = page.inner_text("#tracking-number strong").strip()
-        page.click("#status-link")
-        page.wait_for_selector("#steps li")
-        status_body = page.content()
-        status_scroll_width = page.evaluate("document.documentElement.scrollWidth")
-        page.screenshot(path=str(tmp_path / "status-phone.png"), full_page=True)
-        chromium.close()
+    page = new_page(browser, PHONE_SIZE, errors)
+    opened = time.monotonic()
+    page.goto(f"{live_server.url}{reverse('public:report')}")
+    page.wait_for_selector("#report-map.is-loaded")
+    # when: choosing the kind, then the category within it
+    page.select_option("#id_category_group", "dispute")
+    offered = page.eval_on_selector_all("#id_category option", "o => o.map(x => x.value)")
+    page.select_option("#id_category", "dispute-neighbour")
+    page.fill("#id_description", "楼上漏水，邻居不肯维修")
+    # when: tapping the first village on the map, a little north-west of its middle
+    village = page.locator("#report-map path").nth(1)
+    box = village.bounding_box()
+    village.click(position={"x": box["width"] * 0.3, "y": box["height"] * 0.3})
+    latitude = float(page.input_value("#id_latitude"))
+    longitude = float(page.input_value("#id_longitude"))
+    chosen_place = page.input_value("#id_region")
+    page.fill("#id_reporter_name", NAME)
+    page.fill("#id_reporter_phone", PHONE)
+    token = page.input_value("input[name=challenge_token]")
+    page.fill("#id_challenge_answer", challenge.solve(token))
+    time.sleep(max(0.0, challenge.MIN_FILL_SECONDS + 0.5 - (time.monotonic() - opened)))
+    page.screenshot(path=str(tmp_path / "report-phone.png"), full_page=True)
+    scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    page.click("#report-form button[type=submit]")
+    page.wait_for_selector("#tracking-number")
+    tracking = page.inner_text("#tracking-number strong").strip()
+    page.click("#status-link")
+    page.wait_for_selector("#steps li")
+    status_body = page.content()
+    status_scroll_width = page.evaluate("document.documentElement.scrollWidth")
+    page.screenshot(path=str(tmp_path / "status-phone.png"), full_page=True)
     # then: only the dispute categories were offered, the pin set the place, and the case exists
     assert offered
     assert all(value == "" or value.startswith("dispute-") for value in offered)

@@ -7,71 +7,21 @@ missing, unless GRIDGOV_REQUIRE_BROWSER is set (CI sets it, so a missing browser
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gridgov.accounts.roles import Role
+from gridgov.browser_testing import PHONE, TIMEOUT_MS, collect_errors
 from gridgov.testing import TEST_PASSWORD, build_tree, make_user
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless=new",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 20_000
-
 pytestmark = [pytest.mark.browser]
-
-
-def _require_browser() -> Any:
-    required = bool(os.environ.get("GRIDGOV_REQUIRE_BROWSER"))
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        if required:
-            pytest.fail("GRIDGOV_REQUIRE_BROWSER is set but the playwright package is missing")
-        pytest.skip("the playwright package is not installed")
-    if not CHROMIUM.exists():
-        if required:
-            pytest.fail(f"GRIDGOV_REQUIRE_BROWSER is set but {CHROMIUM} is missing")
-        pytest.skip(f"{CHROMIUM} is not installed")
-    return sync_playwright
-
-
-@pytest.fixture
-def browser(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    sync_playwright = _require_browser()
-    # Playwright's sync API runs an event loop in this thread; the ORM calls made here meanwhile
-    # (fixtures, assertions) are still plain synchronous code.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
 
 
 def _wait_for_map(page: Any) -> int:
     """Wait until the map has drawn its data; the number of child polygons on it."""
     page.wait_for_selector("#region-map.is-loaded", timeout=TIMEOUT_MS)
     return int(page.locator("#region-map path.region-child").count())
-
-
-def _collect_errors(message: Any, errors: list[str]) -> None:
-    if message.type == "error":
-        errors.append(message.text)
 
 
 def _row_names(page: Any) -> list[str]:
@@ -97,7 +47,7 @@ def test_town_official_browses_their_town_on_the_map(
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
     console_errors: list[str] = []
-    page.on("console", lambda message: _collect_errors(message, console_errors))
+    page.on("console", lambda message: collect_errors(message, console_errors))
 
     # when: logging in through the form
     page.goto(f"{live_server.url}/login/")
