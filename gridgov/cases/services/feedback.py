@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from gridgov.cases import notifications
-from gridgov.cases.models import Case, CaseEvent, Notification
-from gridgov.cases.services.transitions import apply_transition
+from gridgov.cases.models import Case, Notification
+from gridgov.cases.services.transitions import apply_transition, note_event
 from gridgov.cases.states import Action, State
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict, ValidationFailed
@@ -33,16 +33,11 @@ def case_rate(*, case: Case, rating: int, comment: str = "", actor: Any = None) 
             raise Conflict("this case has already been rated", code="already_rated")
         case.rating, case.rating_comment, case.updated_at = rating, comment.strip(), now
         case.save(update_fields=["rating", "rating_comment", "updated_at"])
-        CaseEvent.objects.create(
+        note_event(
             case=case,
-            created_at=now,
             actor=actor,
             action="rate",
-            from_state=case.state,
-            to_state=case.state,
-            level_before=case.level,
-            level_after=case.level,
-            handling_code_after=case.handling_code,
+            now=now,
             note=comment.strip(),
             data={"rating": rating},
         )

@@ -120,6 +120,31 @@ def apply_transition(
     )
 
 
+def note_event(
+    *,
+    case: Case,
+    actor: Any,
+    action: str,
+    now: datetime,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> CaseEvent:
+    """A timeline row that changes neither state nor level (a rating, a merge into the case)."""
+    return CaseEvent.objects.create(
+        case=case,
+        created_at=now,
+        actor=actor,
+        action=action,
+        from_state=case.state,
+        to_state=case.state,
+        level_before=case.level,
+        level_after=case.level,
+        handling_code_after=case.handling_code,
+        note=note,
+        data=data or {},
+    )
+
+
 def _refuse_if_not_allowed(actor: Any, case: Case, action: str) -> None:
     """Check before the transaction, so a refusal's audit row is not rolled back with it."""
     try:
@@ -246,16 +271,11 @@ def case_merge(*, actor: Any, case: Case, into: Case, note: str = "") -> Case:
         )
         case.merged_into = into
         case.save(update_fields=["merged_into"])
-        CaseEvent.objects.create(
+        note_event(
             case=into,
-            created_at=now,
             actor=actor,
             action="merge_in",
-            from_state=into.state,
-            to_state=into.state,
-            level_before=into.level,
-            level_after=into.level,
-            handling_code_after=into.handling_code,
+            now=now,
             note=note,
             data={"merged": case.number, "event": event.pk},
         )
