@@ -380,9 +380,7 @@ class Life:
             to = self.rnd.choice(case_texts.COURT_DESKS)
             note = "涉及法律程序，转法院诉调对接。"
         else:
-            to = self.rnd.choice(
-                case_texts.DEPARTMENTS.get(top, case_texts.DEPARTMENTS["stability"])
-            )
+            to = self.rnd.choice(case_texts.DEPARTMENTS.get(top, case_texts.DEPARTMENTS["other"]))
             note = f"属{to}职责范围，转交办理。"
         story.transfer(at, self.router(story.case.handling_code), kind, to, note)
 
@@ -391,7 +389,7 @@ class Life:
         is closed by then (nothing left to merge into)."""
         before = target.state_at(at)
         case = story.case
-        if before is None or before[0] in TERMINAL_STATES or at > self.now:
+        if before is None or before[0] in TERMINAL_STATES:
             story.apply(Action.ACCEPT, at, self.router(case.handling_code))
             return
         state, level, handling_code = before

@@ -35,7 +35,6 @@ from gridgov.cases.states import (
 
 # The overdue sweep runs on the clock every five minutes (cases.tasks.sweep_deadlines).
 SWEEP_MINUTES = 5
-HOUR = timedelta(hours=1)
 DAY = timedelta(days=1)
 RESOLVING = frozenset({State.ACCEPTED, State.DISPATCHED, State.IN_PROGRESS, State.RETURNED})
 

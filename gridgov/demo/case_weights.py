@@ -229,3 +229,12 @@ def parse_script(text: str) -> list[tuple[str, str, str, list[ScriptStep]]]:
 
 
 SHOWCASE = parse_script(SHOWCASE_SCRIPT)
+
+# Elsewhere in the county, for the county's list of overdue cases: in each town without demo
+# logins, one case that went up to the county, was dispatched there and is days overdue (each
+# town's a day older than the one before).
+ELSEWHERE_SCRIPT = """
+stability-petition normal walk_in: report 400 secretary, accept 399 secretary,
+    escalate 380 secretary, escalate 340 town, dispatch 336 operator worker, start 320 worker
+"""
+ELSEWHERE = parse_script(ELSEWHERE_SCRIPT)

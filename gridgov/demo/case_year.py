@@ -9,7 +9,7 @@ import math
 import random
 import secrets
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -32,6 +32,7 @@ from gridgov.demo.case_weights import (
     CHANNELS,
     CONTACT_SHARE,
     DEVICE_CATEGORIES,
+    ELSEWHERE,
     HOUR_WEIGHTS,
     LEAF_SHARES,
     MOBILE_PREFIXES,
@@ -140,6 +141,13 @@ def cases_digest(rows: Iterable[tuple[str, str]]) -> str:
     for number, state in sorted(rows):
         digest.update(f"{number} {state}\n".encode())
     return digest.hexdigest()
+
+
+Script = tuple[str, str, str, list[ScriptStep]]
+
+
+def _older(steps: list[ScriptStep], hours: float) -> list[ScriptStep]:
+    return [replace(step, hours_ago=step.hours_ago + hours) for step in steps]
 
 
 class Planner:
@@ -362,7 +370,10 @@ class Planner:
             urgency = Urgency.URGENT if rnd.random() < urgent else Urgency.NORMAL
             point = rnd.random() < POINT_SHARE[channel]
             grid_code = micro_code[: codes.GRID_LEN]
-            region = micro_code if point else (grid_code if rnd.random() < 0.6 else micro_code[:12])
+            # Without a point the report names a place: grid staff can only name their grid.
+            by_grid_staff = channel in {Channel.GRID_PATROL, Channel.GROUP_CHAT}
+            village_wide = not by_grid_staff and rnd.random() < 0.4
+            region = micro_code if point else (micro_code[:12] if village_wide else grid_code)
             story = self.new_case(category, channel, urgency, region, None)
             at = self.moment(day, channel)
             seeds.append(Seed(story, at, None, self.flags(category, channel, grid_code)))
@@ -435,36 +446,36 @@ class Planner:
     # The demo logins' own work ---------------------------------------------------------------
 
     def showcase(self) -> list[Seed]:
-        """A handful of cases in the demo logins' units, at known points of their lives."""
+        """A handful of cases in the demo logins' units, at known points of their lives, and in
+        every other town one overdue at the county."""
         context = self.context
-        seeds: list[Seed] = []
         operator = self._demo_router(context.county_code)
-        for village, secretary in sorted(
-            (code, uid)
+        units: list[tuple[str, dict[str, int | None], list[Script]]] = []
+        demo_villages = sorted(
+            code
             for code, users in context.routers.items()
-            if len(code) == codes.VILLAGE_LEN
-            for uid in users
-            if uid in context.demo_ids
-        ):
+            if len(code) == codes.VILLAGE_LEN and any(uid in context.demo_ids for uid in users)
+        )
+        for village in demo_villages:
             grids = [
                 g
                 for g in context.grids_of_village.get(village, [])
                 if context.grid_workers.get(g) in context.demo_ids
             ]
-            if not grids:
-                continue
-            grid = grids[0]
-            town = village[: codes.TOWN_LEN]
-            people: dict[str, int | None] = {
-                "worker": context.grid_workers[grid],
-                "secretary": secretary,
-                "town": self._demo_router(town),
-                "operator": operator,
-                "mediator": (context.mediators.get(town) or [context.grid_workers[grid]])[0],
-                "resident": None,
-            }
+            if grids:
+                units.append((grids[0], self._people(grids[0], operator), SHOWCASE))
+        demo_towns = {village[: codes.TOWN_LEN] for village in demo_villages}
+        towns = sorted(code for code in context.routers if len(code) == codes.TOWN_LEN)
+        for index, town in enumerate(t for t in towns if t not in demo_towns):
+            villages = sorted(v for v in context.grids_of_village if v.startswith(town))
+            if villages:
+                grid = context.grids_of_village[villages[0]][0]
+                older = [(c, u, ch, _older(steps, 24 * index)) for c, u, ch, steps in ELSEWHERE]
+                units.append((grid, self._people(grid, operator), older))
+        seeds: list[Seed] = []
+        for grid, people, scripts in units:
             micro = [i for i, code in enumerate(context.micro_codes) if code.startswith(grid)]
-            for code, urgency, channel, script in SHOWCASE:
+            for code, urgency, channel, script in scripts:
                 category = self.categories[code]
                 point = None
                 region_code = grid
@@ -477,6 +488,19 @@ class Planner:
                 flags = Flags(grid_code=grid)
                 seeds.append(Seed(story, reported_at, people[script[0].who], flags, script, people))
         return seeds
+
+    def _people(self, grid: str, operator: int) -> dict[str, int | None]:
+        """Who plays each part of a script in `grid`'s units (demo logins where they are)."""
+        context = self.context
+        town = grid[: codes.TOWN_LEN]
+        return {
+            "worker": context.grid_workers[grid],
+            "secretary": self._demo_router(grid[: codes.VILLAGE_LEN]),
+            "town": self._demo_router(town),
+            "operator": operator,
+            "mediator": (context.mediators.get(town) or [context.grid_workers[grid]])[0],
+            "resident": None,
+        }
 
     def _demo_router(self, code: str) -> int:
         routers = self.context.routers.get(code) or self.context.routers[self.context.county_code]
