@@ -22,12 +22,14 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.accounts.roles import Perm
 from gridgov.cases import policy
+from gridgov.cases.catalogue import seed_categories
 from gridgov.cases.models import (
     LEVEL_CODE_LENGTH,
     LEVEL_ORDER,
     Case,
     CaseEvent,
     CaseSequence,
+    Category,
     Notification,
 )
 from gridgov.cases.selectors import CaseFilters, case_list, my_tasks, unit_queue
@@ -67,6 +69,7 @@ def loaded(django_db_setup: None, django_db_blocker: Any) -> Iterator[dict[str, 
         for name, step in STEPS
     ]
     with django_db_blocker.unblock(), transaction.atomic():
+        seed_categories(Category)  # in case an earlier transactional test flushed them
         summary = load_demo(steps=steps)
         yield {"now": now, "summary": summary}
         transaction.set_rollback(True)
@@ -443,6 +446,9 @@ def test_open311_cases_belong_to_the_demo_client_and_its_key_is_listed(
     assert keys[0]["api_key"] in table.getvalue()
 
 
+# Marked like the module's other tests so it runs beside them (pytest-django moves tests without
+# the mark to the end, after transactional tests have flushed the seeded categories).
+@pytest.mark.django_db(transaction=False)
 def test_a_full_year_is_planned_at_its_size(loaded: dict[str, Any], django_db_blocker: Any) -> None:
     # given the loaded demo's context
     with django_db_blocker.unblock():
