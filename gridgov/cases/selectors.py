@@ -146,8 +146,11 @@ def newest_page(
     if cursor:
         key = decode_cursor(cursor)
         created = _parse_time(key.get("created_at"))
+        # The plain bound lets the database seek in the index; the OR alone makes SQLite and
+        # PostgreSQL walk every row before the key (60-700 ms at page 10,000 of a million).
         queryset = queryset.filter(
-            Q(created_at__lt=created) | Q(created_at=created, id__lt=key["id"])
+            Q(created_at__lt=created) | Q(created_at=created, id__lt=key["id"]),
+            created_at__lte=created,
         )
     rows = list(queryset.order_by("-created_at", "-id")[: size + 1])
     next_cursor = None
@@ -166,7 +169,10 @@ def queue_page(
     if cursor:
         key = decode_cursor(cursor)
         due = _parse_time(key.get("due_at"))
-        queryset = queryset.filter(Q(due_at__gt=due) | Q(due_at=due, id__gt=key["id"]))
+        # See newest_page: the plain bound is what makes the page an index seek.
+        queryset = queryset.filter(
+            Q(due_at__gt=due) | Q(due_at=due, id__gt=key["id"]), due_at__gte=due
+        )
     rows = list(queryset.order_by("due_at", "id")[: size + 1])
     next_cursor = None
     if len(rows) > size:

@@ -7,6 +7,7 @@ timeline and the inbox, one UPDATE for the cases), never a loop over cases.
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -23,6 +24,12 @@ _OVERDUE = f"due_at < %s AND state IN ({_IN_WORKING}) AND level IN ('village', '
 _NEXT_LEVEL = "CASE level WHEN 'village' THEN 'town' ELSE 'county' END"
 _NEXT_CODE = "SUBSTR(handling_code, 1, CASE level WHEN 'village' THEN 9 ELSE 6 END)"
 _NEXT_STATE = "CASE WHEN state = 'reported' THEN 'reported' ELSE 'accepted' END"
+
+
+def _at(value: datetime) -> Any:
+    # Times as the ORM stores them: on SQLite an aware datetime passed raw would be written with
+    # a "+00:00" suffix the ORM's own values lack, and its equality lookups would miss those rows.
+    return connection.ops.adapt_datetimefield_value(value)
 
 
 def _json(placeholder: str = "%s") -> str:
@@ -44,8 +51,9 @@ def _routers_in(placeholders: list[str]) -> str:
 def escalate_overdue_cases(now: datetime | None = None) -> int:
     """Move every overdue case still being worked one level up; returns how many moved."""
     now = now or timezone.now()
-    due = now + timedelta(hours=ESCALATED_ACCEPT_HOURS)
-    due_urgent = now + timedelta(hours=ESCALATED_ACCEPT_HOURS_URGENT)
+    at = _at(now)
+    due = _at(now + timedelta(hours=ESCALATED_ACCEPT_HOURS))
+    due_urgent = _at(now + timedelta(hours=ESCALATED_ACCEPT_HOURS_URGENT))
     routers = roles_granting(Perm.CASES_ROUTE)
     note = _("Overdue: escalated automatically")
     with transaction.atomic(), connection.cursor() as cursor:
@@ -55,7 +63,7 @@ def escalate_overdue_cases(now: datetime | None = None) -> int:
             " to_state, level_before, level_after, handling_code_after, note, data)"
             f" SELECT id, %s, NULL, 'escalate', state, {_NEXT_STATE}, level, {_NEXT_LEVEL},"
             f" {_NEXT_CODE}, %s, {_json()} FROM cases_case WHERE {_OVERDUE}",
-            [now, note, '{"automatic": true}', now, *_WORKING],
+            [at, note, '{"automatic": true}', at, *_WORKING],
         )
         escalated = cursor.rowcount
         if not escalated:
@@ -69,7 +77,7 @@ def escalate_overdue_cases(now: datetime | None = None) -> int:
             " accept_deadline_at = CASE WHEN state = 'reported'"
             " THEN CASE urgency WHEN 'urgent' THEN %s ELSE %s END ELSE accept_deadline_at END,"
             f" warned_at = NULL, updated_at = %s WHERE {_OVERDUE}",
-            [due_urgent, due, due_urgent, due, now, now, *_WORKING],
+            [due_urgent, due, due_urgent, due, at, at, *_WORKING],
         )
         cursor.execute(
             "INSERT INTO cases_notification (recipient_id, case_id, kind, message, created_at)"
@@ -78,7 +86,7 @@ def escalate_overdue_cases(now: datetime | None = None) -> int:
             " JOIN accounts_roleassignment ra ON ra.region_code = e.handling_code_after"
             f" AND ra.is_active AND ra.role IN ({_routers_in(routers)})"
             " WHERE e.action = 'escalate' AND e.created_at = %s AND e.actor_id IS NULL",
-            [_("Overdue case escalated to your level: "), now, *routers, now],
+            [_("Overdue case escalated to your level: "), at, *routers, at],
         )
     return escalated
 
@@ -87,7 +95,7 @@ def warn_approaching_deadlines(now: datetime | None = None) -> int:
     """Warn the assignee (or, before dispatch, the unit's routers) of cases due within the
     warning window, once per deadline; returns how many cases were warned."""
     now = now or timezone.now()
-    horizon = now + timedelta(hours=settings.DEADLINE_WARNING_HOURS)
+    at, horizon = _at(now), _at(now + timedelta(hours=settings.DEADLINE_WARNING_HOURS))
     routers = roles_granting(Perm.CASES_ROUTE)
     window_c = (
         f"c.due_at >= %s AND c.due_at < %s AND c.warned_at IS NULL AND c.state IN ({_IN_WORKING})"
@@ -100,7 +108,7 @@ def warn_approaching_deadlines(now: datetime | None = None) -> int:
             "INSERT INTO cases_notification (recipient_id, case_id, kind, message, created_at)"
             " SELECT assignee_id, id, 'deadline_warning', %s || number, %s"
             f" FROM cases_case WHERE assignee_id IS NOT NULL AND {window}",
-            [message, now, now, horizon, *_WORKING],
+            [message, at, at, horizon, *_WORKING],
         )
         cursor.execute(
             "INSERT INTO cases_notification (recipient_id, case_id, kind, message, created_at)"
@@ -109,10 +117,10 @@ def warn_approaching_deadlines(now: datetime | None = None) -> int:
             " ON ra.region_code = c.handling_code AND ra.is_active"
             f" AND ra.role IN ({_routers_in(routers)})"
             f" WHERE c.assignee_id IS NULL AND {window_c}",
-            [message, now, *routers, now, horizon, *_WORKING],
+            [message, at, *routers, at, horizon, *_WORKING],
         )
         cursor.execute(
             f"UPDATE cases_case SET warned_at = %s WHERE {window}",
-            [now, now, horizon, *_WORKING],
+            [at, at, horizon, *_WORKING],
         )
         return cursor.rowcount
