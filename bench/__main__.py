@@ -14,9 +14,28 @@ from pathlib import Path
 from typing import Any
 
 from bench.backends import postgres_url, sqlite_url
+from bench.worker import ONLY
 
-FULL = {"points": 1_000_000, "rows": 1_000_000, "repeat": 20, "locator_repeat": 7}
-QUICK = {"points": 100_000, "rows": 50_000, "repeat": 5, "locator_repeat": 3}
+FULL = {
+    "points": 1_000_000,
+    "rows": 1_000_000,
+    "repeat": 20,
+    "locator_repeat": 7,
+    "cases_created": 500,
+    "case_rows": 1_000_000,
+    "overdue": 500_000,
+    "sweep_sample": 2_000,
+}
+QUICK = {
+    "points": 100_000,
+    "rows": 50_000,
+    "repeat": 5,
+    "locator_repeat": 3,
+    "cases_created": 100,
+    "case_rows": 100_000,
+    "overdue": 50_000,
+    "sweep_sample": 200,
+}
 
 
 def run_backend(
@@ -37,6 +56,10 @@ def run_backend(
         f"--rows={sizes['rows']}",
         f"--repeat={sizes['repeat']}",
         f"--locator-repeat={sizes['locator_repeat']}",
+        f"--cases-created={sizes['cases_created']}",
+        f"--case-rows={sizes['case_rows']}",
+        f"--overdue={sizes['overdue']}",
+        f"--sweep-sample={sizes['sweep_sample']}",
         f"--result-file={result_file}",
     ]
     if only:
@@ -55,7 +78,7 @@ def run_backend(
 def summary(results: dict[str, dict[str, Any]]) -> None:
     print("\n=== summary ===")
     for backend, result in results.items():
-        for bench in ("locator", "listing"):
+        for bench in ("locator", "listing", "cases"):
             for item in result.get(bench, {}).get("comparisons", []):
                 verdict = "MET" if item["met"] else "NOT MET"
                 sign = ">=" if item["kind"] == "throughput" else "<="
@@ -63,13 +86,20 @@ def summary(results: dict[str, dict[str, Any]]) -> None:
                     f"{backend:<10} {bench:<8} {item['name']:<38} ratio {item['ratio']:5.2f} "
                     f"(target {sign} {item['target']:.2f}) {verdict}"
                 )
+        intake = result.get("cases", {}).get("intake")
+        if intake:
+            print(
+                f"{backend:<10} {'cases':<8} {'creation: API vs raw INSERT':<38} "
+                f"{intake['api_cases_per_s']:,.0f} vs {intake['raw_cases_per_s']:,.0f} cases/s, "
+                f"raw {intake['ratio']:.1f}x faster (no target)"
+            )
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer points and rows: a smoke run")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append")
-    parser.add_argument("--only", choices=["locator", "listing"])
+    parser.add_argument("--only", choices=ONLY)
     args = parser.parse_args()
     sizes = QUICK if args.quick else FULL
     backends = args.backend or ["sqlite", "postgresql"]

@@ -8,6 +8,9 @@ import time
 
 import django
 
+# `cases` runs the three case benchmarks; `case-<part>` one of them.
+ONLY = ["locator", "listing", "cases", "case-intake", "case-queue", "case-sweep"]
+
 
 def main() -> None:
     parser = argparse.ArgumentParser()
@@ -15,14 +18,18 @@ def main() -> None:
     parser.add_argument("--rows", type=int, required=True)
     parser.add_argument("--repeat", type=int, required=True)
     parser.add_argument("--locator-repeat", type=int, required=True)
-    parser.add_argument("--only", choices=["locator", "listing"], default=None)
+    parser.add_argument("--cases-created", type=int, required=True)
+    parser.add_argument("--case-rows", type=int, required=True)
+    parser.add_argument("--overdue", type=int, required=True)
+    parser.add_argument("--sweep-sample", type=int, required=True)
+    parser.add_argument("--only", choices=ONLY, default=None)
     parser.add_argument("--result-file", required=True)
     args = parser.parse_args()
 
     django.setup()
     from django.core.management import call_command
 
-    from bench import listing_bench, locator_bench
+    from bench import cases_bench, listing_bench, locator_bench
     from bench.county import load_county
 
     start = time.perf_counter()
@@ -39,6 +46,20 @@ def main() -> None:
         results["locator"] = locator_bench.run(points=args.points, repeat=args.locator_repeat)
     if args.only in (None, "listing"):
         results["listing"] = listing_bench.run(rows=args.rows, repeat=args.repeat)
+    if args.only is None or args.only.startswith("case"):
+        parts = (
+            cases_bench.PARTS
+            if args.only in (None, "cases")
+            else (args.only.removeprefix("case-"),)
+        )
+        results["cases"] = cases_bench.run(
+            created=args.cases_created,
+            rows=args.case_rows,
+            overdue=args.overdue,
+            sample=args.sweep_sample,
+            repeat=args.repeat,
+            parts=parts,
+        )
     with open(args.result_file, "w", encoding="utf-8") as handle:
         json.dump(results, handle)
 
