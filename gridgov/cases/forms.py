@@ -12,25 +12,11 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.cases.models import Category, Channel, Urgency
+from gridgov.cases.models import STATE_LABELS, Category, Channel, Urgency
 from gridgov.cases.services.intake import MAX_PHOTOS
 from gridgov.cases.states import WORKING_STATES, Action, State
 
 # A state's name on the pages (the model's choices carry the bare value).
-STATE_LABELS: dict[str, Any] = {
-    State.REPORTED: pgettext_lazy("case state", "Reported"),
-    State.ACCEPTED: pgettext_lazy("case state", "Accepted"),
-    State.NOT_ACCEPTED: pgettext_lazy("case state", "Not accepted"),
-    State.DISPATCHED: pgettext_lazy("case state", "Dispatched"),
-    State.IN_PROGRESS: pgettext_lazy("case state", "In progress"),
-    State.RETURNED: pgettext_lazy("case state", "Returned for rework"),
-    State.RESOLVED: pgettext_lazy("case state", "Resolved"),
-    State.VERIFIED: pgettext_lazy("case state", "Verified"),
-    State.CLOSED: pgettext_lazy("case state", "Closed"),
-    State.TRANSFERRED: pgettext_lazy("case state", "Transferred"),
-    State.SUSPENDED: pgettext_lazy("case state", "Suspended"),
-    State.MERGED: pgettext_lazy("case state", "Merged"),
-}
 
 # What a button says for each action (the timeline uses models.ACTION_LABELS, in the past tense).
 ACTION_VERBS: dict[str, Any] = {

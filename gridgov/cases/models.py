@@ -6,9 +6,12 @@ or "resolved at town level" are computed from it, never typed in.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.cases.states import Action, State
 from gridgov.core.models import RegionScoped
@@ -35,6 +38,23 @@ class HandlingLevel(models.TextChoices):
     VILLAGE = "village", _("Village/community")
     TOWN = "town", _("Town/street")
     COUNTY = "county", _("County")
+
+
+# The states' labels (the state machine itself is pure Python in states.py).
+STATE_LABELS: dict[str, Any] = {
+    State.REPORTED: pgettext_lazy("case state", "Reported"),
+    State.ACCEPTED: pgettext_lazy("case state", "Accepted"),
+    State.NOT_ACCEPTED: pgettext_lazy("case state", "Not accepted"),
+    State.DISPATCHED: pgettext_lazy("case state", "Dispatched"),
+    State.IN_PROGRESS: pgettext_lazy("case state", "In progress"),
+    State.RETURNED: pgettext_lazy("case state", "Returned for rework"),
+    State.RESOLVED: pgettext_lazy("case state", "Resolved"),
+    State.VERIFIED: pgettext_lazy("case state", "Verified"),
+    State.CLOSED: pgettext_lazy("case state", "Closed"),
+    State.TRANSFERRED: pgettext_lazy("case state", "Transferred"),
+    State.SUSPENDED: pgettext_lazy("case state", "Suspended"),
+    State.MERGED: pgettext_lazy("case state", "Merged"),
+}
 
 
 LEVEL_ORDER: list[str] = [HandlingLevel.VILLAGE, HandlingLevel.TOWN, HandlingLevel.COUNTY]
@@ -106,8 +126,13 @@ class Case(RegionScoped):
 
     number = models.CharField(_("number"), max_length=32, unique=True)
     channel = models.CharField(_("channel"), max_length=16, choices=Channel.choices)
+    # Indexed through case_category_time (category, created_at).
     category = models.ForeignKey(
-        Category, verbose_name=_("category"), on_delete=models.PROTECT, related_name="cases"
+        Category,
+        verbose_name=_("category"),
+        on_delete=models.PROTECT,
+        related_name="cases",
+        db_index=False,
     )
     urgency = models.CharField(
         _("urgency"), max_length=8, choices=Urgency.choices, default=Urgency.NORMAL
@@ -115,7 +140,7 @@ class Case(RegionScoped):
     state = models.CharField(
         _("state"),
         max_length=16,
-        choices=[(s.value, s.value) for s in State],
+        choices=list(STATE_LABELS.items()),
         default=State.REPORTED,
     )
     # The state a suspended case returns to on resume.
@@ -126,7 +151,9 @@ class Case(RegionScoped):
         choices=HandlingLevel.choices,
         default=HandlingLevel.VILLAGE,
     )
-    handling_code = models.CharField(_("handling unit"), max_length=12, db_index=True)
+    # Indexed through case_queue (handling_code, due_at, id).
+    handling_code = models.CharField(_("handling unit"), max_length=12)
+    # Indexed through case_assignee (assignee, due_at, id).
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("assignee"),
@@ -134,6 +161,7 @@ class Case(RegionScoped):
         blank=True,
         on_delete=models.PROTECT,
         related_name="assigned_cases",
+        db_index=False,
     )
     resolved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -178,7 +206,8 @@ class Case(RegionScoped):
         on_delete=models.SET_NULL,
         related_name="+",
     )
-    created_at = models.DateTimeField(_("reported at"), db_index=True)
+    # Indexed with each scope column: (county_code | town_code | ..., created_at, id).
+    created_at = models.DateTimeField(_("reported at"))
     updated_at = models.DateTimeField(_("updated at"))
     accept_deadline_at = models.DateTimeField(_("accept by"), null=True, blank=True)
     resolve_deadline_at = models.DateTimeField(_("resolve by"), null=True, blank=True)

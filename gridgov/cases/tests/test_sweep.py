@@ -399,3 +399,34 @@ def test_the_sweep_is_set_based(people, clock):
     # then it runs the same statements for both: no statement per case
     assert many == few
     assert few <= 12
+
+
+@pytest.mark.django_db
+def test_the_orm_finds_the_sweeps_rows_at_the_sweeps_time(clock, people):
+    from gridgov.cases.services import escalate_overdue_cases
+
+    # given a case past its accept deadline
+    case = report(people.worker)
+    assert case.due_at is not None
+    now = case.due_at + MINUTE
+    # when the sweep runs at that moment
+    assert escalate_overdue_cases(now=now) == 1
+    # then an exact-time lookup finds what it wrote (raw SQL stores times as the ORM does)
+    assert CaseEvent.objects.filter(case=case, action="escalate", created_at=now).count() == 1
+    assert Case.objects.filter(pk=case.pk, updated_at=now).exists()
+
+
+@pytest.mark.django_db
+def test_a_keyset_page_bounds_its_key_with_a_plain_range(clock, people):
+    from gridgov.cases.selectors import encode_cursor, queue_page
+
+    # given a case and a cursor just before its key
+    case = report(people.worker)
+    assert case.due_at is not None
+    cursor = encode_cursor({"due_at": case.due_at.isoformat(), "id": case.pk - 1})
+    # when the next page is read
+    with CaptureQueriesContext(connection) as captured:
+        rows, _next = queue_page(Case.objects.all(), cursor=cursor, size=10)
+    # then the case is on it, and the SQL gives the index a plain lower bound to seek to
+    assert [row.pk for row in rows] == [case.pk]
+    assert '"due_at" >= ' in captured.captured_queries[-1]["sql"]
