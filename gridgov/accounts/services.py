@@ -10,7 +10,7 @@ from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.roles import ROLE_SPECS, Perm
 from gridgov.core import codes
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gridgov.core.scoping import Actor, require_permission
 
 
@@ -59,6 +59,10 @@ def user_create(
 def role_assign(*, actor: Actor, user: User, role: str, region_code: str) -> RoleAssignment:
     """Give `user` the role within the subtree of `region_code` (a level the role allows)."""
     _require_manages(actor, region_code)
+    if user.pk == actor.pk:
+        # Separation of duties: an administrator who reads no cases cannot give themselves a
+        # role that does.
+        raise PermissionDenied("you may not change your own roles")
     spec = ROLE_SPECS.get(role)
     if spec is None:
         raise ValidationFailed({"role": [f"unknown role {role}"]})

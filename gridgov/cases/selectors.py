@@ -227,9 +227,11 @@ def unit_queue(*, actor: Actor, handling_code: str) -> QuerySet[Case]:
 
 
 def my_tasks(*, actor: Any) -> QuerySet[Case]:
-    """Cases dispatched to the actor and not yet resolved (the grid worker's task list)."""
+    """Cases dispatched to the actor and not yet resolved (the grid worker's task list), within
+    their jurisdiction: a worker moved to another grid no longer sees the old grid's cases."""
     return (
-        Case.objects.filter(assignee=actor, due_at__isnull=False)
+        case_queryset(actor=actor)
+        .filter(assignee=actor, due_at__isnull=False)
         .select_related("category")
         .order_by("due_at", "id")
     )

@@ -251,3 +251,20 @@ def test_assign_without_the_manage_role_is_refused(
     with pytest.raises(PermissionDenied):
         role_assign(actor=official, user=user, role=Role.TOWN_OFFICIAL, region_code=tree.towns[0])
     assert not AuditEntry.objects.filter(action="role.assign").exists()
+
+
+@pytest.mark.django_db
+def test_an_administrator_cannot_give_themselves_a_role(tree, user_factory):
+    from gridgov.accounts.models import RoleAssignment
+    from gridgov.accounts.services import role_assign
+    from gridgov.core.errors import PermissionDenied
+
+    # given a system administrator, who reads no cases
+    admin = user_factory("sysadmin", tree.county)
+    # when they try to make themselves the county's operator
+    with pytest.raises(PermissionDenied):
+        role_assign(actor=admin, user=admin, role="county_operator", region_code=tree.county)
+    # then nothing was assigned
+    assert list(RoleAssignment.objects.filter(user=admin).values_list("role", flat=True)) == [
+        "sysadmin"
+    ]

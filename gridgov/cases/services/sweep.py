@@ -39,9 +39,11 @@ def _json(placeholder: str = "%s") -> str:
 def _lock_cases() -> None:
     # SQLite's BEGIN IMMEDIATE already excludes other writers. On PostgreSQL, block writers to
     # cases for the sweep's few statements, so the timeline and the cases see the same rows.
+    # EXCLUSIVE (not SHARE ROW EXCLUSIVE) also queues SELECT ... FOR UPDATE, which would
+    # otherwise deadlock with a transition holding a case row the sweep wants to update.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("LOCK TABLE cases_case IN SHARE ROW EXCLUSIVE MODE")
+            cursor.execute("LOCK TABLE cases_case IN EXCLUSIVE MODE")
 
 
 def _routers_in(placeholders: list[str]) -> str:

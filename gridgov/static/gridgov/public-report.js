@@ -175,7 +175,8 @@
         onEachFeature: function (feature, path) {
           if (feature.properties.level === "village") {
             // A click on a village bubbles up to the map, which places the pin.
-            path.bindTooltip(feature.properties.name, { direction: "center", className: "place-label" });
+            // A text node, not a string: Leaflet puts a string tooltip in as HTML.
+            path.bindTooltip(document.createTextNode(feature.properties.name), { direction: "center", className: "place-label" });
           }
         },
       }).addTo(map);

@@ -54,7 +54,8 @@
           return;
         }
         paths.push(path);
-        path.bindTooltip(feature.properties.label || feature.properties.name, {
+        // A text node, not a string: Leaflet puts a string tooltip in as HTML.
+        path.bindTooltip(document.createTextNode(feature.properties.label || feature.properties.name), {
           permanent: true,
           direction: "center",
           className: "region-label",
