@@ -284,6 +284,6 @@ class OverdueFilterForm(forms.Form):
 
 
 class InboxReadForm(forms.Form):
-    notification = forms.IntegerField(required=False, min_value=1)
+    notification = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     all = forms.BooleanField(required=False)
     unread = forms.BooleanField(required=False)

@@ -22,6 +22,7 @@ from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import require_permission
 from gridgov.core.selectors import AuditFilters, audit_page, audit_verify
+from gridgov.core.timebounds import is_plausible
 
 View = Callable[..., HttpResponseBase]
 
@@ -76,6 +77,10 @@ class AuditFilterForm(forms.Form):
         if cleaned is None:
             return None
         date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+        for name, value in (("date_from", date_from), ("date_to", date_to)):
+            if value and not is_plausible(value):
+                self.add_error(name, _("Enter a date between 1970 and 2200."))
+                return cleaned
         if date_from and date_to and date_from > date_to:
             self.add_error("date_to", _("The end date is before the start date."))
         return cleaned

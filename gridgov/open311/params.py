@@ -18,6 +18,7 @@ from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from gridgov.core.timebounds import is_plausible
 from gridgov.open311.formats import Open311Error
 
 STATUS_OPEN = "open"
@@ -58,6 +59,8 @@ def parse_w3c_datetime(raw: str, name: str) -> datetime:
             parsed = datetime(int(coarse.group(1)), int(coarse.group(2) or 1), 1)
         else:
             parsed = datetime.fromisoformat(value.replace("z", "Z"))
+        if not is_plausible(parsed):
+            raise ValueError(f"{parsed.year} is out of range")
     except ValueError as error:
         raise Open311Error(
             400,

@@ -6,7 +6,6 @@ from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -18,9 +17,9 @@ from gridgov.accounts.roles import Perm
 from gridgov.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.cases.api.schema import BAD_INPUT, FORBIDDEN, KEY_REUSED, NOT_FOUND
 from gridgov.cases.models import Notification
-from gridgov.cases.selectors import decode_cursor, encode_cursor
+from gridgov.cases.selectors import decode_cursor, encode_cursor, parse_cursor_time
 from gridgov.cases.serializers import InboxFilter, InboxOutput, NotificationOutput
-from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.errors import NotFound
 from gridgov.core.scoping import require_permission
 
 
@@ -40,9 +39,7 @@ def inbox_page(
         queryset = queryset.filter(read_at__isnull=True)
     if cursor:
         key = decode_cursor(cursor)
-        created = parse_datetime(str(key.get("created_at")))
-        if created is None:
-            raise ValidationFailed({"cursor": ["invalid cursor"]})
+        created = parse_cursor_time(key.get("created_at"))
         queryset = queryset.filter(
             Q(created_at__lt=created) | Q(created_at=created, id__lt=key["id"])
         )

@@ -18,6 +18,11 @@ from gridgov.cases.views.queries import inbox_page, inbox_queryset, inbox_unread
 from gridgov.core.views import page_view
 
 
+def _is_row_id(raw: str) -> bool:
+    # isdigit() alone lets "²" through; an id fits in a signed 64-bit integer.
+    return raw.isascii() and raw.isdigit() and 0 < int(raw) < 2**63
+
+
 @require_GET
 @page_view
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -25,7 +30,7 @@ def inbox(request: HttpRequest) -> HttpResponse:
     unread_only = request.GET.get("unread") == "1"
     before = request.GET.get("before", "")
     rows, next_before = inbox_page(
-        actor=actor, unread_only=unread_only, before_id=int(before) if before.isdigit() else None
+        actor=actor, unread_only=unread_only, before_id=int(before) if _is_row_id(before) else None
     )
     return render(
         request,
