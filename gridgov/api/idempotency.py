@@ -173,6 +173,13 @@ def _attempt(
             # Nothing is kept of a failed request, the key included: the client may retry it.
             transaction.set_rollback(True)
             return response
+        if response.status_code >= 400:
+            # A refused request created nothing, so nothing needs replaying: free the key (the
+            # client may correct and retry) and do not store the answer, which may be a form
+            # re-shown with what the user typed, personal data included. The rest of the
+            # transaction (an audit row of the refusal) stands.
+            record.delete()
+            return response
         record.body = _render(response, request, view)
         record.status_code = response.status_code
         record.content_type = response.get("Content-Type", "")[:128]
