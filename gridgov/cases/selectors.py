@@ -15,9 +15,8 @@ from django.utils.dateparse import parse_datetime
 from gridgov.accounts.roles import Perm
 from gridgov.cases.models import Case, CaseEvent, Category
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES
-from gridgov.core.audit import audit_record
+from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.errors import NotFound, ValidationFailed
-from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import Actor, scope_queryset
 from gridgov.core.timebounds import is_plausible
 
@@ -37,14 +36,8 @@ def case_get(*, actor: Actor, number: str) -> Case:
     if case is None:
         outside = Case.objects.filter(number=number).values_list("region_code", flat=True).first()
         if outside is not None:
-            audit_record(
-                actor=actor,
-                action="case.view",
-                outcome=AuditEntry.Outcome.DENIED,
-                object_type="case",
-                object_id=number,
-                region_code=outside,
-                detail={"reason": "outside jurisdiction"},
+            audit_out_of_jurisdiction(
+                actor=actor, object_type="case", object_id=number, region_code=outside
             )
         raise NotFound(f"case {number} not found")
     return case

@@ -125,6 +125,22 @@ def audit_record(
     return entry
 
 
+def audit_out_of_jurisdiction(
+    *, actor: Any, object_type: str, object_id: str, region_code: str
+) -> AuditEntry:
+    """Record a read of an object that exists but lies outside the actor's jurisdiction (it
+    answered 404, like a missing one: the log is where the probe shows)."""
+    return audit_record(
+        actor=actor,
+        action=f"{object_type}.view",
+        outcome=AuditEntry.Outcome.DENIED,
+        object_type=object_type,
+        object_id=object_id,
+        region_code=region_code,
+        detail={"reason": "outside jurisdiction"},
+    )
+
+
 @dataclass(frozen=True)
 class ChainProblem:
     sequence: int

@@ -5,10 +5,9 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 
 from gridgov.accounts.roles import Perm
-from gridgov.core.audit import audit_record
+from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import is_valid_code
 from gridgov.core.errors import NotFound
-from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
 from gridgov.regions.locator import Location, locate_point
 from gridgov.regions.models import Region
@@ -41,14 +40,8 @@ def region_get(*, actor: Actor, code: str) -> Region:
     )
     if region is None:
         if is_valid_code(code) and Region.objects.filter(region_code=code).exists():
-            audit_record(
-                actor=actor,
-                action="region.view",
-                outcome=AuditEntry.Outcome.DENIED,
-                object_type="region",
-                object_id=code,
-                region_code=code,
-                detail={"reason": "outside jurisdiction"},
+            audit_out_of_jurisdiction(
+                actor=actor, object_type="region", object_id=code, region_code=code
             )
         raise NotFound(f"region {code} not found")
     return region
