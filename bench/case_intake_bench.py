@@ -15,11 +15,11 @@ from rest_framework.test import APIClient
 
 from bench.case_rows import CaseFixtures, columns
 from bench.locator_bench import random_points
+from gridgov.accounts.authentication import token_for
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Role
-from gridgov.api.authentication import token_for
 from gridgov.cases.models import Case, CaseEvent, Category
 from gridgov.cases.services import CaseInput, case_report
+from gridgov.core.access import Role
 from gridgov.regions.locator import locate_points
 
 WARMUP = 5

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.timing import Comparison, interleaved_medians, median_seconds
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role
 from gridgov.cases.models import Case, Category
 from gridgov.cases.selectors import encode_cursor, queue_page, unit_queue
+from gridgov.core.access import Perm, Role
 from gridgov.core.pii import decrypt
 
 # The deepest page may take at most this multiple of the raw keyset query's time.

@@ -15,10 +15,10 @@ import numpy as np
 from django.db import connection, transaction
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role, roles_granting
 from gridgov.cases.catalogue import seed_categories
 from gridgov.cases.models import Case, Category, Channel, HandlingLevel
 from gridgov.cases.states import State
+from gridgov.core.access import Perm, Role, roles_granting
 from gridgov.core.codes import ancestor_codes
 from gridgov.core.pii import encrypt, search_hash
 from gridgov.regions.models import Level, Region

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from bench.timing import Comparison, interleaved_medians, median_seconds, time_once
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role
+from gridgov.core.access import Perm, Role
 from gridgov.core.codes import ancestor_codes
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import scope_queryset

@@ -28,9 +28,9 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role, role_grants
 from gridgov.cases.models import Case, CasePhoto, Category, Notification
 from gridgov.cases.services import CaseInput, case_report
+from gridgov.core.access import Perm, Role, role_grants
 from gridgov.core.audit import audit_record
 from gridgov.core.codes import (
     MICRO_GRID_LEN,

@@ -17,7 +17,7 @@ from django.http import HttpResponseBase
 from django.test import Client
 from django.urls import reverse
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from tests.matrix import (
     ROUTES,
     Kind,

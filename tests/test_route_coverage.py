@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.testing import Tree
 from tests.matrix import EXEMPT, ROUTES
 

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "gridgov.cases",
     "gridgov.open311",
     "gridgov.web",
+    "gridgov.demo",
 ]
 
 MIDDLEWARE = [
@@ -158,15 +159,15 @@ STATICFILES_DIRS = [BASE_DIR / "gridgov" / "static"]
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "gridgov.api.authentication.ExpiringTokenAuthentication",
+        "gridgov.accounts.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "gridgov.api.pagination.DefaultPagination",
+    "DEFAULT_PAGINATION_CLASS": "gridgov.core.pagination.DefaultPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "gridgov.api.exceptions.exception_handler",
+    "EXCEPTION_HANDLER": "gridgov.core.api_errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {

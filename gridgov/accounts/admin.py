@@ -11,8 +11,8 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import ROLE_SPECS
 from gridgov.core import codes
+from gridgov.core.access import ROLE_SPECS
 from gridgov.core.audit import audit_record
 from gridgov.regions.models import Region
 

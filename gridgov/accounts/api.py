@@ -12,9 +12,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
-from gridgov.accounts.roles import Role
+from gridgov.accounts.authentication import token_for
 from gridgov.accounts.selectors import user_jurisdiction
-from gridgov.api.authentication import token_for
+from gridgov.core.access import Role
 
 
 class TokenInput(serializers.Serializer):

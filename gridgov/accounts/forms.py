@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import ROLE_SPECS, Role
+from gridgov.core.access import ROLE_SPECS, Role
 from gridgov.core.codes import is_valid_code, level_of
 
 # Residents' accounts are residents' data, which the system administrator does not read.

@@ -6,7 +6,7 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.accounts.roles import Role, role_grants
+from gridgov.core.access import Role, role_grants
 from gridgov.core.models import RegionScoped
 from gridgov.core.pii import EncryptedField
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+from axes.utils import reset as axes_reset
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import ROLE_SPECS, Perm
 from gridgov.core import codes
+from gridgov.core.access import ROLE_SPECS, Perm, role_grants
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import NotFound, PermissionDenied, ValidationFailed
-from gridgov.core.scoping import Actor, require_permission
+from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gridgov.core.scoping import Actor, require_permission, scope_queryset
+from gridgov.regions.models import Region
 
 
 def _require_manages(actor: Actor, region_code: str) -> None:
@@ -24,8 +26,6 @@ def user_create(
     *, actor: Actor, username: str, password: str, display_name: str = "", region_code: str
 ) -> User:
     _require_manages(actor, region_code)
-    from gridgov.regions.models import Region
-
     # The account is placed (and audited) at this region, so it must be one.
     if not (
         codes.is_valid_code(region_code) and Region.objects.filter(region_code=region_code).exists()
@@ -72,8 +72,6 @@ def role_assign(*, actor: Actor, user: User, role: str, region_code: str) -> Rol
         raise ValidationFailed(
             {"region_code": [f"{role} cannot be assigned at {codes.level_of(region_code)} level"]}
         )
-    from gridgov.regions.models import Region
-
     if not Region.objects.filter(region_code=region_code).exists():
         raise ValidationFailed({"region_code": [f"region {region_code} does not exist"]})
     with transaction.atomic():
@@ -99,10 +97,6 @@ def role_revoke(*, actor: Actor, assignment_id: int) -> RoleAssignment:
 
     The row is kept (inactive), so the history of who held which role stays readable.
     """
-    from gridgov.accounts.roles import role_grants
-    from gridgov.core.errors import Conflict
-    from gridgov.core.scoping import scope_queryset
-
     assignment = (
         scope_queryset(RoleAssignment.objects.all(), actor=actor, permission=Perm.ACCOUNTS_MANAGE)
         .filter(pk=assignment_id)
@@ -137,10 +131,6 @@ def user_unlock(*, actor: Actor, user: User) -> int:
     Returns the number of records cleared. NotFound when the user holds no role in the actor's
     jurisdiction.
     """
-    from axes.utils import reset as axes_reset
-
-    from gridgov.core.scoping import scope_queryset
-
     region_code = (
         scope_queryset(
             RoleAssignment.objects.filter(user=user),

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.forms import RoleAssignForm, UserCreateForm, UserSearchForm
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role
 from gridgov.accounts.services import role_assign, role_revoke, user_create, user_unlock
+from gridgov.core.access import Perm, Role
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
 from gridgov.core.views import page_view
+from gridgov.regions.models import Region
 
 USERS_PAGE_SIZE = 50
 
@@ -66,8 +67,6 @@ def _managed_user(actor: Actor, user_id: int) -> User:
 
 def _name_regions(users: list[User]) -> None:
     """Give each visible assignment its region's name, in one query for the page."""
-    from gridgov.regions.models import Region
-
     assignments = [a for user in users for a in getattr(user, "visible_assignments", [])]
     names = dict(
         Region.objects.filter(region_code__in={a.region_code for a in assignments}).values_list(

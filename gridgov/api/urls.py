@@ -1,14 +1,25 @@
-"""API v1 routes. Each app contributes thin views; this module only wires them."""
+"""API v1 routes: every app's API views, wired in one place (the views live in their apps).
 
-from django.urls import path
+Each app keeps its URL namespace (`api:` for accounts and regions, `cases-api:` for cases and the
+inbox), so names stay stable as apps are added.
+"""
+
+from django.urls import URLPattern, include, path
 
 from gridgov.accounts.api import MeApi, TokenObtainApi
+from gridgov.cases.api.cases import (
+    CaseCategoryListApi,
+    CaseDetailApi,
+    CaseListApi,
+    CaseTimelineApi,
+    CaseTransitionApi,
+)
+from gridgov.cases.api.contact import CaseRevealContactApi
+from gridgov.cases.api.inbox import NotificationListApi, NotificationReadApi
 from gridgov.regions.api import RegionChildrenApi, RegionDetailApi, RegionListApi, RegionLocateApi
 from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
 
-app_name = "api"
-
-urlpatterns = [
+platform_patterns: list[URLPattern] = [
     path("auth/token/", TokenObtainApi.as_view(), name="token"),
     path("me/", MeApi.as_view(), name="me"),
     path("regions/", RegionListApi.as_view(), name="region-list"),
@@ -18,4 +29,28 @@ urlpatterns = [
     path("regions/import/", RegionImportApi.as_view(), name="region-import"),
     path("regions/<str:code>/", RegionDetailApi.as_view(), name="region-detail"),
     path("regions/<str:code>/children/", RegionChildrenApi.as_view(), name="region-children"),
+]
+
+case_patterns: list[URLPattern] = [
+    path("cases/", CaseListApi.as_view(), name="case-list"),
+    path("cases/<str:number>/", CaseDetailApi.as_view(), name="case-detail"),
+    path("cases/<str:number>/transition/", CaseTransitionApi.as_view(), name="case-transition"),
+    path("cases/<str:number>/timeline/", CaseTimelineApi.as_view(), name="case-timeline"),
+    path(
+        "cases/<str:number>/reveal-contact/",
+        CaseRevealContactApi.as_view(),
+        name="case-reveal-contact",
+    ),
+    path("case-categories/", CaseCategoryListApi.as_view(), name="case-category-list"),
+    path("notifications/", NotificationListApi.as_view(), name="notification-list"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
+]
+
+urlpatterns = [
+    path("", include((platform_patterns, "api"))),
+    path("", include((case_patterns, "cases-api"))),
 ]

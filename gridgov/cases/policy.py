@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from gridgov.accounts.roles import Perm, Role
 from gridgov.cases.models import LEVEL_CODE_LENGTH, LEVEL_ORDER, Case
 from gridgov.cases.states import Action, allowed_actions
+from gridgov.core.access import Perm, Role
 from gridgov.core.codes import is_within
 
 # Actions only the case's assignee takes.

@@ -12,9 +12,9 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
-from gridgov.accounts.roles import Perm
 from gridgov.cases.models import Case, CaseEvent, Category
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES
+from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.scoping import Actor, scope_queryset

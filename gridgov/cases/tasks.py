@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task, db_task
+from huey.contrib.djhuey import db_periodic_task
 
-from gridgov.cases import notifications
+# Imported so the consumer registers it; the services schedule it from there.
+from gridgov.cases.delivery import deliver_notification
 from gridgov.cases.services.sweep import escalate_overdue_cases, warn_approaching_deadlines
-
-
-@db_task()
-def deliver_notification(case_id: int, kind: str, recipient_ids: list[int]) -> int:
-    return notifications.deliver(case_id, kind, recipient_ids)
 
 
 @db_periodic_task(crontab(minute="*/5"))
@@ -20,3 +16,6 @@ def sweep_deadlines() -> dict[str, int]:
     warned = warn_approaching_deadlines()
     escalated = escalate_overdue_cases()
     return {"warned": warned, "escalated": escalated}
+
+
+__all__ = ["deliver_notification", "sweep_deadlines"]

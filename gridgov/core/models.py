@@ -1,4 +1,5 @@
-"""Shared kernel models: the region-scoped base and the hash-chained audit log."""
+"""Shared kernel models: the region-scoped base, the hash-chained audit log and the stored
+first responses of idempotent requests."""
 
 from __future__ import annotations
 
@@ -102,3 +103,39 @@ class AuditEntry(RegionScoped):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise RuntimeError("audit entries are append-only")
+
+
+class IdempotencyRecord(models.Model):
+    """The first response to a request carrying an `Idempotency-Key`, per owner (a user or a
+    client) and key.
+
+    The row is inserted before the view runs, in the view's transaction: the unique constraint
+    on (owner, key) makes a concurrent request with the same key wait for the first one and then
+    find its stored response, so two requests never both run.
+    """
+
+    owner = models.CharField(_("owner"), max_length=80)
+    key = models.CharField(_("key"), max_length=255)
+    # SHA-256 over the method, the path and the body: the same key with another payload is refused.
+    fingerprint = models.CharField(_("fingerprint"), max_length=64)
+    method = models.CharField(_("method"), max_length=8)
+    path = models.CharField(_("path"), max_length=255)
+    # Empty until the view has answered; a committed row always has them.
+    status_code = models.PositiveSmallIntegerField(_("status"), null=True, blank=True)
+    content_type = models.CharField(_("content type"), max_length=128, blank=True)
+    location = models.CharField(_("location"), max_length=512, blank=True)
+    body = models.BinaryField(_("body"), default=b"")
+    created_at = models.DateTimeField(_("created at"), db_index=True)
+
+    class Meta:
+        # Created by the API app's first migration and moved here with the layering; the table
+        # keeps its name so no data moves.
+        db_table = "api_idempotencyrecord"
+        verbose_name = _("idempotency record")
+        verbose_name_plural = _("idempotency records")
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "key"], name="unique_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner} {self.key}"

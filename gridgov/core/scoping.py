@@ -8,7 +8,7 @@ jurisdiction is simply not in the queryset, so it answers 404 like a missing one
 
 from __future__ import annotations
 
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar, cast
 
 from django.db import models
 from django.db.models import Q
@@ -56,3 +56,12 @@ def scope_queryset(
     """Limit a queryset of RegionScoped rows to what `actor` may see under `permission`."""
     codes = require_permission(actor, permission)
     return queryset.filter(jurisdiction_q(codes))
+
+
+def request_actor(request: Any) -> Actor:
+    """The authenticated actor of a web or API request (views behind login only). Apps above
+    `accounts` that need the concrete user use `accounts.actors.actor_from`."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or not hasattr(user, "jurisdiction_codes"):
+        raise PermissionDenied("authentication required")
+    return cast(Actor, user)

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 # roles.py imports only Django, so naming the permission here creates no import cycle.
-from gridgov.accounts.roles import Perm
+from gridgov.core.access import Perm
 from gridgov.core.audit import ChainProblem, verify_chain
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import Actor, require_permission, scope_queryset

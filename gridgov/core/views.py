@@ -15,12 +15,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from gridgov.accounts.actors import actor_from
-from gridgov.accounts.roles import Perm
+from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.models import AuditEntry
-from gridgov.core.scoping import require_permission
+from gridgov.core.scoping import request_actor, require_permission
 from gridgov.core.selectors import AuditFilters, audit_page, audit_verify
 from gridgov.core.timebounds import is_plausible
 
@@ -103,7 +102,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
     form = AuditFilterForm(request.GET)
     # An invalid filter shows the form with its errors and no rows, never the unfiltered log;
     # the permission is checked either way, so a non-auditor always gets 403.
-    actor = actor_from(request)
+    actor = request_actor(request)
     entries: list[AuditEntry] = []
     next_query = None
     if form.is_valid():
@@ -130,4 +129,6 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page_view
 def audit_verify_view(request: HttpRequest) -> HttpResponse:
-    return render(request, "audit/verify.html", {"result": audit_verify(actor=actor_from(request))})
+    return render(
+        request, "audit/verify.html", {"result": audit_verify(actor=request_actor(request))}
+    )

@@ -16,7 +16,6 @@ import shapely
 from django.conf import settings
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role, roles_granting
 from gridgov.cases.models import (
     LEVEL_CODE_LENGTH,
     LEVEL_ORDER,
@@ -26,6 +25,7 @@ from gridgov.cases.models import (
 )
 from gridgov.cases.states import TERMINAL_STATES, Action, State
 from gridgov.core import codes
+from gridgov.core.access import Perm, Role, roles_granting
 from gridgov.demo import case_texts
 from gridgov.demo.case_story import DAY, Entry, LeafCategory, Story, leaf_categories, sweep_tick
 from gridgov.regions.geometry import to_shape

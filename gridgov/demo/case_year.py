@@ -18,8 +18,8 @@ import shapely
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from gridgov.cases.delivery import MESSAGES
 from gridgov.cases.models import Case, Channel, Notification, Urgency
-from gridgov.cases.notifications import MESSAGES
 from gridgov.cases.services.intake import DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, distance_m
 from gridgov.cases.states import OPEN_STATES, Action
 from gridgov.core import codes

@@ -17,14 +17,15 @@ from django.db import connection
 from django.utils import timezone
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case, CaseEvent, CaseSequence, Channel, Notification
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES, Action
+from gridgov.core.access import Role
 from gridgov.demo import names
 from gridgov.demo.case_life import CaseContext
 from gridgov.demo.case_story import Entry
 from gridgov.demo.case_year import CasePlan, Planner
-from gridgov.open311.demo import DEMO_CLIENT_NAME, demo_open311_key
+from gridgov.demo.logins import DEMO_ACCOUNTS
+from gridgov.demo.open311_client import DEMO_CLIENT_NAME, demo_open311_key
 from gridgov.open311.models import Open311Client, Open311Request
 
 if TYPE_CHECKING:
@@ -225,8 +226,6 @@ def create_cases(
     build: DemoBuild, *, count: int = CASES_PER_YEAR, now: datetime | None = None
 ) -> None:
     """A year of cases ending `now` (default: the moment of loading), about `count` of them."""
-    from gridgov.demo.county import DEMO_ACCOUNTS  # county lists this module's steps
-
     now = now or timezone.now()
     county = names.COUNTY_CODE
     context = CaseContext.load(county, [a["username"] for a in DEMO_ACCOUNTS])

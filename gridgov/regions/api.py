@@ -8,8 +8,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridgov.accounts.actors import actor_from
-from gridgov.api.pagination import DefaultPagination
+from gridgov.core.pagination import DefaultPagination
+from gridgov.core.scoping import request_actor
 from gridgov.regions import selectors
 from gridgov.regions.models import Level
 
@@ -59,7 +59,7 @@ class RegionListApi(APIView):
         )
         filters.is_valid(raise_exception=True)
         regions = selectors.region_list(
-            actor=actor_from(request),
+            actor=request_actor(request),
             level=filters.validated_data.get("level"),
             parent_code=filters.validated_data.get("parent_code"),
         )
@@ -71,14 +71,14 @@ class RegionListApi(APIView):
 class RegionDetailApi(APIView):
     @extend_schema(responses={200: RegionDetailOutput})
     def get(self, request: Request, code: str) -> Response:
-        region = selectors.region_get(actor=actor_from(request), code=code)
+        region = selectors.region_get(actor=request_actor(request), code=code)
         return Response(RegionDetailOutput(region).data)
 
 
 class RegionChildrenApi(APIView):
     @extend_schema(responses={200: RegionDetailOutput(many=True)})
     def get(self, request: Request, code: str) -> Response:
-        children = selectors.region_children(actor=actor_from(request), code=code)
+        children = selectors.region_children(actor=request_actor(request), code=code)
         return Response(RegionDetailOutput(children, many=True).data)
 
 
@@ -105,7 +105,7 @@ class RegionLocateApi(APIView):
         point = LocateInput(data=request.query_params)
         point.is_valid(raise_exception=True)
         location, region = selectors.region_locate(
-            actor=actor_from(request),
+            actor=request_actor(request),
             lng=point.validated_data["lng"],
             lat=point.validated_data["lat"],
         )

@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridgov.accounts.actors import actor_from
-from gridgov.accounts.roles import Perm
+from gridgov.core.access import Perm
+from gridgov.core.scoping import request_actor
 from gridgov.regions import transfer
 
 MEDIA_TYPES = {transfer.GEOJSON: "application/geo+json", transfer.CSV: "text/csv; charset=utf-8"}
@@ -43,7 +43,7 @@ class CanManageRegions(BasePermission):
     message = f"no role grants {Perm.REGIONS_MANAGE}"
 
     def has_permission(self, request: Any, view: Any) -> bool:
-        return bool(actor_from(request).jurisdiction_codes(Perm.REGIONS_MANAGE))
+        return bool(request_actor(request).jurisdiction_codes(Perm.REGIONS_MANAGE))
 
 
 class ExportQuery(serializers.Serializer):
@@ -89,7 +89,7 @@ class RegionExportApi(APIView):
         query.is_valid(raise_exception=True)
         fmt = query.validated_data["format"]
         root = query.validated_data.get("root_code")
-        chunks = transfer.regions_export(actor=actor_from(request), fmt=fmt, root_code=root)
+        chunks = transfer.regions_export(actor=request_actor(request), fmt=fmt, root_code=root)
         response = StreamingHttpResponse(
             (chunk.encode("utf-8") for chunk in chunks), content_type=MEDIA_TYPES[fmt]
         )
@@ -170,7 +170,7 @@ class RegionImportApi(APIView):
         fmt = data.get("format") or transfer.detect_format(content, name)
         records = transfer.parse(content, fmt)
         report = transfer.regions_import(
-            actor=actor_from(request), records=records, dry_run=data["dry_run"]
+            actor=request_actor(request), records=records, dry_run=data["dry_run"]
         )
         body_out = ImportReportOutput({**report.as_dict(), "detail": report.summary()}).data
         if report.ok:

@@ -1,4 +1,5 @@
-"""Read-only figures of a region, computed from the tree and the role assignments, scoped to the actor.
+"""Read-only figures of a region, computed from the tree (and staff counts given by the caller),
+scoped to the actor.
 
 Population and households are kept on grids (the unit the register is collected by), so a
 region's figures are the sum over the grids of its subtree; a grid or micro-grid shows its own.
@@ -6,15 +7,15 @@ region's figures are the sum over the grids of its subtree; a grid or micro-grid
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from django.db.models import Count, Sum
 from django.db.models.functions import Substr
 
-from gridgov.accounts.models import RoleAssignment
-from gridgov.accounts.roles import Perm, Role
+from gridgov.core.access import Role
 from gridgov.core.codes import CODE_LENGTHS, GRID_LEN, LENGTH_BY_LEVEL
-from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
+from gridgov.core.scoping import Actor, jurisdiction_q
 from gridgov.regions.models import Level, Region
 from gridgov.regions.selectors import region_queryset
 
@@ -70,30 +71,15 @@ def _totals(*, actor: Actor, region: Region) -> tuple[int, int]:
     return totals["population"] or 0, totals["households"] or 0
 
 
-def _staff_counts(*, actor: Actor, region: Region) -> dict[str, int] | None:
-    if not actor.jurisdiction_codes(Perm.REGIONS_STAFF_VIEW):
-        return None
-    # Distinct people: one grid worker may serve two grids.
-    rows = (
-        scope_queryset(
-            RoleAssignment.objects.all(), actor=actor, permission=Perm.REGIONS_STAFF_VIEW
-        )
-        .filter(
-            jurisdiction_q([region.region_code]),
-            is_active=True,
-            role__in=[Role.GRID_WORKER, Role.INFO_OFFICER],
-        )
-        .values("role")
-        .annotate(people=Count("user", distinct=True))
-        .values_list("role", "people")
-    )
-    return dict(rows)
+def region_figures(
+    *, actor: Actor, region: Region, staff: Mapping[str, int] | None = None
+) -> RegionFigures:
+    """Figures of `region`, which the caller got through a scoped selector (`region_get`).
 
-
-def region_figures(*, actor: Actor, region: Region) -> RegionFigures:
-    """Figures of `region`, which the caller got through a scoped selector (`region_get`)."""
+    `staff` counts people by role (from `accounts.selectors.region_staff_counts`, which sits above
+    this app); None when the actor may not see staff here.
+    """
     population, households = _totals(actor=actor, region=region)
-    staff = _staff_counts(actor=actor, region=region)
     return RegionFigures(
         population=population,
         households=households,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.db.models import Count, QuerySet
 
-from gridgov.accounts.roles import Perm
+from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
-from gridgov.core.codes import is_valid_code
+from gridgov.core.codes import is_valid_code, minimal_cover
 from gridgov.core.errors import NotFound
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
 from gridgov.regions.locator import Location, locate_point
@@ -60,8 +60,6 @@ def region_children(*, actor: Actor, code: str) -> QuerySet[Region]:
 def region_top(*, actor: Actor) -> list[Region]:
     """The highest regions the actor may see: where their tree browser starts."""
     codes = require_permission(actor, Perm.REGIONS_VIEW)
-    from gridgov.core.codes import minimal_cover
-
     return list(Region.objects.filter(region_code__in=minimal_cover(codes)).order_by("region_code"))
 
 

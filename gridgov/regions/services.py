@@ -9,8 +9,8 @@ from django.db import transaction
 from django.db.models import F, Value
 from django.db.models.functions import Greatest
 
-from gridgov.accounts.roles import Perm
 from gridgov.core import codes
+from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.rescope import rescope_subtree

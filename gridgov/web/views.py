@@ -18,12 +18,12 @@ from django.views.decorators.http import require_safe
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Perm
-from gridgov.accounts.selectors import region_staff, user_jurisdiction
+from gridgov.accounts.selectors import region_staff, region_staff_counts, user_jurisdiction
 from gridgov.core import errors
+from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
 from gridgov.core.models import AuditEntry
-from gridgov.regions.figures import children_figures, region_figures
+from gridgov.regions.figures import RegionFigures, children_figures, region_figures
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import (
     region_ancestors,
@@ -88,6 +88,11 @@ def json_domain_errors(view: View[P]) -> View[P]:
     return wrapper
 
 
+def _figures(*, actor: User, region: Region) -> RegionFigures:
+    staff = region_staff_counts(actor=actor, region_code=region.region_code)
+    return region_figures(actor=actor, region=region, staff=staff)
+
+
 def _may(actor: User, permission: str) -> bool:
     return bool(actor.jurisdiction_codes(permission))
 
@@ -101,7 +106,7 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "me": user_jurisdiction(actor=actor),
         "jurisdiction": [
-            {"region": region, "figures": region_figures(actor=actor, region=region)}
+            {"region": region, "figures": _figures(actor=actor, region=region)}
             for region in regions
         ],
         "may_browse_regions": _may(actor, Perm.REGIONS_VIEW),
@@ -116,7 +121,7 @@ def _child_rows(*, actor: User, region: Region | None, children: Iterable[Region
     rows = []
     for child in children:
         if region is None:
-            own = region_figures(actor=actor, region=child)
+            own = _figures(actor=actor, region=child)
             population, households = own.population, own.households
         else:
             child_figures = figures.get(child.region_code)
@@ -170,7 +175,7 @@ def region_detail(request: HttpRequest, code: str) -> HttpResponse:
         "children": _child_rows(
             actor=actor, region=region, children=region_children(actor=actor, code=code)
         ),
-        "figures": region_figures(actor=actor, region=region),
+        "figures": _figures(actor=actor, region=region),
         "staff": staff,
         "map_url": reverse("web:region-geojson", kwargs={"code": region.region_code}),
     }

@@ -9,7 +9,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.testing import TEST_PASSWORD, Tree
 
 TOKEN_URL = "/api/v1/auth/token/"

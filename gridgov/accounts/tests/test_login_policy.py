@@ -14,8 +14,8 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
 from gridgov.accounts.services import user_create
+from gridgov.core.access import Role
 from gridgov.core.errors import ValidationFailed
 from gridgov.testing import TEST_PASSWORD, Tree
 

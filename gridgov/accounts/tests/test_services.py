@@ -7,8 +7,8 @@ from collections.abc import Callable
 import pytest
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import ROLE_SPECS, Perm, Role
 from gridgov.accounts.services import role_assign, user_create
+from gridgov.core.access import ROLE_SPECS, Perm, Role
 from gridgov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.testing import Tree

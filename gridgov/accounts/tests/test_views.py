@@ -12,7 +12,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 from gridgov.testing import TEST_PASSWORD
 

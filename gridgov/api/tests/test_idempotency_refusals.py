@@ -6,9 +6,9 @@ from __future__ import annotations
 import pytest
 from rest_framework.test import APIClient
 
-from gridgov.accounts.roles import Role
-from gridgov.api.models import IdempotencyRecord
 from gridgov.cases.models import Case
+from gridgov.core.access import Role
+from gridgov.core.models import IdempotencyRecord
 
 PHONE = "13812345678"
 

@@ -9,7 +9,7 @@ import time_machine
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.testing import TEST_PASSWORD
 
 

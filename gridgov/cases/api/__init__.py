@@ -1,1 +1,1 @@
-"""API v1 for cases: thin views over the cases services and selectors (routes in api_urls.py)."""
+"""API v1 for cases: thin views over the cases services and selectors (routed in `gridgov.api.urls`)."""

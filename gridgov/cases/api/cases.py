@@ -15,7 +15,6 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
-from gridgov.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.cases import selectors
 from gridgov.cases.api.schema import BAD_INPUT, CONFLICT, FORBIDDEN, KEY_REUSED, NOT_FOUND
 from gridgov.cases.serializers import (
@@ -30,6 +29,7 @@ from gridgov.cases.serializers import (
 from gridgov.cases.services import case_merge, case_report, case_transition
 from gridgov.cases.states import Action
 from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
 
 class CaseListApi(APIView):

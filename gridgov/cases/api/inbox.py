@@ -13,13 +13,13 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
-from gridgov.accounts.roles import Perm
-from gridgov.api.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.cases.api.schema import BAD_INPUT, FORBIDDEN, KEY_REUSED, NOT_FOUND
 from gridgov.cases.models import Notification
 from gridgov.cases.selectors import decode_cursor, encode_cursor, parse_cursor_time
 from gridgov.cases.serializers import InboxFilter, InboxOutput, NotificationOutput
+from gridgov.core.access import Perm
 from gridgov.core.errors import NotFound
+from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.core.scoping import require_permission
 
 

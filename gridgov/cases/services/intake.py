@@ -14,7 +14,6 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gridgov.accounts.roles import Perm
 from gridgov.cases import notifications
 from gridgov.cases.models import (
     Case,
@@ -29,6 +28,7 @@ from gridgov.cases.models import (
 from gridgov.cases.sla import set_deadlines
 from gridgov.cases.states import OPEN_STATES, State
 from gridgov.core import codes
+from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import PermissionDenied, ValidationFailed
 from gridgov.core.pii import EncryptedValue, search_hash

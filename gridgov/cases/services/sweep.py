@@ -14,9 +14,9 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.roles import Perm, roles_granting
 from gridgov.cases.sla import ESCALATED_ACCEPT_HOURS, ESCALATED_ACCEPT_HOURS_URGENT
 from gridgov.cases.states import WORKING_STATES
+from gridgov.core.access import Perm, roles_granting
 
 _WORKING = tuple(sorted(s.value for s in WORKING_STATES))
 _IN_WORKING = ", ".join(["%s"] * len(_WORKING))

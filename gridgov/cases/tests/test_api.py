@@ -9,8 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from rest_framework.test import APIClient
 
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case, CaseEvent, CasePhoto, Notification
+from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 
 CASES = "/api/v1/cases/"

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from rest_framework.test import APIClient
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 
 
 def _cursor(**key: object) -> str:

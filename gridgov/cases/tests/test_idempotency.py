@@ -20,13 +20,13 @@ from django.test.client import encode_multipart
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from gridgov.accounts.roles import Role
-from gridgov.api.idempotency import REPLAYED_HEADER, idempotency_records_purge, idempotent
-from gridgov.api.models import IdempotencyRecord
-from gridgov.api.tasks import purge_idempotency_keys
 from gridgov.cases.api import cases as cases_api
 from gridgov.cases.models import Case, CaseEvent
+from gridgov.core.access import Role
 from gridgov.core.errors import ValidationFailed
+from gridgov.core.idempotency import REPLAYED_HEADER, idempotency_records_purge, idempotent
+from gridgov.core.models import IdempotencyRecord
+from gridgov.core.tasks import purge_idempotency_keys
 from gridgov.testing import build_tree, make_user
 
 CASES = "/api/v1/cases/"

@@ -17,10 +17,10 @@ import pytest
 from django.core.cache import cache
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
 from gridgov.browser_testing import DESKTOP, PHONE, new_page
 from gridgov.cases.models import Case
 from gridgov.cases.states import State
+from gridgov.core.access import Role
 from gridgov.testing import TEST_PASSWORD, build_tree, make_user
 
 pytestmark = [pytest.mark.browser]

@@ -8,7 +8,6 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case, CaseEvent, HandlingLevel, Notification
 from gridgov.cases.services import (
     CaseInput,
@@ -18,6 +17,7 @@ from gridgov.cases.services import (
     escalate_overdue_cases,
 )
 from gridgov.cases.states import State
+from gridgov.core.access import Role
 from gridgov.core.errors import Conflict, PermissionDenied, ValidationFailed
 
 

@@ -13,9 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case
 from gridgov.cases.services import CaseInput, case_report, case_transition
+from gridgov.core.access import Role
 
 
 def _cases(count: int, secretary: Any, worker: Any) -> None:

@@ -16,11 +16,11 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 
-from gridgov.accounts.roles import Role
 from gridgov.cases import challenge
 from gridgov.cases.models import Case, CasePhoto, Channel
 from gridgov.cases.services import CaseInput, case_report, case_transition
 from gridgov.cases.states import State
+from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 
 # A point inside the first grid (its first micro-grid) of the test tree.

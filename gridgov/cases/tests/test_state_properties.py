@@ -15,8 +15,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
-from gridgov.api.exceptions import exception_handler
 from gridgov.cases.models import Case, CaseEvent, Channel
 from gridgov.cases.services import CaseInput, case_report, case_transition
 from gridgov.cases.states import (
@@ -30,6 +28,8 @@ from gridgov.cases.states import (
     target_state,
     transition_for,
 )
+from gridgov.core.access import Role
+from gridgov.core.api_errors import exception_handler
 from gridgov.core.errors import DomainError
 from gridgov.testing import Tree
 

@@ -16,12 +16,12 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case, CaseEvent, Category, Channel, Notification, Urgency
 from gridgov.cases.services import CaseInput, case_report, case_transition
 from gridgov.cases.sla import ESCALATED_ACCEPT_HOURS, ESCALATED_ACCEPT_HOURS_URGENT, sla_for
 from gridgov.cases.states import State
 from gridgov.cases.tasks import sweep_deadlines
+from gridgov.core.access import Role
 from gridgov.testing import Tree
 
 # 2026-03-02 09:00 in the county (Asia/Shanghai).

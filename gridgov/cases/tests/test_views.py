@@ -20,11 +20,11 @@ from django.utils import timezone
 from django.utils.translation.reloader import translation_file_changed
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case, CaseEvent, CasePhoto, Category, Notification
 from gridgov.cases.services import CaseInput, case_report, case_transition
 from gridgov.cases.services.contact import case_reveal_contact
 from gridgov.cases.views.inbox import inbox_unread
+from gridgov.core.access import Role
 from gridgov.core.errors import PermissionDenied, ValidationFailed
 from gridgov.core.models import AuditEntry
 

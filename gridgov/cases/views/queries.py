@@ -13,7 +13,6 @@ from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role, roles_granting
 from gridgov.cases.models import Case, Notification
 from gridgov.cases.selectors import (
     CaseFilters,
@@ -24,6 +23,7 @@ from gridgov.cases.selectors import (
 )
 from gridgov.cases.states import WORKING_STATES
 from gridgov.core import codes
+from gridgov.core.access import Perm, Role, roles_granting
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
 from gridgov.regions.models import Level, Region

@@ -12,7 +12,6 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
-from gridgov.accounts.roles import Perm
 from gridgov.cases import policy
 from gridgov.cases.forms import BulkDispatchForm, QueueFilterForm
 from gridgov.cases.selectors import case_get, category_list
@@ -34,6 +33,7 @@ from gridgov.cases.views.queries import (
     region_names,
     unit_region,
 )
+from gridgov.core.access import Perm
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gridgov.core.scoping import require_permission
 from gridgov.core.views import page_view

@@ -13,8 +13,6 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Perm
-from gridgov.api.idempotency import HEADER, run_idempotently
 from gridgov.cases import policy
 from gridgov.cases.forms import ACTION_VERBS, PHOTO_ACTIONS, CaseReportForm
 from gridgov.cases.selectors import category_list, my_tasks, queue_page
@@ -26,7 +24,9 @@ from gridgov.cases.views.common import (
     decorate,
 )
 from gridgov.cases.views.queries import PAGE_SIZE, region_names, report_regions
+from gridgov.core.access import Perm
 from gridgov.core.errors import ValidationFailed
+from gridgov.core.idempotency import HEADER, run_idempotently
 from gridgov.core.scoping import require_permission
 from gridgov.core.views import page_view
 

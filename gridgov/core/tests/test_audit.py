@@ -15,7 +15,7 @@ from django.db import connection, transaction
 from django.test import Client
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.audit import GENESIS_HASH, audit_record, entry_digest, verify_chain
 from gridgov.core.models import AuditEntry
 from gridgov.regions.services import region_rename

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.audit import audit_record, verify_chain
 from gridgov.core.models import AuditEntry
 from gridgov.core.selectors import AUDIT_PAGE_SIZE

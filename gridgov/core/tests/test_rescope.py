@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.audit import audit_record, verify_chain
 from gridgov.core.codes import ancestor_codes
 from gridgov.core.models import AuditEntry

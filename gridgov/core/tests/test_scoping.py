@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role
+from gridgov.core.access import Perm, Role
 from gridgov.core.codes import is_within
 from gridgov.core.errors import PermissionDenied
 from gridgov.core.scoping import jurisdiction_q, require_permission, scope_queryset

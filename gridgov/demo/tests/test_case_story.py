@@ -11,7 +11,6 @@ import pytest
 import time_machine
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case
 from gridgov.cases.services import (
     CaseInput,
@@ -22,6 +21,7 @@ from gridgov.cases.services import (
     case_transition,
     escalate_overdue_cases,
 )
+from gridgov.core.access import Role
 from gridgov.demo.case_story import Story, leaf_categories
 from gridgov.testing import Tree
 

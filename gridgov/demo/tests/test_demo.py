@@ -20,12 +20,13 @@ from django.utils import translation
 from shapely.geometry import box
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case, CaseEvent
+from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 from gridgov.demo.console import display_width, table
-from gridgov.demo.county import DEMO_ACCOUNTS, DEMO_PASSWORD, INFO_OFFICER_TOTAL
+from gridgov.demo.county import INFO_OFFICER_TOTAL
 from gridgov.demo.layout import SEED, build_layout, digest_of
+from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gridgov.demo.tiling import _adopt_orphan_faces, apportion
 from gridgov.regions.geometry import is_inside, overlapping_pairs, to_shape
 from gridgov.regions.models import Region, TreeState

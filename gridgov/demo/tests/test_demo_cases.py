@@ -20,7 +20,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Perm
 from gridgov.cases import policy
 from gridgov.cases.catalogue import seed_categories
 from gridgov.cases.models import (
@@ -46,13 +45,15 @@ from gridgov.cases.states import (
     target_state,
     transition_for,
 )
+from gridgov.core.access import Perm
 from gridgov.core.pii import search_hash
 from gridgov.demo import cases as demo_cases
 from gridgov.demo.case_life import CaseContext
 from gridgov.demo.case_story import SWEEP_MINUTES
 from gridgov.demo.case_year import cases_digest
-from gridgov.demo.county import DEMO_ACCOUNTS, STEPS, load_demo
+from gridgov.demo.county import STEPS, load_demo
 from gridgov.demo.layout import SEED
+from gridgov.demo.logins import DEMO_ACCOUNTS
 from gridgov.open311.models import Open311Client, Open311Request
 from gridgov.regions.locator import locate_points
 
@@ -407,7 +408,7 @@ def test_reporters_contact_is_encrypted_for_about_half(loaded: dict[str, Any]) -
 @pytest.mark.django_db(transaction=False)
 def test_the_same_seed_plans_the_same_cases(loaded: dict[str, Any]) -> None:
     # given the loaded demo's context
-    from gridgov.demo.county import DEMO_ACCOUNTS as accounts
+    from gridgov.demo.logins import DEMO_ACCOUNTS as accounts
 
     context = CaseContext.load("610324", [a["username"] for a in accounts])
     stored = cases_digest(Case.objects.values_list("number", "state"))

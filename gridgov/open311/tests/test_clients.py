@@ -11,8 +11,8 @@ from django.forms.models import model_to_dict
 
 from gridgov.cases.models import Case
 from gridgov.core.errors import PermissionDenied, ValidationFailed
+from gridgov.demo.open311_client import demo_open311_key
 from gridgov.open311 import selectors
-from gridgov.open311.demo import demo_open311_key
 from gridgov.open311.models import Open311Client
 from gridgov.open311.services import open311_client_create
 from gridgov.open311.tests.conftest import BASE, INSIDE

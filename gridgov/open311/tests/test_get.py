@@ -12,9 +12,9 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from gridgov.accounts.roles import Role
 from gridgov.cases.models import Case, Category
 from gridgov.cases.services import CaseInput, case_merge, case_report, case_transition
+from gridgov.core.access import Role
 from gridgov.open311 import selectors
 from gridgov.open311.tests.conftest import BASE
 

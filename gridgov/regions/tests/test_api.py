@@ -8,7 +8,7 @@ import pytest
 from rest_framework.test import APIClient
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.regions import locator
 from gridgov.testing import Tree
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 
 
 @pytest.mark.django_db

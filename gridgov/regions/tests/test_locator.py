@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.errors import NotFound
 from gridgov.regions import locator
 from gridgov.regions.locator import (

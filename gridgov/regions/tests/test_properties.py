@@ -15,7 +15,7 @@ from shapely.geometry import Point, box, shape
 from shapely.ops import unary_union
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.audit import verify_chain
 from gridgov.core.codes import CODE_LENGTHS, ancestor_codes, parent_code
 from gridgov.core.errors import ValidationFailed

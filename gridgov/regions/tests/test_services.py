@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.codes import ancestor_codes
 from gridgov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gridgov.core.models import AuditEntry

@@ -14,7 +14,7 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import translation
 
-from gridgov.accounts.roles import Perm, Role
+from gridgov.core.access import Perm, Role
 from gridgov.core.errors import PermissionDenied, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.regions.locator import current_version

@@ -9,7 +9,7 @@ import json
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 from gridgov.regions.models import Region
 from gridgov.testing import rectangle

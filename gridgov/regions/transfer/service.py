@@ -9,8 +9,8 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from gridgov.accounts.roles import Perm
 from gridgov.core import codes
+from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict, ValidationFailed
 from gridgov.core.models import AuditEntry

@@ -7,7 +7,7 @@ from typing import Any
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from gridgov.accounts.roles import Perm
+from gridgov.core.access import Perm
 
 register = template.Library()
 

@@ -11,8 +11,8 @@ from typing import Any
 
 import pytest
 
-from gridgov.accounts.roles import Role
 from gridgov.browser_testing import PHONE, TIMEOUT_MS, collect_errors
+from gridgov.core.access import Role
 from gridgov.testing import TEST_PASSWORD, build_tree, make_user
 
 pytestmark = [pytest.mark.browser]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.regions.models import Region
 
 

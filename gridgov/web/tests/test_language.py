@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 from django.utils import translation
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 
 
 def translated(msgid: str, language: str) -> str:

@@ -7,7 +7,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.testing import TEST_PASSWORD
 
 LOCKOUT_CALLABLE = "gridgov.web.lockout.lockout_response"

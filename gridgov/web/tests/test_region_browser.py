@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 
 

@@ -8,13 +8,13 @@ person at the shell, allowed to manage that county only and named in the audit l
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from gridgov.accounts.models import RoleAssignment, User
-from gridgov.accounts.roles import Perm, Role
+from gridgov.core.access import Perm, Role
 from gridgov.core.errors import DomainError, ValidationFailed
 from gridgov.core.scoping import Actor
 from gridgov.regions import transfer
@@ -62,21 +62,25 @@ class Command(BaseCommand):
     def _actor(self, username: str | None) -> Actor:
         county = settings.GRIDGOV_COUNTY_CODE
         if username:
-            user = User.objects.filter(username=username, is_active=True).first()
+            user = get_user_model().objects.filter(username=username, is_active=True).first()
             if user is None:
                 raise CommandError(f"no active user {username}")
-            return user
+            # The user model (accounts, a layer above) provides what an Actor needs.
+            return cast(Actor, user)
         operator = (
-            RoleAssignment.objects.filter(
-                role=Role.COUNTY_OPERATOR, region_code=county, is_active=True, user__is_active=True
+            get_user_model()
+            .objects.filter(
+                is_active=True,
+                role_assignments__role=Role.COUNTY_OPERATOR,
+                role_assignments__region_code=county,
+                role_assignments__is_active=True,
             )
-            .select_related("user")
-            .order_by("user__username")
+            .order_by("username")
             .first()
         )
         if operator is not None:
-            self.stdout.write(f"acting as county operator {operator.user.username}")
-            return operator.user
+            self.stdout.write(f"acting as county operator {operator.get_username()}")
+            return cast(Actor, operator)
         if not Region.objects.filter(region_code=county).exists():
             actor = shell_actor(
                 codes=(county,), permissions=frozenset({Perm.REGIONS_MANAGE, Perm.REGIONS_VIEW})

@@ -11,10 +11,10 @@ from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
 from gridgov.accounts.models import User
-from gridgov.accounts.roles import Role
+from gridgov.core.access import Role
 from gridgov.demo.console import table
-from gridgov.demo.county import DEMO_ACCOUNTS
-from gridgov.open311.demo import DEMO_CLIENT_NAME, demo_open311_key
+from gridgov.demo.logins import DEMO_ACCOUNTS
+from gridgov.demo.open311_client import DEMO_CLIENT_NAME, demo_open311_key
 from gridgov.open311.models import Open311Client
 from gridgov.regions.models import Region
 

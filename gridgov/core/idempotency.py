@@ -24,7 +24,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from gridgov.api.models import IdempotencyRecord
+from gridgov.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
 # Set on a stored response sent again, so a client can tell a replay from a first answer.

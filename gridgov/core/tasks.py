@@ -1,11 +1,11 @@
-"""Background jobs of the API plumbing (Huey): thin wrappers around services."""
+"""Background jobs of the kernel (Huey): thin wrappers around services."""
 
 from __future__ import annotations
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-from gridgov.api.idempotency import idempotency_records_purge
+from gridgov.core.idempotency import idempotency_records_purge
 
 
 @db_periodic_task(crontab(minute="23"))

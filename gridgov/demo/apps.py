@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DemoConfig(AppConfig):
+    """The deterministic demo county and its commands (`load_demo`, `demo_accounts`). The top
+    layer: nothing else in gridgov imports it."""
+
+    name = "gridgov.demo"
+    label = "demo"
+    verbose_name = _("Demo county")
