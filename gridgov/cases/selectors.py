@@ -17,6 +17,7 @@ from gridgov.cases.states import OPEN_STATES, WORKING_STATES
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.jsonbody import parse_json
 from gridgov.core.scoping import Actor, scope_queryset
 from gridgov.core.timebounds import is_plausible
 
@@ -150,7 +151,7 @@ def encode_cursor(values: dict[str, Any]) -> str:
 
 def decode_cursor(cursor: str) -> dict[str, Any]:
     try:
-        decoded = json.loads(base64.urlsafe_b64decode(cursor.encode()).decode())
+        decoded = parse_json(base64.urlsafe_b64decode(cursor.encode()).decode())
     except (ValueError, UnicodeDecodeError) as error:
         raise ValidationFailed({"cursor": ["invalid cursor"]}) from error
     if not isinstance(decoded, dict) or not isinstance(decoded.get("id"), int):

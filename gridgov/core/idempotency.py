@@ -24,6 +24,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gridgov.core.jsonbody import parse_json
 from gridgov.core.models import IdempotencyRecord
 
 HEADER = "Idempotency-Key"
@@ -92,10 +93,10 @@ def request_fingerprint(request: Any) -> str:
         return digest.hexdigest()
     body: bytes = request.body
     if content_type.startswith("application/json"):
-        # A malformed body is hashed as sent; the view answers it.
+        # A malformed or too deeply nested body is hashed as sent; the view answers it (400).
         with contextlib.suppress(ValueError):
             body = json.dumps(
-                json.loads(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
+                parse_json(body), sort_keys=True, separators=(",", ":"), ensure_ascii=False
             ).encode()
     digest.update(body)
     return digest.hexdigest()

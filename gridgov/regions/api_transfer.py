@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
-from rest_framework.parsers import BaseParser, JSONParser, MultiPartParser
+from rest_framework.parsers import BaseParser, MultiPartParser
 from rest_framework.permissions import BasePermission, IsAuthenticated
 from rest_framework.renderers import BaseRenderer, JSONRenderer
 from rest_framework.request import Request
@@ -18,6 +18,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.core.access import Perm
+from gridgov.core.jsonbody import BoundedJSONParser
 from gridgov.core.scoping import request_actor
 from gridgov.regions import transfer
 
@@ -136,7 +137,7 @@ class ImportReportOutput(serializers.Serializer):
 
 
 class RegionImportApi(APIView):
-    parser_classes = [JSONParser, MultiPartParser]
+    parser_classes = [BoundedJSONParser, MultiPartParser]
     permission_classes = [IsAuthenticated, CanManageRegions]
 
     @extend_schema(

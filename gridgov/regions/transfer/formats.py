@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from gridgov.core import codes
 from gridgov.core.errors import ValidationFailed
+from gridgov.core.jsonbody import JSONTooDeep, parse_json
 from gridgov.regions.transfer.records import RegionRecord
 
 GEOJSON = "geojson"
@@ -108,7 +109,9 @@ def parse_geojson(content: Any) -> list[RegionRecord]:
     if isinstance(content, str | bytes):
         text = decode(content) if isinstance(content, bytes) else content.lstrip(BOM)
         try:
-            collection = json.loads(text)
+            collection = parse_json(text)
+        except JSONTooDeep as error:
+            raise _file_error(_("the JSON is nested too deeply")) from error
         except json.JSONDecodeError as error:
             raise _file_error(
                 _("not valid JSON (line %(line)d, column %(column)d): %(message)s")

@@ -8,7 +8,6 @@ and each level's overlaps come from one STRtree, so a county of ~6,500 regions s
 
 from __future__ import annotations
 
-import json
 import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -20,6 +19,7 @@ from django.utils.translation import gettext as _
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.core import codes
+from gridgov.core.jsonbody import parse_json
 from gridgov.regions.geometry import InvalidBoundary, is_inside, overlapping_pairs, to_shape
 from gridgov.regions.models import Region
 from gridgov.regions.transfer.formats import looks_like_excel_number
@@ -235,12 +235,13 @@ class _Validator:
             return None, None
         if isinstance(boundary, str):
             try:
-                boundary = json.loads(boundary)
-            except json.JSONDecodeError as error:
+                boundary = parse_json(boundary)
+            except ValueError as error:
                 self.fail(
                     record,
                     "invalid_boundary",
-                    _("the boundary is not GeoJSON text: %(message)s") % {"message": error.msg},
+                    _("the boundary is not GeoJSON text: %(message)s")
+                    % {"message": getattr(error, "msg", str(error))},
                 )
                 return None, None
         try:
