@@ -145,6 +145,8 @@ AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
 # A lockout shows the login page again with a message (JSON under /api/).
 AXES_LOCKOUT_CALLABLE = "gridgov.web.lockout.lockout_response"
+# Behind nginx every request comes from the proxy: count the client the trusted hops name.
+AXES_CLIENT_IP_CALLABLE = "gridgov.core.clientaddress.client_address"
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]

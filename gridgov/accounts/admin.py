@@ -14,6 +14,7 @@ from gridgov.accounts.models import RoleAssignment, User
 from gridgov.core import codes
 from gridgov.core.access import ROLE_SPECS
 from gridgov.core.audit import audit_record
+from gridgov.core.clientaddress import client_address
 from gridgov.regions.models import Region
 
 
@@ -66,7 +67,7 @@ class UserAdmin(DjangoUserAdmin):
             action="user.change" if change else "user.create",
             object_type="user",
             object_id=obj.pk,
-            client_address=request.META.get("REMOTE_ADDR"),
+            client_address=client_address(request),
             detail={"via": "admin", "fields": sorted(form.changed_data)},
         )
 
@@ -89,7 +90,7 @@ class UserAdmin(DjangoUserAdmin):
             object_type="user",
             object_id=assignment.user_id,
             region_code=assignment.region_code,
-            client_address=request.META.get("REMOTE_ADDR"),
+            client_address=client_address(request),
             detail={
                 "via": "admin",
                 "role": assignment.role,

@@ -8,13 +8,8 @@ from django.contrib.auth.signals import user_logged_in, user_logged_out, user_lo
 from django.dispatch import receiver
 
 from gridgov.core.audit import audit_record
+from gridgov.core.clientaddress import client_address
 from gridgov.core.models import AuditEntry
-
-
-def client_address(request: Any) -> str | None:
-    if request is None:
-        return None
-    return getattr(request, "META", {}).get("REMOTE_ADDR") or None
 
 
 def _home_region(user: Any) -> str | None:
@@ -30,7 +25,7 @@ def audit_login(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         object_type="user",
         object_id=user.pk,
         region_code=_home_region(user),
-        client_address=client_address(request),
+        client_address=(client_address(request) if request is not None else None),
     )
 
 
@@ -44,7 +39,7 @@ def audit_logout(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
         object_type="user",
         object_id=user.pk,
         region_code=_home_region(user),
-        client_address=client_address(request),
+        client_address=(client_address(request) if request is not None else None),
     )
 
 
@@ -58,5 +53,5 @@ def audit_login_failed(
         outcome=AuditEntry.Outcome.FAILURE,
         object_type="user",
         object_id=str(credentials.get("username", ""))[:64],
-        client_address=client_address(request),
+        client_address=(client_address(request) if request is not None else None),
     )

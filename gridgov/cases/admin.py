@@ -12,6 +12,7 @@ from django.http import HttpRequest
 
 from gridgov.cases.models import Case, CaseEvent, Category, Notification, SlaRule
 from gridgov.core.audit import audit_record
+from gridgov.core.clientaddress import client_address
 
 _SLA_FIELDS = ["accept_hours_urgent", "accept_hours", "resolve_days"]
 
@@ -73,7 +74,7 @@ def _audit(request: HttpRequest, action: str, code: str, detail: dict[str, Any])
         action=action,
         object_type="case_category",
         object_id=code,
-        client_address=request.META.get("REMOTE_ADDR"),
+        client_address=client_address(request),
         detail={"via": "admin", **detail},
     )
 

@@ -31,7 +31,6 @@ from typing import Any
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
-from django.http import HttpRequest
 
 MIN_FILL_SECONDS = 3
 MAX_AGE_SECONDS = 2 * 60 * 60
@@ -147,28 +146,6 @@ def solve(token: str) -> str:
 
 
 # Rate limits
-
-
-def client_address(request: HttpRequest) -> str | None:
-    """The client's address: REMOTE_ADDR, or behind reverse proxies the one the outermost trusted
-    proxy saw. `GRIDGOV_TRUSTED_PROXY_HOPS` says how many proxies (each appending to
-    X-Forwarded-For) stand in front of the application; entries further left are the client's
-    own word and are ignored, so a client cannot pick the address it is counted under."""
-    remote = request.META.get("REMOTE_ADDR") or None
-    hops = int(getattr(settings, "GRIDGOV_TRUSTED_PROXY_HOPS", 0))
-    if hops <= 0:
-        return remote
-    forwarded = [
-        part.strip()
-        for part in str(request.META.get("HTTP_X_FORWARDED_FOR", "")).split(",")
-        if part.strip()
-    ]
-    if len(forwarded) < hops:
-        return remote
-    try:
-        return str(ipaddress.ip_address(forwarded[-hops]))
-    except ValueError:
-        return remote
 
 
 def client_key(address: str | None) -> str:

@@ -43,6 +43,7 @@ from gridgov.cases.services.feedback import REOPEN_WINDOW
 from gridgov.cases.sla import expected_datetime
 from gridgov.cases.states import State
 from gridgov.core.audit import audit_record
+from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.regions.geometry import InvalidBoundary, to_shape
@@ -100,10 +101,6 @@ TRANSFERRED_TO = {
     "department": gettext_lazy("The case was passed to a competent department."),
     "court": gettext_lazy("The case was passed to the court's mediation desk."),
 }
-
-
-def _client_address(request: HttpRequest) -> str | None:
-    return challenge.client_address(request)
 
 
 # Places and outlines of the county (public geography; no one's data)
@@ -211,7 +208,7 @@ def _count_failure(request: HttpRequest, client: str, failure: challenge.Failure
             outcome=AuditEntry.Outcome.DENIED,
             object_type="client",
             object_id=client[:64],
-            client_address=_client_address(request),
+            client_address=client_address(request),
             detail={"reason": "too many refused challenges", "last": failure.value},
         )
 
@@ -234,7 +231,7 @@ def _render_report(request: HttpRequest, form: ReportForm) -> HttpResponse:
 @require_http_methods(["GET", "HEAD", "POST"])
 @never_cache
 def report(request: HttpRequest) -> HttpResponse:
-    client = challenge.client_key(_client_address(request))
+    client = challenge.client_key(client_address(request))
     limit = _limited(client)
     if limit is not None:
         return _too_many(request, limit)
@@ -253,7 +250,7 @@ def report(request: HttpRequest) -> HttpResponse:
         try:
             # actor=None even for a signed-in staff member: this is the residents' channel.
             case = case_report(
-                actor=None, data=form.case_input(), client_address=_client_address(request)
+                actor=None, data=form.case_input(), client_address=client_address(request)
             )
         except ValidationFailed as error:
             challenge.release(nonce)

@@ -16,6 +16,7 @@ from rest_framework.views import exception_handler as drf_exception_handler
 
 from gridgov.core import errors
 from gridgov.core.audit import audit_record
+from gridgov.core.clientaddress import client_address
 from gridgov.core.models import AuditEntry
 
 
@@ -29,7 +30,7 @@ def _audit_refusal(context: dict[str, Any], reason: str) -> None:
         outcome=AuditEntry.Outcome.DENIED,
         object_type="path",
         object_id=request.path[:64],
-        client_address=request.META.get("REMOTE_ADDR"),
+        client_address=client_address(request),
         detail={"reason": reason, "path": request.path},
     )
 

@@ -24,6 +24,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gridgov.core.clientaddress import client_address
 from gridgov.core.jsonbody import parse_json
 from gridgov.core.models import IdempotencyRecord
 
@@ -67,7 +68,7 @@ def request_owner(request: Any, client: ClientOf | None = None) -> str:
     identity = client(request) if client is not None else None
     if identity:
         return f"client:{identity}"[:80]
-    return f"address:{request.META.get('REMOTE_ADDR') or 'unknown'}"[:80]
+    return f"address:{client_address(request) or 'unknown'}"[:80]
 
 
 def request_fingerprint(request: Any) -> str:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET
 
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
+from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import request_actor, require_permission
@@ -40,7 +41,7 @@ def page_view(view: View) -> View:
                 outcome=AuditEntry.Outcome.DENIED,
                 object_type="page",
                 object_id=request.path[:64],
-                client_address=request.META.get("REMOTE_ADDR"),
+                client_address=client_address(request),
                 detail={"reason": error.message},
             )
             raise HttpPermissionDenied(error.message) from error

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from gridgov.core.audit import audit_record
+from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import NotFound, PermissionDenied, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.open311 import selectors
@@ -142,7 +143,7 @@ def _client(request: HttpRequest) -> Any:
             outcome=AuditEntry.Outcome.DENIED,
             object_type="path",
             object_id=request.path[:64],
-            client_address=request.META.get("REMOTE_ADDR"),
+            client_address=client_address(request),
             detail={"reason": error.message},
         )
         raise Open311Error(
@@ -165,7 +166,7 @@ def _create_request(request: HttpRequest, fmt: str, county_code: str) -> HttpRes
             category=category,
             data=data,
             county_code=county_code,
-            client_address=request.META.get("REMOTE_ADDR"),
+            client_address=client_address(request),
         )
     except ValidationFailed as error:
         raise Open311Error(

@@ -22,6 +22,7 @@ from gridgov.accounts.selectors import region_staff, region_staff_counts, user_j
 from gridgov.core import errors
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
+from gridgov.core.clientaddress import client_address
 from gridgov.core.models import AuditEntry
 from gridgov.regions.figures import RegionFigures, children_figures, region_figures
 from gridgov.regions.models import Region
@@ -43,7 +44,7 @@ def _audit_refusal(request: HttpRequest, reason: str) -> None:
         outcome=AuditEntry.Outcome.DENIED,
         object_type="path",
         object_id=request.path[:64],
-        client_address=request.META.get("REMOTE_ADDR"),
+        client_address=client_address(request),
         detail={"reason": reason, "path": request.path},
     )
 

@@ -11,12 +11,14 @@ import time_machine
 from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.test import Client
+from django.test import Client, RequestFactory
 
 from gridgov.accounts.models import User
 from gridgov.accounts.services import user_create
 from gridgov.core.access import Role
+from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
+from gridgov.core.models import AuditEntry
 from gridgov.testing import TEST_PASSWORD, Tree
 
 WRONG_PASSWORD = "not-the-right-password-1"
@@ -244,3 +246,40 @@ def test_an_active_session_outlives_the_timeout(staff_official: User) -> None:
             statuses.append(client.get("/").status_code)
     # then
     assert statuses == [200] * 6
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("login", LOGIN_PATHS, ids=[login.name for login in LOGIN_PATHS])
+def test_behind_a_proxy_the_lockout_holds_the_guessing_client_only(
+    staff_official: User, login: LoginPath, settings
+) -> None:
+    # given nginx in front (every request comes from 10.0.0.1) and a client guessing passwords
+    settings.GRIDGOV_TRUSTED_PROXY_HOPS = 1
+
+    def behind_proxy(client_address: str) -> Client:
+        return Client(REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR=client_address)
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        login.attempt(behind_proxy("198.51.100.9"), staff_official.username, WRONG_PASSWORD)
+    # when the official logs in from their own desk, through the same proxy
+    status = login.attempt(behind_proxy("203.0.113.20"), staff_official.username, TEST_PASSWORD)
+    still_guessing = login.attempt(
+        behind_proxy("198.51.100.9"), staff_official.username, TEST_PASSWORD
+    )
+    # then the official is let in, the guesser is not, and the log names the guesser
+    assert status == login.success_status
+    assert still_guessing == 429
+    failures = AuditEntry.objects.filter(action="auth.login", outcome=AuditEntry.Outcome.FAILURE)
+    assert set(failures.values_list("client_address", flat=True)) == {"198.51.100.9"}
+
+
+def test_a_client_cannot_name_its_own_address_past_the_trusted_hops(settings) -> None:
+    settings.GRIDGOV_TRUSTED_PROXY_HOPS = 1
+    request = RequestFactory().get(
+        "/", REMOTE_ADDR="10.0.0.1", HTTP_X_FORWARDED_FOR="1.1.1.1, 198.51.100.9"
+    )
+    assert client_address(request) == "198.51.100.9"
+    settings.GRIDGOV_TRUSTED_PROXY_HOPS = 0
+    assert client_address(request) == "10.0.0.1"
+    settings.GRIDGOV_TRUSTED_PROXY_HOPS = 3
+    assert client_address(request) == "10.0.0.1"

@@ -28,6 +28,7 @@ from gridgov.cases.serializers import (
 )
 from gridgov.cases.services import case_merge, case_report, case_transition
 from gridgov.cases.states import Action
+from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
@@ -89,7 +90,7 @@ class CaseListApi(APIView):
         data = CaseReportInput(data=request.data)
         data.is_valid(raise_exception=True)
         case = case_report(
-            actor=actor, data=data.to_case_input(), client_address=request.META.get("REMOTE_ADDR")
+            actor=actor, data=data.to_case_input(), client_address=client_address(request)
         )
         # The service's case is answered as is: a reporter may hold cases.report without
         # cases.view (volunteers), so reading it back through the selector would refuse them.

@@ -12,6 +12,7 @@ from gridgov.cases import selectors
 from gridgov.cases.api.schema import BAD_INPUT, FORBIDDEN, NOT_FOUND
 from gridgov.cases.serializers import ContactOutput, RevealContactInput
 from gridgov.cases.services.contact import case_reveal_contact
+from gridgov.core.clientaddress import client_address
 
 
 class CaseRevealContactApi(APIView):
@@ -31,7 +32,7 @@ class CaseRevealContactApi(APIView):
             actor=actor,
             case=selectors.case_get(actor=actor, number=number),
             reason=data.validated_data["reason"],
-            client_address=request.META.get("REMOTE_ADDR"),
+            client_address=client_address(request),
         )
         body = {
             "number": number,

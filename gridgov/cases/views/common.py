@@ -131,10 +131,6 @@ def safe_next(request: HttpRequest, target: str) -> str | None:
     return None
 
 
-def client_address(request: HttpRequest) -> str | None:
-    return request.META.get("REMOTE_ADDR")
-
-
 def bad_input_as_400(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """A malformed query (a forged cursor, say) answers 400 with its message, never a 500."""
 

@@ -33,13 +33,13 @@ from gridgov.cases.states import Action
 from gridgov.cases.views.common import (
     add_service_errors,
     annotate_case,
-    client_address,
     conflict_message,
     event_labels,
     safe_next,
 )
 from gridgov.cases.views.queries import candidate_users, handler_candidates, region_names
 from gridgov.core import codes
+from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.views import page_view
 

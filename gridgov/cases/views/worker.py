@@ -20,11 +20,11 @@ from gridgov.cases.services import CaseInput, case_report
 from gridgov.cases.views.common import (
     add_service_errors,
     bad_input_as_400,
-    client_address,
     decorate,
 )
 from gridgov.cases.views.queries import PAGE_SIZE, region_names, report_regions
 from gridgov.core.access import Perm
+from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.idempotency import HEADER, run_idempotently
 from gridgov.core.scoping import require_permission
