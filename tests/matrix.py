@@ -849,7 +849,7 @@ _ROUTE_LIST: list[Route] = [
         "api:token",
         Kind.PUBLIC,
         _token,
-        anonymous_status=400,  # probed with a wrong password
+        anonymous_status=401,  # probed with a wrong password
         signed_in_status=200,
     ),
     Route("api:me", Kind.SELF, _get("api:me")),

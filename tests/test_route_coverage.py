@@ -114,7 +114,16 @@ def test_docs_load_their_assets_from_this_server() -> None:
     # then
     assets = re.findall(r'(?:src|href)="([^"]+)"', body)
     assert assets
-    assert all(asset.startswith("/static/") for asset in assets), assets
+    assert all(asset.startswith(("/static/", "/api/docs/")) for asset in assets), assets
+    # and no inline script: the page's own code is a file too
+    assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", body)
+
+
+@pytest.mark.django_db
+def test_swagger_ui_adds_the_token_prefix_to_a_bare_token() -> None:
+    script = Client().get("/api/docs/?script=").content.decode()
+    assert '"Token " + auth.trim()' in script
+    assert "requestInterceptor" in script
 
 
 @pytest.mark.django_db

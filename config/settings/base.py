@@ -184,8 +184,29 @@ SPECTACULAR_SETTINGS = {
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # Given as JavaScript (drf-spectacular inserts a string as is): whoever pastes a bare token into
+    # "Authorize" gets the `Token ` prefix our authentication expects; a session user's writes
+    # carry the CSRF token from its cookie.
+    "SWAGGER_UI_SETTINGS": """{
+  "persistAuthorization": true,
+  "requestInterceptor": (request) => {
+    const auth = request.headers["Authorization"];
+    if (auth && !/^(Token|Bearer|Basic) /.test(auth)) {
+      request.headers["Authorization"] = "Token " + auth.trim();
+    }
+    const csrf = document.cookie.match(/(?:^|; )csrftoken=([^;]+)/);
+    if (csrf && !["GET", "HEAD", undefined].includes(request.method)) {
+      request.headers["X-CSRFToken"] = decodeURIComponent(csrf[1]);
+    }
+    return request;
+  }
+}""",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "gridgov.core.openapi.document_refusals",
+    ],
     # Several models have a `level` or `channel`; name their enums so they do not collide.
     "ENUM_NAME_OVERRIDES": {
         "HandlingLevelEnum": "gridgov.cases.models.HandlingLevel",

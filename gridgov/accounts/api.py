@@ -48,9 +48,14 @@ class TokenObtainApi(APIView):
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
         if user is None or not user.is_active:
+            # Well-formed but wrong credentials: not logged in (401), not bad input (400).
             return Response(
-                {"non_field_errors": ["unable to log in with these credentials"]},
-                status=status.HTTP_400_BAD_REQUEST,
+                {
+                    "detail": "unable to log in with these credentials",
+                    "code": "invalid_credentials",
+                },
+                status=status.HTTP_401_UNAUTHORIZED,
+                headers={"WWW-Authenticate": 'Token realm="api"'},
             )
         token = token_for(user)
         # Issuing a token is a login: the audit log records it with the client address, and axes

@@ -40,6 +40,7 @@ IDEMPOTENCY_KEY_PARAMETER = OpenApiParameter(
     str,
     OpenApiParameter.HEADER,
     required=False,
+    pattern=r"^[!-~]{1,255}$",
     description=(
         "A unique key (for example a UUID) per intended operation. Sent again with the same "
         "payload, the first response is returned and nothing new is created; with another "

@@ -8,7 +8,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from gridgov.core.pagination import DefaultPagination
+from gridgov.core.pagination import DefaultPagination, page_schema
 from gridgov.core.scoping import request_actor
 from gridgov.regions import selectors
 from gridgov.regions.models import Level
@@ -32,19 +32,24 @@ class RegionDetailOutput(RegionOutput):
     boundary = serializers.JSONField(allow_null=True, help_text="GeoJSON geometry, WGS-84.")
 
 
+CODE_PATTERN = r"^[0-9]{6,18}$"
+
+
 class RegionListFilter(serializers.Serializer):
     level = serializers.ChoiceField(choices=Level.choices, required=False)
     # `parent` is the query parameter; a serializer cannot have a field of that name.
-    parent_code = serializers.RegexField(r"^[0-9]{6,18}$", required=False)
+    parent_code = serializers.RegexField(CODE_PATTERN, required=False)
 
 
 class RegionListApi(APIView):
     @extend_schema(
         parameters=[
             OpenApiParameter("level", str, enum=Level.values),
-            OpenApiParameter("parent", str, description="Code of the parent region."),
+            OpenApiParameter(
+                "parent", str, description="Code of the parent region.", pattern=CODE_PATTERN
+            ),
         ],
-        responses={200: RegionOutput(many=True)},
+        responses={200: page_schema(RegionOutput(many=True), name="PaginatedRegionList")},
     )
     def get(self, request: Request) -> Response:
         filters = RegionListFilter(
@@ -54,7 +59,8 @@ class RegionListApi(APIView):
                     ("level", request.query_params.get("level")),
                     ("parent_code", request.query_params.get("parent")),
                 )
-                if value is not None
+                # An empty parameter counts as absent, as in every query of the API.
+                if value
             }
         )
         filters.is_valid(raise_exception=True)
@@ -95,10 +101,7 @@ class LocateOutput(serializers.Serializer):
 
 class RegionLocateApi(APIView):
     @extend_schema(
-        parameters=[
-            OpenApiParameter("lat", float, required=True),
-            OpenApiParameter("lng", float, required=True),
-        ],
+        parameters=[LocateInput],
         responses={200: LocateOutput},
     )
     def get(self, request: Request) -> Response:

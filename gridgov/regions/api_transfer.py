@@ -7,7 +7,11 @@ from typing import Any
 
 from django.http import StreamingHttpResponse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+)
 from rest_framework import serializers
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import BaseParser, MultiPartParser
@@ -19,6 +23,7 @@ from rest_framework.views import APIView
 
 from gridgov.core.access import Perm
 from gridgov.core.jsonbody import BoundedJSONParser
+from gridgov.core.openapi import ERROR_COMPONENT
 from gridgov.core.scoping import request_actor
 from gridgov.regions import transfer
 
@@ -68,7 +73,12 @@ class RegionExportApi(APIView):
         ),
         parameters=[
             OpenApiParameter("format", str, enum=list(transfer.FORMATS), default=transfer.GEOJSON),
-            OpenApiParameter("root", str, description="Code of the subtree's root region."),
+            OpenApiParameter(
+                "root",
+                str,
+                description="Code of the subtree's root region.",
+                pattern=r"^[0-9]{6,18}$",
+            ),
         ],
         responses={
             (200, "application/geo+json"): OpenApiTypes.OBJECT,
@@ -84,7 +94,8 @@ class RegionExportApi(APIView):
                     ("format", request.query_params.get("format")),
                     ("root_code", request.query_params.get("root")),
                 )
-                if value is not None
+                # An empty parameter counts as absent, as in every query of the API.
+                if value
             }
         )
         query.is_valid(raise_exception=True)
@@ -150,7 +161,16 @@ class RegionImportApi(APIView):
         ),
         parameters=[OpenApiParameter("dry_run", bool, required=False)],
         request={"multipart/form-data": ImportUploadInput, "application/json": ImportJsonInput},
-        responses={200: ImportReportOutput, 400: ImportReportOutput},
+        responses={
+            200: ImportReportOutput,
+            # Bad rows answer with the report; a malformed request with the common refusal.
+            400: {
+                "oneOf": [
+                    {"$ref": "#/components/schemas/ImportReportOutput"},
+                    {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"},
+                ]
+            },
+        },
     )
     def post(self, request: Request) -> Response:
         given: Any = request.data

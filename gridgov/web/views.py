@@ -49,7 +49,13 @@ def _audit_refusal(request: HttpRequest, reason: str) -> None:
     )
 
 
+# Machine clients live under these prefixes: they get a JSON 404, people the page.
+_API_PREFIXES = ("/api/",)
+
+
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(_API_PREFIXES):
+        return JsonResponse({"detail": "not found", "code": "not_found"}, status=404)
     return render(request, "web/404.html", status=404)
 
 

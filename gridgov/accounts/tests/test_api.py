@@ -82,7 +82,7 @@ def test_missing_or_malformed_fields_are_400_with_field_messages(
 
 
 @pytest.mark.django_db
-def test_a_wrong_password_is_400_and_says_nothing_about_the_account(
+def test_a_wrong_password_is_401_and_says_nothing_about_the_account(
     tree: Tree, user_factory: Callable[..., User]
 ) -> None:
     # given
@@ -95,7 +95,8 @@ def test_a_wrong_password_is_400_and_says_nothing_about_the_account(
         TOKEN_URL, {"username": "no.such.user", "password": "wrong-password"}, format="json"
     )
     # then
-    assert wrong.status_code == unknown.status_code == 400
+    assert wrong.status_code == unknown.status_code == 401
+    assert wrong.json()["code"] == "invalid_credentials"
     assert wrong.json() == unknown.json()
     assert not Token.objects.exists()
 
@@ -111,7 +112,7 @@ def test_a_disabled_account_gets_no_token(tree: Tree, user_factory: Callable[...
         TOKEN_URL, {"username": official.username, "password": TEST_PASSWORD}, format="json"
     )
     # then
-    assert response.status_code == 400
+    assert response.status_code == 401
     assert not Token.objects.exists()
 
 
