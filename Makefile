@@ -9,10 +9,11 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 VENDOR := gridgov/static/vendor
 
-.PHONY: run test lint typecheck bench setup assets messages migrate demo clean help
+.PHONY: run dev test lint typecheck bench setup assets messages migrate demo static clean help
 
 help:
 	@echo "make run    - set up everything and serve the demo county on http://127.0.0.1:$(PORT)"
+	@echo "make dev    - the same on Django's development server (autoreload, debug pages)"
 	@echo "make test   - set up what the tests need and run the whole suite"
 	@echo "make bench  - run the benchmarks in bench/"
 
@@ -29,10 +30,10 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-$(VENDOR)/.copied: node_modules/.installed
+$(VENDOR)/.copied: node_modules/.installed Makefile
 	rm -rf $(VENDOR)
 	mkdir -p $(VENDOR)/leaflet $(VENDOR)/htmx $(VENDOR)/echarts
-	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	@touch $@
@@ -50,12 +51,25 @@ migrate: setup
 demo: migrate
 	$(MANAGE) load_demo --if-empty
 
-run: demo
+static: setup
+	$(MANAGE) collectstatic --noinput --verbosity 0
+
+# Served as in production: gunicorn (config/gunicorn.conf.py: workers from the core count),
+# static files through WhiteNoise, DEBUG off; the Huey worker beside it. Ctrl-C stops both.
+run: demo static
 	@$(MANAGE) demo_accounts
 	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops the server and the worker)"
-	@trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(MANAGE) run_huey --workers 2 & worker=$$!; \
-	$(MANAGE) runserver 127.0.0.1:$(PORT)
+	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/gunicorn config.wsgi \
+		--config config/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
+
+# For developers: the development server with autoreload and debug pages.
+dev: demo
+	@$(MANAGE) demo_accounts
+	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	GRIDGOV_DEBUG=1 $(MANAGE) run_huey --workers 2 & worker=$$!; \
+	GRIDGOV_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 
 lint: $(VENV)/.installed
 	$(BIN)/ruff check .

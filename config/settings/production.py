@@ -15,6 +15,10 @@ for required in ("SECRET_KEY", "GRIDGOV_PII_KEY", "GRIDGOV_AUDIT_KEY"):
         raise ImproperlyConfigured(f"production settings need {required} from the environment")
 
 DEBUG = False
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
