@@ -18,6 +18,7 @@ from django.test import Client
 from django.urls import reverse
 
 from gridgov.core.access import Role
+from gridgov.core.models import AuditEntry
 from tests.matrix import (
     ROUTES,
     Kind,
@@ -53,28 +54,42 @@ def world(
             reporter.write_line(
                 f"\njurisdiction matrix: {TALLY['probes']} probes, {len(ROUTES)} endpoints, "
                 f"{len(Role.values)} roles + anonymous, {TALLY['leaks']} leaks, "
-                f"{TALLY['mismatches']} status mismatches"
+                f"{TALLY['mismatches']} status mismatches; {TALLY['keyed probes']} POSTs "
+                f"also sent with an Idempotency-Key"
             )
 
 
-def _send(client: Client, probe: Probe) -> tuple[HttpResponseBase, str]:
+def _send(client: Client, probe: Probe, *, key: str | None = None) -> tuple[HttpResponseBase, str]:
+    response, text, _ = _send_counting_refusals(client, probe, key=key)
+    return response, text
+
+
+def _send_counting_refusals(
+    client: Client, probe: Probe, *, key: str | None = None
+) -> tuple[HttpResponseBase, str, int]:
+    """The answer, its text, and how many refused attempts it wrote to the audit log."""
     call = probe.route.call(probe)
+    headers = {"Idempotency-Key": key} if key is not None else {}
     cookies = copy.deepcopy(client.cookies)
     # A savepoint per probe: writes (logout, token, audit rows) do not reach the next probe,
     # and the cookies go back to what they were, so a logout does not end the next probe's session.
     with transaction.atomic():
+        refusals_before = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.DENIED).count()
         if call.method == "get":
             response = client.get(call.path, call.data)
         elif call.json:
             response = client.post(
-                call.path, json.dumps(call.data), content_type="application/json"
+                call.path, json.dumps(call.data), content_type="application/json", headers=headers
             )
         else:
-            response = client.post(call.path, call.data)
+            response = client.post(call.path, call.data, headers=headers)
         text = response_text(response)
+        refusals = (
+            AuditEntry.objects.filter(outcome=AuditEntry.Outcome.DENIED).count() - refusals_before
+        )
         transaction.set_rollback(True)
     client.cookies = cookies
-    return response, text
+    return response, text, refusals
 
 
 def _describe(probe: Probe) -> str:
@@ -156,6 +171,38 @@ def test_every_route_answers_within_the_jurisdiction(world: World, role: str | N
                 missing_text, missing_path, path, missing_target
             ):
                 problems.append(f"{_describe(probe)}: 404 differs from a missing region's")
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES, ids=[role or "anonymous" for role in ROLES])
+def test_a_post_with_an_idempotency_key_answers_and_audits_as_without(
+    world: World, role: str | None
+) -> None:
+    # given every POST the role may try, in every place
+    client = Client(REMOTE_ADDR="10.0.0.9")
+    if role is not None:
+        client.force_login(world.actors[role])
+    posts = [probe for probe in probes_for(world, role) if probe.route.call(probe).method == "post"]
+    assert posts
+    problems: list[str] = []
+    for index, probe in enumerate(posts):
+        # when it is sent without a key, then (from the same state) with one
+        plain, _, plain_refusals = _send_counting_refusals(client, probe)
+        keyed, _, keyed_refusals = _send_counting_refusals(
+            client, probe, key=f"matrix-{role}-{index}"
+        )
+        TALLY["keyed probes"] += 1
+        # then the answer and the refused attempts in the audit log are the same
+        if keyed.status_code != plain.status_code:
+            problems.append(
+                f"{_describe(probe)}: {keyed.status_code} with a key, {plain.status_code} without"
+            )
+        if keyed_refusals != plain_refusals:
+            problems.append(
+                f"{_describe(probe)}: {keyed_refusals} refusal rows with a key, "
+                f"{plain_refusals} without"
+            )
     assert not problems, "\n".join(problems)
 
 

@@ -6,6 +6,8 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -87,6 +89,35 @@ def _lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
 
 
+# Refused attempts written while a `refusals_outlive_rollback()` block is open, so they can be
+# written again once the transaction that held them has rolled back.
+_refusals_noted: ContextVar[list[dict[str, Any]] | None] = ContextVar(
+    "audit_refusals_noted", default=None
+)
+
+
+@contextmanager
+def refusals_outlive_rollback() -> Iterator[None]:
+    """Keep the refused attempts recorded inside the block even when the block's transaction
+    rolls back: a wrapper that runs a view in a transaction of its own (an Idempotency-Key's)
+    rolls the refusal back with everything else, yet the refusal must stay in the log.
+
+    Use it outside the transaction: on an exception out of the block, the refusal rows written
+    in it are written again (with the time and place they now get in the chain).
+    """
+    noted: list[dict[str, Any]] = []
+    token = _refusals_noted.set(noted)
+    try:
+        yield
+    except BaseException:
+        _refusals_noted.reset(token)
+        for fields in noted:
+            audit_record(**fields)
+        raise
+    else:
+        _refusals_noted.reset(token)
+
+
 def audit_record(
     *,
     actor: Any,
@@ -98,7 +129,22 @@ def audit_record(
     client_address: str | None = None,
     detail: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one row. Runs inside the caller's transaction, so a rolled-back write leaves no row."""
+    """Append one row. Runs inside the caller's transaction, so a rolled-back write leaves no row
+    (see `refusals_outlive_rollback` for the exception)."""
+    noted = _refusals_noted.get()
+    if noted is not None and outcome == AuditEntry.Outcome.DENIED:
+        noted.append(
+            {
+                "actor": actor,
+                "action": action,
+                "outcome": outcome,
+                "object_type": object_type,
+                "object_id": object_id,
+                "region_code": region_code,
+                "client_address": client_address,
+                "detail": detail,
+            }
+        )
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     username = getattr(actor, "username", "") or "" if actor_id else ""
     with transaction.atomic():

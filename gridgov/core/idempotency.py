@@ -24,6 +24,7 @@ from drf_spectacular.utils import OpenApiParameter
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from gridgov.core.audit import refusals_outlive_rollback
 from gridgov.core.clientaddress import client_address
 from gridgov.core.jsonbody import parse_json
 from gridgov.core.models import IdempotencyRecord
@@ -215,9 +216,17 @@ def run_idempotently(
     owner = request_owner(request, client)
     fingerprint = request_fingerprint(request)
     for _ in range(3):
-        response = _attempt(
-            request=request, call=call, view=view, owner=owner, key=key, fingerprint=fingerprint
-        )
+        # A refusal raised by the view rolls back the key's transaction, and with it the
+        # service's audit row of the refused attempt: that row is written again after.
+        with refusals_outlive_rollback():
+            response = _attempt(
+                request=request,
+                call=call,
+                view=view,
+                owner=owner,
+                key=key,
+                fingerprint=fingerprint,
+            )
         if response is not None:
             return response
     return _error(409, "the Idempotency-Key could not be claimed; retry", "idempotency_retry")
