@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.core.access import Perm
+from gridgov.core.menu import MenuEntry, register_menu
+
 
 class AccountsConfig(AppConfig):
     name = "gridgov.accounts"
@@ -9,3 +12,7 @@ class AccountsConfig(AppConfig):
 
     def ready(self) -> None:
         from gridgov.accounts import signals  # noqa: F401  (connects the audit receivers)
+
+        register_menu(
+            MenuEntry("accounts", _("Accounts"), "accounts:users", Perm.ACCOUNTS_MANAGE, 900)
+        )
