@@ -2,7 +2,8 @@
 
 import-linter (`make test` runs `lint-imports`) checks the direction of every import. These tests
 check what it does not: that no import hides inside a function (a cycle dodged is still a cycle),
-and that `core` names no other gridgov app at all.
+that `core` names no other gridgov app at all, and that views and API modules read through
+selectors only (no `.objects`, as Zulip's lint bans fetching objects any other way).
 """
 
 from __future__ import annotations
@@ -85,3 +86,42 @@ def test_core_imports_no_other_gridgov_app():
                 if module.startswith("gridgov.") and not module.startswith("gridgov.core"):
                     offenders.append(f"{path.relative_to(SOURCE)}: {module}")
     assert offenders == []
+
+
+def _is_view_or_api_module(path: Path) -> bool:
+    parts = path.relative_to(SOURCE).parts
+    name = path.stem
+    return (
+        name in {"views", "api", "public_views"}
+        or name.startswith("api_")
+        or name.endswith("_views")
+        or any(part in {"views", "api"} for part in parts[:-1])
+        or (parts[0] == "web" and name != "__init__")
+    )
+
+
+def _manager_uses(tree: ast.Module) -> list[int]:
+    return [
+        node.lineno
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Attribute) and node.attr == "objects"
+    ]
+
+
+def test_views_and_api_modules_read_through_selectors_only():
+    # given every view and API module (pages, public pages, API views, the web shell)
+    modules = [path for path in _source_files() if _is_view_or_api_module(path)]
+    assert len(modules) > 15
+    # when their syntax trees are searched for a model manager
+    offenders = [
+        f"{path.relative_to(SOURCE)}:{line} uses .objects (read through a selector)"
+        for path in modules
+        for line in _manager_uses(ast.parse(path.read_text(encoding="utf-8")))
+    ]
+    # then there is none
+    assert offenders == []
+
+
+def test_the_search_finds_a_manager_in_a_view():
+    tree = ast.parse("def page(request):\n    return Case.objects.filter(pk=1)\n")
+    assert _manager_uses(tree) == [2]

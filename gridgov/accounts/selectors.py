@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from axes.models import AccessAttempt
+from django.conf import settings
+from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
-from gridgov.accounts.models import RoleAssignment
-from gridgov.core.access import Perm, Role
+from gridgov.accounts.models import RoleAssignment, User
+from gridgov.core import codes
+from gridgov.core.access import Perm, Role, roles_granting
 from gridgov.core.codes import minimal_cover
+from gridgov.core.errors import NotFound
 from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
 from gridgov.regions.models import Region
 
@@ -70,3 +75,106 @@ def region_staff_counts(*, actor: Actor, region_code: str) -> dict[str, int] | N
         .values_list("role", "people")
     )
     return dict(rows)
+
+
+# Reads for the account pages. Every one starts from the actor's scoped role assignments, so a user
+# who holds no role inside the jurisdiction is invisible (404) as if missing.
+
+
+def managed_assignments(*, actor: Actor) -> QuerySet[RoleAssignment]:
+    # Residents' accounts are residents' data, which the administrator does not read.
+    return scope_queryset(
+        RoleAssignment.objects.exclude(role=Role.RESIDENT),
+        actor=actor,
+        permission=Perm.ACCOUNTS_MANAGE,
+    )
+
+
+def managed_users(*, actor: Actor, search: str = "") -> QuerySet[User]:
+    assignments = managed_assignments(actor=actor)
+    users = User.objects.filter(pk__in=assignments.values("user_id"))
+    if search:
+        users = users.filter(Q(username__icontains=search) | Q(display_name__icontains=search))
+    # Only the assignments inside the jurisdiction: another county's roles are not the admin's to see.
+    return users.prefetch_related(
+        Prefetch(
+            "role_assignments",
+            queryset=assignments.order_by("-is_active", "region_code", "role"),
+            to_attr="visible_assignments",
+        )
+    ).order_by("username")
+
+
+def managed_user(*, actor: Actor, user_id: int) -> User:
+    user = managed_users(actor=actor).filter(pk=user_id).first()
+    if user is None:
+        raise NotFound(f"user {user_id} not found")
+    return user
+
+
+def name_assignment_regions(*, users: list[User]) -> None:
+    """Give each visible assignment its region's name, in one query for the page."""
+    assignments = [a for user in users for a in getattr(user, "visible_assignments", [])]
+    names = dict(
+        Region.objects.filter(region_code__in={a.region_code for a in assignments}).values_list(
+            "region_code", "name"
+        )
+    )
+    for assignment in assignments:
+        assignment.region_name = names.get(assignment.region_code, "")
+
+
+@dataclass(frozen=True)
+class Lockout:
+    failures: int
+    locked: bool
+
+
+def lockout_state(*, user: User) -> Lockout:
+    attempts = AccessAttempt.objects.filter(username=user.username)
+    failures = attempts.aggregate(total=Sum("failures_since_start"))["total"] or 0
+    limit = getattr(settings, "AXES_FAILURE_LIMIT", 3)
+    return Lockout(
+        failures=failures, locked=attempts.filter(failures_since_start__gte=limit).exists()
+    )
+
+
+# Who may be dispatched a unit's cases (cases.policy.may_handle): handlers whose jurisdiction
+# lies in the unit, or holds it. A county has ~1,300 handlers; the unit's own people come first.
+MAX_HANDLER_CANDIDATES = 400
+
+
+def handler_candidates(*, handling_code: str) -> list[tuple[int, str]]:
+    """People who may be dispatched the unit's cases (policy.may_handle): handlers whose
+    jurisdiction lies in the unit, or holds it. Each as (user id, label)."""
+    ancestors = [handling_code[:n] for n in codes.CODE_LENGTHS if n < len(handling_code)]
+    assignments = (
+        RoleAssignment.objects.filter(
+            is_active=True,
+            user__is_active=True,
+            role__in=roles_granting(Perm.CASES_HANDLE),
+        )
+        .filter(Q(region_code__startswith=handling_code) | Q(region_code__in=ancestors))
+        .select_related("user")
+        .order_by("region_code", "user__username")
+    )
+    labels: dict[int, str] = {}
+    role_names = dict(Role.choices)
+    for assignment in assignments[:MAX_HANDLER_CANDIDATES]:
+        if assignment.user_id in labels:
+            continue
+        labels[assignment.user_id] = (
+            f"{assignment.user} · {role_names.get(assignment.role, assignment.role)}"
+            f" · {assignment.region_code}"
+        )
+    return list(labels.items())
+
+
+def candidate_users(*, handling_code: str, user_ids: set[int]) -> dict[int, User]:
+    allowed = {user_id for user_id, _ in handler_candidates(handling_code=handling_code)}
+    return {user.pk: user for user in User.objects.filter(pk__in=user_ids & allowed)}
+
+
+def active_user_named(*, username: str) -> User | None:
+    """The active account with this username, if any (callers decide what the person may do)."""
+    return User.objects.filter(username=username, is_active=True).first()

@@ -48,7 +48,7 @@ from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.regions.geometry import InvalidBoundary, to_shape
 from gridgov.regions.locator import current_version
-from gridgov.regions.models import Level, Region
+from gridgov.regions.selectors import public_towns_and_villages
 
 # About 50 m at this latitude: the outlines are a backdrop for placing a pin, not a survey.
 OUTLINE_TOLERANCE = 0.0005
@@ -111,11 +111,7 @@ def _county_code() -> str:
 
 
 def _places_and_boundaries() -> list[tuple[str, str, str, Any]]:
-    return list(
-        Region.objects.filter(county_code=_county_code(), level__in=[Level.TOWN, Level.VILLAGE])
-        .order_by("region_code")
-        .values_list("region_code", "name", "level", "boundary")
-    )
+    return public_towns_and_villages(county_code=_county_code())
 
 
 def public_places() -> list[Place]:

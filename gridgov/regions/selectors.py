@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db.models import Count, QuerySet
 
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import is_valid_code, minimal_cover
-from gridgov.core.errors import NotFound
+from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
 from gridgov.regions.locator import Location, locate_point
-from gridgov.regions.models import Region
+from gridgov.regions.models import Level, Region
 
 
 def region_queryset(*, actor: Actor) -> QuerySet[Region]:
@@ -79,3 +81,54 @@ def region_locate(*, actor: Actor, lng: float, lat: float) -> tuple[Location, Re
     if region is None:
         raise NotFound("the point is outside your jurisdiction")
     return location, region
+
+
+# Places the case pages name and route by (their permissions are the cases').
+
+CASE_UNIT_LEVELS = [Level.COUNTY, Level.TOWN, Level.VILLAGE]
+
+
+def region_names(*, actor: Actor, region_codes: set[str]) -> dict[str, str]:
+    """Names of the given regions that the actor may see (others are shown by code only)."""
+    wanted = {code for code in region_codes if code}
+    if not wanted:
+        return {}
+    try:
+        regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.REGIONS_VIEW)
+    except PermissionDenied:
+        return {}
+    return dict(regions.filter(region_code__in=wanted).values_list("region_code", "name"))
+
+
+def report_regions(*, actor: Actor) -> list[tuple[str, str]]:
+    """Where the actor may place a report by address: their report jurisdiction, down to grids."""
+    regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.CASES_REPORT)
+    rows = regions.exclude(level=Level.MICRO_GRID).order_by("region_code")
+    return [(code, name) for code, name in rows.values_list("region_code", "name")[:2000]]
+
+
+def case_units(*, actor: Actor) -> list[Region]:
+    """The handling units (county, towns, villages) whose queues the actor may open."""
+    regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.CASES_VIEW)
+    return list(regions.filter(level__in=CASE_UNIT_LEVELS).order_by("region_code")[:500])
+
+
+def case_unit(*, actor: Actor, code: str) -> Region:
+    """A region in the actor's case jurisdiction, or NotFound (outside answers like missing)."""
+    if not is_valid_code(code):
+        raise NotFound("no such unit")
+    regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.CASES_VIEW)
+    region = regions.filter(region_code=code).first()
+    if region is None:
+        raise NotFound("no such unit")
+    return region
+
+
+def public_towns_and_villages(*, county_code: str) -> list[tuple[str, str, str, Any]]:
+    """(code, name, level, boundary) of the county's towns and villages: public geography, no
+    one's data, for the residents' report form (no actor: it is read without a login)."""
+    return list(
+        Region.objects.filter(county_code=county_code, level__in=[Level.TOWN, Level.VILLAGE])
+        .order_by("region_code")
+        .values_list("region_code", "name", "level", "boundary")
+    )

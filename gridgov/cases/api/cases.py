@@ -14,7 +14,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
-from gridgov.accounts.models import User
+from gridgov.accounts.selectors import active_user_named
 from gridgov.cases import selectors
 from gridgov.cases.api.schema import BAD_INPUT, CONFLICT, FORBIDDEN, KEY_REUSED, NOT_FOUND
 from gridgov.cases.serializers import (
@@ -113,7 +113,7 @@ class CaseDetailApi(APIView):
 
 
 def _handler_named(username: str) -> Any:
-    user = User.objects.filter(username=username, is_active=True).first()
+    user = active_user_named(username=username)
     if user is None:
         # The same words as for a user who exists but may not handle it: usernames are not probed.
         raise ValidationFailed({"assignee": ["this person cannot handle cases of this unit"]})

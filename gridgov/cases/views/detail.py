@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
+from gridgov.accounts.selectors import candidate_users, handler_candidates
 from gridgov.cases import policy
 from gridgov.cases.forms import (
     ACTION_VERBS,
@@ -37,11 +38,11 @@ from gridgov.cases.views.common import (
     event_labels,
     safe_next,
 )
-from gridgov.cases.views.queries import candidate_users, handler_candidates, region_names
 from gridgov.core import codes
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.views import page_view
+from gridgov.regions.selectors import region_names
 
 
 def _map_outline_url(case: Case, names: dict[str, str]) -> str | None:

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
 from gridgov.cases.forms import InboxReadForm
+from gridgov.cases.selectors.inbox import inbox_page, inbox_queryset, inbox_unread_count
 from gridgov.cases.services.inbox import notification_mark_read
-from gridgov.cases.views.queries import inbox_page, inbox_queryset, inbox_unread_count
 from gridgov.core.views import page_view
 
 

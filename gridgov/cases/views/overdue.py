@@ -9,11 +9,12 @@ from django.views.decorators.http import require_GET
 from gridgov.accounts.actors import actor_from
 from gridgov.cases.forms import OverdueFilterForm
 from gridgov.cases.models import HandlingLevel
+from gridgov.cases.selectors.queues import overdue_counts, overdue_rows
 from gridgov.cases.views.common import LEVEL_LABELS, bad_input_as_400, decorate
-from gridgov.cases.views.queries import overdue_counts, overdue_rows, region_names
 from gridgov.core import codes
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.views import page_view
+from gridgov.regions.selectors import region_names
 
 
 @require_GET

@@ -12,9 +12,11 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
+from gridgov.accounts.selectors import candidate_users, handler_candidates
 from gridgov.cases import policy
 from gridgov.cases.forms import BulkDispatchForm, QueueFilterForm
 from gridgov.cases.selectors import case_get, category_list
+from gridgov.cases.selectors.queues import QueueFilters, default_unit, queue_rows
 from gridgov.cases.services import case_transition
 from gridgov.cases.states import Action
 from gridgov.cases.views.common import (
@@ -23,20 +25,11 @@ from gridgov.cases.views.common import (
     decorate,
     translated,
 )
-from gridgov.cases.views.queries import (
-    QueueFilters,
-    candidate_users,
-    default_unit,
-    handler_candidates,
-    queue_rows,
-    queue_units,
-    region_names,
-    unit_region,
-)
 from gridgov.core.access import Perm
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gridgov.core.scoping import require_permission
 from gridgov.core.views import page_view
+from gridgov.regions.selectors import case_unit, case_units, region_names
 
 
 @require_GET
@@ -50,7 +43,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     if not form.is_valid():
         raise ValidationFailed({key: [str(e) for e in value] for key, value in form.errors.items()})
     data = form.cleaned_data
-    units = queue_units(actor=actor)
+    units = case_units(actor=actor)
     # By default the actor's own routing unit; for one who only watches (a county leader), the
     # highest unit they see.
     unit_code = (
@@ -58,7 +51,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     )
     context: dict[str, object] = {"form": form, "units": units, "unit": None, "rows": []}
     if unit_code:
-        unit = unit_region(actor=actor, code=unit_code)
+        unit = case_unit(actor=actor, code=unit_code)
         filters = QueueFilters(
             state=data["state"],
             category=data["category"],
@@ -97,7 +90,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     require_permission(actor, Perm.CASES_ROUTE)
     unit_code = request.POST.get("unit", "")
-    unit = unit_region(actor=actor, code=unit_code)
+    unit = case_unit(actor=actor, code=unit_code)
     candidates = handler_candidates(handling_code=unit.region_code)
     form = BulkDispatchForm(request.POST, candidates=candidates)
     back = reverse("cases:queue") + "?" + urlencode({"unit": unit.region_code})

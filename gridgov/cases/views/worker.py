@@ -16,19 +16,20 @@ from gridgov.accounts.models import User
 from gridgov.cases import policy
 from gridgov.cases.forms import ACTION_VERBS, PHOTO_ACTIONS, CaseReportForm
 from gridgov.cases.selectors import category_list, my_tasks, queue_page
+from gridgov.cases.selectors.queues import PAGE_SIZE
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.cases.views.common import (
     add_service_errors,
     bad_input_as_400,
     decorate,
 )
-from gridgov.cases.views.queries import PAGE_SIZE, region_names, report_regions
 from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.idempotency import HEADER, run_idempotently
 from gridgov.core.scoping import require_permission
 from gridgov.core.views import page_view
+from gridgov.regions.selectors import region_names, report_regions
 
 _IDEMPOTENCY_META = "HTTP_" + HEADER.upper().replace("-", "_")
 

@@ -1,0 +1,36 @@
+"""Every read of cases, scoped to the actor: the cases themselves (`cases`), the work pages'
+listings (`queues`) and the staff inbox (`inbox`)."""
+
+from gridgov.cases.selectors.cases import (
+    CaseFilters,
+    case_by_tracking_token,
+    case_get,
+    case_list,
+    case_queryset,
+    case_timeline,
+    category_list,
+    decode_cursor,
+    encode_cursor,
+    my_tasks,
+    newest_page,
+    parse_cursor_time,
+    queue_page,
+    unit_queue,
+)
+
+__all__ = [
+    "CaseFilters",
+    "case_by_tracking_token",
+    "case_get",
+    "case_list",
+    "case_queryset",
+    "case_timeline",
+    "category_list",
+    "decode_cursor",
+    "encode_cursor",
+    "my_tasks",
+    "newest_page",
+    "parse_cursor_time",
+    "queue_page",
+    "unit_queue",
+]
