@@ -4,15 +4,12 @@ staff member gets exactly what a resident gets."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-import shapely
 from django.conf import settings
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -25,7 +22,6 @@ from django.views.decorators.http import (
     require_POST,
     require_safe,
 )
-from shapely.geometry import mapping
 
 from gridgov.cases import challenge
 from gridgov.cases.models import Case, CaseEvent, HandlingLevel
@@ -46,16 +42,7 @@ from gridgov.core.audit import audit_record
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.models import AuditEntry
-from gridgov.regions.geometry import InvalidBoundary, to_shape
-from gridgov.regions.locator import current_version
-from gridgov.regions.selectors import public_towns_and_villages
-
-# About 50 m at this latitude: the outlines are a backdrop for placing a pin, not a survey.
-OUTLINE_TOLERANCE = 0.0005
-OUTLINE_PRECISION = 0.00001
-OUTLINES_CACHE_SECONDS = 24 * 60 * 60
-# Names can change without a boundary changing, so the list of places is kept for less long.
-PLACES_CACHE_SECONDS = 10 * 60
+from gridgov.regions.public import public_outlines_etag, public_outlines_json, public_place_rows
 
 # The state in plain words, for the resident.
 STATE_WORDS = {
@@ -110,68 +97,22 @@ def _county_code() -> str:
     return str(settings.GRIDGOV_COUNTY_CODE)
 
 
-def _places_and_boundaries() -> list[tuple[str, str, str, Any]]:
-    return public_towns_and_villages(county_code=_county_code())
-
-
 def public_places() -> list[Place]:
     """The county's towns and villages, for the address select."""
-    key = f"gridgov:public:places:{_county_code()}:{current_version()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return [Place(*row) for row in cached]
-    rows = [
-        (code, name, level, code[:9]) for code, name, level, _boundary in _places_and_boundaries()
-    ]
-    cache.set(key, rows, PLACES_CACHE_SECONDS)
-    return [Place(*row) for row in rows]
-
-
-def _outline(boundary: Any) -> dict[str, Any] | None:
-    try:
-        geometry = to_shape(boundary)
-    except InvalidBoundary:
-        return None
-    simple = shapely.simplify(geometry, OUTLINE_TOLERANCE, preserve_topology=True)
-    rounded = shapely.set_precision(simple, OUTLINE_PRECISION)
-    return dict(mapping(rounded if not rounded.is_empty else simple))
-
-
-def _outlines_json() -> bytes:
-    key = f"gridgov:public:outlines:{_county_code()}:{current_version()}"
-    cached = cache.get(key)
-    if cached is not None:
-        return bytes(cached)
-    features = []
-    for code, name, level, boundary in _places_and_boundaries():
-        geometry = _outline(boundary) if boundary else None
-        if geometry is None:
-            continue
-        features.append(
-            {
-                "type": "Feature",
-                "geometry": geometry,
-                "properties": {"code": code, "name": name, "level": level},
-            }
-        )
-    body = json.dumps(
-        {"type": "FeatureCollection", "features": features},
-        ensure_ascii=False,
-        separators=(",", ":"),
-    ).encode()
-    cache.set(key, body, OUTLINES_CACHE_SECONDS)
-    return body
+    return [Place(*row) for row in public_place_rows(county_code=_county_code())]
 
 
 def _outlines_etag(request: HttpRequest) -> str:
-    return f"outlines-{_county_code()}-{current_version()}"
+    return public_outlines_etag(county_code=_county_code())
 
 
 @require_safe
 @condition(etag_func=_outlines_etag)
 def boundaries(request: HttpRequest) -> HttpResponse:
     """The county's town and village outlines, simplified, as the report map's backdrop."""
-    response = HttpResponse(_outlines_json(), content_type="application/geo+json")
+    response = HttpResponse(
+        public_outlines_json(county_code=_county_code()), content_type="application/geo+json"
+    )
     # The same for everyone, so any cache may keep it; the ETag changes with the boundaries.
     response["Cache-Control"] = "public, max-age=3600"
     return response
