@@ -9,7 +9,7 @@ PY := $(BIN)/python
 MANAGE := $(PY) manage.py
 VENDOR := gridgov/static/vendor
 
-.PHONY: run dev test lint typecheck bench setup assets messages migrate demo static clean help
+.PHONY: run dev bench-http test lint typecheck bench setup assets messages migrate demo static clean help
 
 help:
 	@echo "make run    - set up everything and serve the demo county on http://127.0.0.1:$(PORT)"
@@ -85,6 +85,10 @@ test: setup lint typecheck
 
 bench: migrate
 	$(PY) -m bench
+
+# Requests per second through gunicorn, gridgov against a bare WSGI baseline, on the demo database.
+bench-http: demo static
+	$(PY) -m bench.http_bench
 
 clean:
 	rm -rf $(VENV) node_modules $(VENDOR) var .mypy_cache .ruff_cache .pytest_cache
