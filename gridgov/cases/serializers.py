@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
@@ -181,6 +182,37 @@ class CaseListOutput(serializers.Serializer):
             and case.state in WORKING_STATES
             and case.due_at < timezone.now()
         )
+
+
+_DATETIME = serializers.DateTimeField()
+
+
+def case_list_item(case: Case, *, now: datetime) -> dict[str, Any]:
+    """`CaseListOutput(case).data`, written out by hand: a list of 50 cases spent most of its time
+    in DRF's generic serializer machinery. The schema still documents `CaseListOutput`, and a test
+    checks the two give the same answer for every kind of case."""
+    assignee = case.assignee
+    return {
+        "number": case.number,
+        "title": case.title,
+        "state": case.state,
+        "level": case.level,
+        "urgency": case.urgency,
+        "channel": case.channel,
+        "category": {"code": case.category.code, "name": case.category.name},
+        "region_code": case.region_code,
+        "handling_code": case.handling_code,
+        "assignee": (
+            None
+            if assignee is None
+            else {"username": assignee.username, "display_name": assignee.display_name}
+        ),
+        "created_at": _DATETIME.to_representation(case.created_at),
+        "due_at": None if case.due_at is None else _DATETIME.to_representation(case.due_at),
+        "is_overdue": (
+            case.due_at is not None and case.state in WORKING_STATES and case.due_at < now
+        ),
+    }
 
 
 class LocationOutput(serializers.Serializer):

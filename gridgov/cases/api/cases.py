@@ -6,6 +6,7 @@ from collections import defaultdict
 from typing import Any
 
 from django.urls import reverse
+from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
@@ -25,6 +26,7 @@ from gridgov.cases.serializers import (
     CategoryOutput,
     TimelineOutput,
     TransitionInput,
+    case_list_item,
 )
 from gridgov.cases.services import case_merge, case_report, case_transition
 from gridgov.cases.states import Action
@@ -71,7 +73,10 @@ class CaseListApi(APIView):
             if next_cursor
             else None
         )
-        return Response(CasePageOutput({"results": rows, "next": next_url}).data)
+        now = timezone.now()
+        return Response(
+            {"results": [case_list_item(case, now=now) for case in rows], "next": next_url}
+        )
 
     @extend_schema(
         summary="Report a case",

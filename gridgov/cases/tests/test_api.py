@@ -3,13 +3,16 @@ illegal transitions (409), and personal data masked everywhere but the audited r
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from rest_framework.test import APIClient
 
 from gridgov.cases.models import Case, CaseEvent, CasePhoto, Notification
+from gridgov.cases.serializers import CaseListOutput
 from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 
@@ -649,3 +652,27 @@ def test_inbox_pages_and_is_personal(clients, people, django_capture_on_commit_c
 def test_inbox_is_403_for_roles_without_cases(clients):
     assert clients["sysadmin"].get("/api/v1/notifications/").status_code == 403
     assert clients["sysadmin"].post("/api/v1/notifications/1/read/").status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_list_writes_each_case_as_its_documented_serializer_would(clients, people):
+    # given cases of several kinds: waiting, dispatched to someone, overdue, closed
+    waiting = report(clients["worker"])["number"]
+    dispatched = report(clients["worker"], category="environment-waste", description="垃圾")[
+        "number"
+    ]
+    transition(clients["secretary"], dispatched, action="accept")
+    transition(
+        clients["secretary"], dispatched, action="dispatch", assignee=people["worker"].username
+    )
+    overdue = report(clients["worker"], description="路灯坏了")["number"]
+    Case.objects.filter(number=overdue).update(due_at=timezone.now() - timedelta(days=2))
+    # when the list is read
+    listed = clients["secretary"].get(CASES).json()["results"]
+    # then each row is what CaseListOutput (the schema's component) makes of the case
+    by_number = {case.number: case for case in Case.objects.select_related("category", "assignee")}
+    assert {row["number"] for row in listed} == {waiting, dispatched, overdue}
+    for row in listed:
+        assert row == dict(CaseListOutput(by_number[row["number"]]).data)
+    assert {row["number"]: row["is_overdue"] for row in listed}[overdue] is True
+    assert {row["number"]: row["assignee"] for row in listed}[dispatched] is not None
