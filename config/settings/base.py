@@ -44,6 +44,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     # Static files straight from the app server (compressed, cached for ever under hashed names).
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "gridgov.core.middleware.ContentSecurityPolicyMiddleware",
+    "gridgov.core.middleware.RejectControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "gridgov.web.middleware.DefaultLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -53,6 +55,24 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, so that it sees the authenticated user and every login path (web, admin, API).
     "axes.middleware.AxesMiddleware",
+]
+
+# Scripts only from this server (no inline script, no eval); styles may be inline (Leaflet and
+# ECharts set them); images also from data: and blob: URLs (map markers, chart exports). A county
+# that configures base-map tiles adds their host to img-src here.
+GRIDGOV_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
+    "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+)
+
+# Bodies: 10 MB of fields; uploaded files are counted while they arrive (core.uploads).
+DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
+GRIDGOV_MAX_UPLOAD_BYTES = env.env_int("GRIDGOV_MAX_UPLOAD_MB", 50) * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "gridgov.core.uploads.SizeLimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
 ROOT_URLCONF = "config.urls"

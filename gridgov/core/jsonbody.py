@@ -1,4 +1,4 @@
-"""JSON request bodies with a bounded nesting depth.
+"""JSON request bodies with a bounded nesting depth and no control characters in their text.
 
 Python's json decoder recurses once per level: about a thousand nested brackets (2 KB) raise
 RecursionError, which DRF's parser does not catch (an unauthenticated 500), and a body just under
@@ -15,6 +15,8 @@ from typing import IO, Any
 
 from rest_framework.exceptions import ParseError
 from rest_framework.parsers import JSONParser
+
+from gridgov.core.textinput import forbidden_in
 
 MAX_DEPTH = 32
 
@@ -67,6 +69,9 @@ class BoundedJSONParser(JSONParser):
     ) -> Any:
         encoding = (parser_context or {}).get("encoding", "utf-8")
         try:
-            return parse_json(stream.read().decode(encoding))
+            value = parse_json(stream.read().decode(encoding))
         except ValueError as error:
             raise ParseError(f"JSON parse error - {error}") from error
+        if forbidden_in([value]):
+            raise ParseError("text may not contain control or bidirectional-override characters")
+        return value
