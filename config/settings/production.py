@@ -14,7 +14,23 @@ for required in ("SECRET_KEY", "GRIDGOV_PII_KEY", "GRIDGOV_AUDIT_KEY"):
     if not env.env_str(required):
         raise ImproperlyConfigured(f"production settings need {required} from the environment")
 
+# The console backend only logs: in production a message to an official would be lost.
+if env.env_str("GRIDGOV_SMS_BACKEND") in {
+    "",
+    "gridgov.core.sms.ConsoleBackend",
+    "gridgov.core.sms.LocmemBackend",
+}:
+    raise ImproperlyConfigured(
+        "production settings need GRIDGOV_SMS_BACKEND: the dotted path of a backend that delivers"
+    )
+
 DEBUG = False
+# Browsers keep to HTTPS for a year once they have seen the site over it.
+SECURE_HSTS_SECONDS = env.env_int("GRIDGOV_HSTS_SECONDS", 365 * 24 * 60 * 60)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.utils.module_loading import import_string
 
+from gridgov.core.pii import mask_phone
+
 logger = logging.getLogger("gridgov.sms")
 
 
@@ -19,8 +21,11 @@ class Sms:
 
 
 class ConsoleBackend:
+    """For the demo and development: the log gets the message with the number masked (logs are
+    copied and kept where personal data must not be)."""
+
     def send(self, message: Sms) -> None:
-        logger.info("SMS to %s: %s", message.to, message.body)
+        logger.info("SMS to %s: %s", mask_phone(message.to), message.body)
 
 
 class LocmemBackend:

@@ -26,6 +26,9 @@ print(json.dumps({
     "cache": settings.CACHES["default"]["BACKEND"],
     "debug": settings.DEBUG,
     "secure_cookie": settings.SESSION_COOKIE_SECURE,
+    "hsts": settings.SECURE_HSTS_SECONDS,
+    "csrf_secure": settings.CSRF_COOKIE_SECURE,
+    "csp": "script-src 'self'" in settings.GRIDGOV_CONTENT_SECURITY_POLICY,
 }))
 """
 PRODUCTION_ENV = {
@@ -35,6 +38,8 @@ PRODUCTION_ENV = {
     "SECRET_KEY": "x" * 50,
     "GRIDGOV_PII_KEY": "k" * 43 + "=",
     "GRIDGOV_AUDIT_KEY": "a" * 48,
+    # Never imported by these probes: the settings only check that one is named.
+    "GRIDGOV_SMS_BACKEND": "county_sms_gateway.Backend",
 }
 
 
@@ -64,10 +69,15 @@ def test_production_uses_postgresql_redis_huey_and_the_redis_cache(tmp_path):
         "cache": "django.core.cache.backends.redis.RedisCache",
         "debug": False,
         "secure_cookie": True,
+        "hsts": 365 * 24 * 60 * 60,
+        "csrf_secure": True,
+        "csp": True,
     }
 
 
-@pytest.mark.parametrize("missing", ["DATABASE_URL", "GRIDGOV_PII_KEY", "GRIDGOV_AUDIT_KEY"])
+@pytest.mark.parametrize(
+    "missing", ["DATABASE_URL", "GRIDGOV_PII_KEY", "GRIDGOV_AUDIT_KEY", "GRIDGOV_SMS_BACKEND"]
+)
 def test_production_refuses_to_start_without(missing, tmp_path):
     env = {key: value for key, value in PRODUCTION_ENV.items() if key != missing}
     result = _run(env, tmp_path)
@@ -106,3 +116,20 @@ def test_redis_huey_queues_a_task(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == "1"
+
+
+def test_production_refuses_the_console_sms_backend(tmp_path):
+    result = _run(
+        {**PRODUCTION_ENV, "GRIDGOV_SMS_BACKEND": "gridgov.core.sms.ConsoleBackend"}, tmp_path
+    )
+    assert result.returncode != 0
+    assert "GRIDGOV_SMS_BACKEND" in result.stderr
+
+
+def test_the_console_sms_backend_logs_the_number_masked(caplog):
+    from gridgov.core.sms import ConsoleBackend, Sms
+
+    with caplog.at_level("INFO", logger="gridgov.sms"):
+        ConsoleBackend().send(Sms(to="+8613812345678", body="案件已派给您"))
+    assert "13812345678" not in caplog.text
+    assert "138****5678" in caplog.text
