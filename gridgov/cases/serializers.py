@@ -12,6 +12,7 @@ from rest_framework import serializers
 
 from gridgov.cases.models import ACTION_LABELS, Case, Channel, HandlingLevel, Notification, Urgency
 from gridgov.cases.policy import actions_for
+from gridgov.cases.selectors.cases import visible_linked_case
 from gridgov.cases.services import CaseInput
 from gridgov.cases.services.transitions import TRANSFER_KINDS
 from gridgov.cases.states import WORKING_STATES, Action, State
@@ -241,15 +242,32 @@ class CaseDetailOutput(CaseListOutput):
     closed_at = serializers.DateTimeField(allow_null=True)
     updated_at = serializers.DateTimeField()
     transferred_to = serializers.CharField()
-    possible_duplicate_of = serializers.CharField(
-        source="possible_duplicate_of.number",
-        allow_null=True,
-        help_text="The open case this one may repeat (same category, 200 m, 48 hours).",
+    possible_duplicate_of = serializers.SerializerMethodField(
+        help_text=(
+            "The open case this one may repeat (same category, 200 m, 48 hours); null when "
+            "there is none or it lies outside your jurisdiction."
+        )
     )
-    merged_into = serializers.CharField(source="merged_into.number", allow_null=True)
+    merged_into = serializers.SerializerMethodField(
+        help_text="The case this one was merged into; null when none or outside your jurisdiction."
+    )
     rating = serializers.IntegerField(allow_null=True)
     rating_comment = serializers.CharField()
     photos = PhotoOutput(many=True, source="photos.all")
+
+    def _linked_number(self, linked: Case | None) -> str | None:
+        actor = self.context.get("actor")
+        if actor is None:
+            return None
+        visible = visible_linked_case(actor=actor, linked=linked)
+        return visible.number if visible is not None else None
+
+    def get_possible_duplicate_of(self, case: Case) -> str | None:
+        return self._linked_number(case.possible_duplicate_of)
+
+    def get_merged_into(self, case: Case) -> str | None:
+        return self._linked_number(case.merged_into)
+
     actions = serializers.SerializerMethodField()
 
     @extend_schema_field(serializers.ListField(child=serializers.CharField()))

@@ -16,6 +16,7 @@ from gridgov.cases.selectors.cases import (
     parse_cursor_time,
     queue_page,
     unit_queue,
+    visible_linked_case,
 )
 
 __all__ = [
@@ -33,4 +34,5 @@ __all__ = [
     "parse_cursor_time",
     "queue_page",
     "unit_queue",
+    "visible_linked_case",
 ]

@@ -16,6 +16,7 @@ from gridgov.cases.models import Case, CaseEvent, Category
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
+from gridgov.core.codes import is_within
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.jsonbody import parse_json
 from gridgov.core.scoping import Actor, scope_queryset
@@ -242,3 +243,14 @@ def category_list() -> QuerySet[Category]:
         .select_related("parent")
         .order_by("sort_order", "code")
     )
+
+
+def visible_linked_case(*, actor: Actor, linked: Case | None) -> Case | None:
+    """A case linked from another (its possible duplicate, the case it was merged into), or None
+    when the actor may not see it: a link must not name a case outside the jurisdiction."""
+    if linked is None:
+        return None
+    jurisdiction = actor.jurisdiction_codes(Perm.CASES_VIEW)
+    if any(is_within(linked.region_code, top) for top in jurisdiction):
+        return linked
+    return None

@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
@@ -15,6 +16,7 @@ from gridgov.cases.models import Case, CaseEvent, CasePhoto, Notification
 from gridgov.cases.serializers import CaseListOutput
 from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
+from gridgov.regions.geometry import to_shape
 
 CASES = "/api/v1/cases/"
 PHONE = "13812345678"
@@ -676,3 +678,30 @@ def test_the_list_writes_each_case_as_its_documented_serializer_would(clients, p
         assert row == dict(CaseListOutput(by_number[row["number"]]).data)
     assert {row["number"]: row["is_overdue"] for row in listed}[overdue] is True
     assert {row["number"]: row["assignee"] for row in listed}[dispatched] is not None
+
+
+@pytest.mark.django_db
+def test_a_link_to_a_case_outside_the_jurisdiction_is_not_shown(tree, people, api_as, user_factory):
+    # given a case of the first town flagged as a possible duplicate of a case of another town
+    here = report(api_as(people["worker"]))["number"]
+    far_worker = user_factory(Role.GRID_WORKER, tree.grids[-1])
+    far = report(api_as(far_worker), lat=far_worker_point(tree)[1], lng=far_worker_point(tree)[0])
+    Case.objects.filter(number=here).update(
+        possible_duplicate_of=Case.objects.get(number=far["number"])
+    )
+    operator = user_factory(Role.COUNTY_OPERATOR, tree.county)
+    # when the town's official and the county operator read it, on the API and the page
+    town_view = api_as(people["town"]).get(f"{CASES}{here}/").json()
+    county_view = api_as(operator).get(f"{CASES}{here}/").json()
+    page = Client()
+    page.force_login(people["town"])
+    town_page = page.get(f"/cases/{here}/").content.decode()
+    # then only the one whose jurisdiction holds the other case sees its number
+    assert town_view["possible_duplicate_of"] is None
+    assert county_view["possible_duplicate_of"] == far["number"]
+    assert far["number"] not in town_page
+
+
+def far_worker_point(tree) -> tuple[float, float]:
+    point = to_shape(tree.region(tree.grids[-1]).boundary).representative_point()
+    return point.x, point.y

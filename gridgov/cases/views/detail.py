@@ -26,7 +26,7 @@ from gridgov.cases.forms import (
     RevealContactForm,
 )
 from gridgov.cases.models import Case
-from gridgov.cases.selectors import case_get
+from gridgov.cases.selectors import case_get, visible_linked_case
 from gridgov.cases.services import case_merge, case_transition
 from gridgov.cases.services.contact import case_reveal_contact, may_reveal_contact
 from gridgov.cases.services.transitions import NOTE_REQUIRED
@@ -73,10 +73,17 @@ def _detail_context(
     )
     for event in events:
         event_labels(event)
-    related = [
-        other for other in (case.possible_duplicate_of, case.merged_into) if other is not None
+    # Links name only cases the actor may see.
+    duplicate_of = visible_linked_case(actor=actor, linked=case.possible_duplicate_of)
+    merged_into = visible_linked_case(actor=actor, linked=case.merged_into)
+    related = [other for other in (duplicate_of, merged_into) if other is not None]
+    merged_in = [
+        other
+        for other in case.merged_cases.only("number", "title", "state", "region_code").order_by(
+            "number"
+        )
+        if visible_linked_case(actor=actor, linked=other) is not None
     ]
-    merged_in = list(case.merged_cases.only("number", "title", "state").order_by("number"))
     for other in merged_in:
         other.state_label = STATE_LABELS.get(other.state, other.state)  # type: ignore[attr-defined]
     region_codes = {
@@ -106,17 +113,13 @@ def _detail_context(
         "case": case,
         "events": events,
         "photos": list(case.photos.order_by("id")),
-        "duplicate_of": case.possible_duplicate_of,
-        "merged_into": case.merged_into,
+        "duplicate_of": duplicate_of,
+        "merged_into": merged_into,
         "merged_in": merged_in,
         "action_rows": action_rows,
         "may_merge": Action.MERGE in actions,
         "merge_form": merge_form
-        or MergeForm(
-            initial={"into": case.possible_duplicate_of.number}
-            if case.possible_duplicate_of
-            else None
-        ),
+        or MergeForm(initial={"into": duplicate_of.number} if duplicate_of else None),
         "candidates": candidates,
         "transfer_kinds": TRANSFER_KIND_CHOICES,
         "may_reveal": may_reveal_contact(actor, case),
