@@ -11,6 +11,23 @@ from rest_framework.test import APIClient
 from gridgov.accounts.models import User
 from gridgov.testing import Tree, build_tree, make_user
 
+# Whether the migrations created the audit log's append-only triggers (tested in test_audit).
+AUDIT_TRIGGERS_MIGRATED: dict[str, bool] = {}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The suite empties tables between tests and forges audit rows to test the chain check, so
+    it drops the triggers that keep the audit log append-only; `core/tests/test_audit_triggers.py`
+    puts them back inside its own tests."""
+    from django.db import connection
+
+    from gridgov.core.audit_triggers import audit_triggers_present, drop_audit_triggers
+
+    with django_db_blocker.unblock():
+        AUDIT_TRIGGERS_MIGRATED["present"] = audit_triggers_present(connection)
+        drop_audit_triggers(connection)
+
 
 def _is_transactional(request: pytest.FixtureRequest) -> bool:
     marker = request.node.get_closest_marker("django_db")
