@@ -133,3 +133,17 @@ def test_logout_ends_the_session(tree, user_factory, client_as):
     home = client.get(reverse("web:home"))
     assert home.status_code == 302
     assert home["Location"].startswith(reverse("web:login"))
+
+
+@pytest.mark.django_db
+def test_a_resident_at_the_front_door_finds_the_report_and_tracking_pages(tree):
+    # given someone with no account who opens the site's address
+    response = Client().get("/", follow=True)
+    body = response.content.decode()
+    # then the page they land on offers both, before the staff log-in
+    report, track = reverse("public:report"), reverse("public:track")
+    assert f'href="{report}"' in body
+    assert f'href="{track}"' in body
+    assert body.index(report) < body.index('name="password"')
+    assert Client().get(report).status_code == 200
+    assert Client().get(track).status_code == 200
