@@ -15,3 +15,7 @@ LOGGING = {
     "root": {"handlers": [], "level": "WARNING"},
 }
 SMS_BACKEND = "gridgov.core.sms.LocmemBackend"
+# Tests serve no collected static files: WhiteNoise would warn at every request handler that the
+# (uncollected) STATIC_ROOT is missing, so it looks the files up through the finders instead.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
