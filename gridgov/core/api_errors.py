@@ -1,6 +1,7 @@
 """Map domain errors to HTTP: NotFound 404, PermissionDenied 403, ValidationFailed 400, Conflict 409.
 
-Refused attempts (403) are written to the audit log here, so no view has to remember to.
+Refused attempts (403) are written to the audit log here (by `audit_refusal`, the one writer), so
+no view or service has to remember to.
 """
 
 from __future__ import annotations
@@ -15,31 +16,24 @@ from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
 from gridgov.core import errors
-from gridgov.core.audit import audit_record
-from gridgov.core.clientaddress import client_address
-from gridgov.core.models import AuditEntry
+from gridgov.core.refusals import audit_refusal
 
 
-def _audit_refusal(context: dict[str, Any], reason: str) -> None:
+def _audit_refusal(context: dict[str, Any], error: Exception) -> None:
     request = context.get("request")
     if request is None:
         return
-    audit_record(
-        actor=request.user,
-        action=f"api.{request.method.lower()}",
-        outcome=AuditEntry.Outcome.DENIED,
-        object_type="path",
-        object_id=request.path[:64],
-        client_address=client_address(request),
-        detail={"reason": reason, "path": request.path},
-    )
+    if isinstance(error, errors.DomainError):
+        audit_refusal(request, error=error)
+    else:
+        audit_refusal(request, reason=str(error))
 
 
 def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
     if isinstance(exc, errors.NotFound):
         return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_404_NOT_FOUND)
     if isinstance(exc, errors.PermissionDenied):
-        _audit_refusal(context, exc.message)
+        _audit_refusal(context, exc)
         return Response({"detail": exc.message, "code": exc.code}, status=status.HTTP_403_FORBIDDEN)
     if isinstance(exc, errors.ValidationFailed):
         body: dict[str, Any] = {"code": exc.code, **exc.errors}
@@ -51,7 +45,7 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
             {"detail": exc.message, "code": exc.code}, status=status.HTTP_400_BAD_REQUEST
         )
     if isinstance(exc, drf_exceptions.PermissionDenied | DjangoPermissionDenied):
-        _audit_refusal(context, str(exc))
+        _audit_refusal(context, exc)
     if isinstance(exc, Http404):
         exc = drf_exceptions.NotFound()
     return drf_exception_handler(exc, context)

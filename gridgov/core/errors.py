@@ -3,6 +3,9 @@ to HTTP statuses (404, 403, 400, 409), so no layer invents its own."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from typing import Any
+
 
 class DomainError(Exception):
     """Base of every error a service may raise on purpose."""
@@ -22,10 +25,28 @@ class NotFound(DomainError):
     code = "not_found"
 
 
+@dataclass(frozen=True)
+class RefusalTarget:
+    """What a refused operation was aimed at, so the one refusal writer can name it in the audit
+    log (`<object_type>.<operation>`) without the service writing a row itself."""
+
+    object_type: str
+    object_id: str
+    operation: str
+    region_code: str = ""
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
 class PermissionDenied(DomainError):
-    """The actor's roles do not allow the operation anywhere."""
+    """The actor's roles do not allow the operation (on this object, when `target` names it)."""
 
     code = "permission_denied"
+
+    def __init__(
+        self, message: str = "", *, code: str | None = None, target: RefusalTarget | None = None
+    ) -> None:
+        super().__init__(message, code=code)
+        self.target = target
 
 
 class ValidationFailed(DomainError):

@@ -16,10 +16,9 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gridgov.core.access import Perm
-from gridgov.core.audit import audit_record
-from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.models import AuditEntry
+from gridgov.core.refusals import audit_refusal
 from gridgov.core.scoping import request_actor, require_permission
 from gridgov.core.selectors import AuditFilters, audit_page, audit_verify
 from gridgov.core.timebounds import is_plausible
@@ -35,15 +34,7 @@ def page_view(view: View) -> View:
         try:
             return view(request, *args, **kwargs)
         except PermissionDenied as error:
-            audit_record(
-                actor=request.user,
-                action="page.view",
-                outcome=AuditEntry.Outcome.DENIED,
-                object_type="page",
-                object_id=request.path[:64],
-                client_address=client_address(request),
-                detail={"reason": error.message},
-            )
+            audit_refusal(request, error=error)
             raise HttpPermissionDenied(error.message) from error
         except NotFound as error:
             raise Http404(error.message) from error

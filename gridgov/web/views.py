@@ -21,9 +21,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.selectors import region_staff, region_staff_counts, user_jurisdiction
 from gridgov.core import errors
 from gridgov.core.access import Perm
-from gridgov.core.audit import audit_record
-from gridgov.core.clientaddress import client_address
-from gridgov.core.models import AuditEntry
+from gridgov.core.refusals import audit_refusal
 from gridgov.regions.figures import RegionFigures, children_figures, region_figures
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import (
@@ -35,18 +33,6 @@ from gridgov.regions.selectors import (
 
 P = ParamSpec("P")
 View = Callable[Concatenate[HttpRequest, P], HttpResponseBase]
-
-
-def _audit_refusal(request: HttpRequest, reason: str) -> None:
-    audit_record(
-        actor=request.user,
-        action=f"web.{(request.method or 'get').lower()}",
-        outcome=AuditEntry.Outcome.DENIED,
-        object_type="path",
-        object_id=request.path[:64],
-        client_address=client_address(request),
-        detail={"reason": reason, "path": request.path},
-    )
 
 
 # Machine clients live under these prefixes: they get a JSON 404, people the page.
@@ -73,7 +59,7 @@ def domain_errors(view: View[P]) -> View[P]:
         except errors.NotFound:
             return page_not_found(request)
         except errors.PermissionDenied as error:
-            _audit_refusal(request, error.message)
+            audit_refusal(request, error=error)
             return permission_denied(request)
 
     return wrapper
@@ -89,7 +75,7 @@ def json_domain_errors(view: View[P]) -> View[P]:
         except errors.NotFound as error:
             return JsonResponse({"detail": "not found", "code": error.code}, status=404)
         except errors.PermissionDenied as error:
-            _audit_refusal(request, error.message)
+            audit_refusal(request, error=error)
             return JsonResponse({"detail": "permission denied", "code": error.code}, status=403)
 
     return wrapper

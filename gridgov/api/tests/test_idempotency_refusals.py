@@ -87,6 +87,8 @@ def test_a_forbidden_transition_keeps_its_refusal_row_with_or_without_a_key(
     # then it is refused, and the service's refusal is in the log either way
     assert response.status_code == 403
     assert _denied_rows("case.accept", number) == 1
+    # and only once: neither the service nor the API's mapping writes a second row
+    assert AuditEntry.objects.filter(outcome=AuditEntry.Outcome.DENIED).count() == 1
     assert not IdempotencyRecord.objects.exists()
 
 

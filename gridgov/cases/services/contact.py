@@ -10,8 +10,7 @@ from django.db import transaction
 from gridgov.cases import policy
 from gridgov.cases.models import Case
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import PermissionDenied, ValidationFailed
-from gridgov.core.models import AuditEntry
+from gridgov.core.errors import PermissionDenied, RefusalTarget, ValidationFailed
 
 REASON_MAX_LENGTH = 500
 
@@ -39,17 +38,16 @@ def case_reveal_contact(
     if len(reason) > REASON_MAX_LENGTH:
         raise ValidationFailed({"reason": [f"at most {REASON_MAX_LENGTH} characters"]})
     if not may_reveal_contact(actor, case):
-        audit_record(
-            actor=actor,
-            action="case.reveal_contact",
-            outcome=AuditEntry.Outcome.DENIED,
-            object_type="case",
-            object_id=case.number,
-            region_code=case.region_code,
-            client_address=client_address,
-            detail={"reason": reason},
+        raise PermissionDenied(
+            "you may not see this reporter's contact",
+            target=RefusalTarget(
+                object_type="case",
+                object_id=case.number,
+                operation="reveal_contact",
+                region_code=case.region_code,
+                detail={"stated_reason": reason},
+            ),
         )
-        raise PermissionDenied("you may not see this reporter's contact")
     with transaction.atomic():
         audit_record(
             actor=actor,

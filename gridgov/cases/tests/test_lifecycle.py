@@ -164,16 +164,23 @@ def test_sweep_escalates_overdue_cases_one_level_up(tree, user_factory):
 
 
 @pytest.mark.django_db
-def test_a_refused_transition_is_audited(tree, user_factory):
+def test_a_refused_transition_names_its_case_for_the_audit(tree, user_factory):
     from gridgov.core.models import AuditEntry
 
     # given a grid worker who may report but not accept
     worker = user_factory(Role.GRID_WORKER, tree.grids[0])
     case = report(worker, tree)
     # when
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         case_transition(actor=worker, case=case, action="accept")
-    # then the refusal's audit row survived the failed call
-    assert AuditEntry.objects.filter(
-        action="case.accept", outcome="denied", object_id=case.number, actor=worker
-    ).exists()
+    # then the refusal names what it refused, for the one writer of refusal rows (the mapping to
+    # HTTP), and the service wrote none itself
+    target = refused.value.target
+    assert target is not None
+    assert (target.object_type, target.object_id, target.operation, target.region_code) == (
+        "case",
+        case.number,
+        "accept",
+        case.region_code,
+    )
+    assert not AuditEntry.objects.filter(outcome="denied").exists()

@@ -143,19 +143,25 @@ def test_assignee_sees_the_contact_but_the_reporter_alone_does_not(people):
     case = dispatched_to(people, "handler")
     # when
     contact = case_reveal_contact(actor=handler, case=case, reason="上门核实")
-    with pytest.raises(PermissionDenied):
+    with pytest.raises(PermissionDenied) as refused:
         case_reveal_contact(actor=worker, case=case, reason="想看看")
-    # then
+    # then the read is audited; the refusal names the case and the stated reason for the one
+    # writer of refusal rows (the mapping to HTTP)
     assert contact["phone"] == "+8613812345678"
     outcomes = list(
         AuditEntry.objects.filter(action="case.reveal_contact")
         .order_by("sequence")
         .values_list("actor_id", "outcome")
     )
-    assert outcomes == [
-        (handler.pk, AuditEntry.Outcome.SUCCESS),
-        (worker.pk, AuditEntry.Outcome.DENIED),
-    ]
+    assert outcomes == [(handler.pk, AuditEntry.Outcome.SUCCESS)]
+    target = refused.value.target
+    assert target is not None
+    assert (target.object_type, target.object_id, target.operation) == (
+        "case",
+        case.number,
+        "reveal_contact",
+    )
+    assert target.detail == {"stated_reason": "想看看"}
 
 
 @pytest.mark.django_db
@@ -686,8 +692,13 @@ def test_a_forbidden_action_is_403_and_audited(people):
     # then
     assert response.status_code == 403
     assert Case.objects.get(pk=case.pk).state == "reported"
-    refusal = AuditEntry.objects.get(action="page.view", outcome="denied")
-    assert (refusal.actor_id, refusal.object_id) == (people["worker"].pk, action_url(case))
+    refusal = AuditEntry.objects.get(outcome="denied")
+    assert (refusal.action, refusal.actor_id, refusal.object_id) == (
+        "case.accept",
+        people["worker"].pk,
+        case.number,
+    )
+    assert refusal.detail["path"] == action_url(case)
 
 
 @pytest.mark.django_db

@@ -27,6 +27,7 @@ from gridgov.cases.views.common import (
 )
 from gridgov.core.access import Perm
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gridgov.core.refusals import audit_refusal
 from gridgov.core.scoping import require_permission
 from gridgov.core.views import page_view
 from gridgov.regions.selectors import case_unit, case_units, region_names
@@ -121,7 +122,8 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
             )
         except NotFound:
             messages.error(request, _("%(number)s: no such case.") % {"number": number})
-        except PermissionDenied:
+        except PermissionDenied as error:
+            audit_refusal(request, error=error)
             messages.error(
                 request, _("%(number)s: you may not dispatch this case.") % {"number": number}
             )

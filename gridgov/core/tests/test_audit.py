@@ -242,7 +242,7 @@ def test_a_403_from_the_api_is_logged_as_denied(tree: Tree, user_factory: Callab
     assert response.status_code == 403
     denied = AuditEntry.objects.get(outcome=AuditEntry.Outcome.DENIED)
     assert denied.actor_id == auditor.pk
-    assert denied.action == "api.get"
+    assert denied.action == "path.get"
     assert denied.client_address == "10.2.3.4"
     assert denied.detail["path"] == "/api/v1/regions/"
 

@@ -195,7 +195,7 @@ def test_other_roles_are_refused_with_403(tree, user_factory, url, role):
     response = client_as(user).get(url)
     # then
     assert response.status_code == 403
-    assert AuditEntry.objects.filter(actor=user, action="page.view", outcome="denied").exists()
+    assert AuditEntry.objects.filter(actor=user, action="path.get", outcome="denied").exists()
 
 
 @pytest.mark.django_db
