@@ -139,8 +139,9 @@ def build_world() -> World:
 
 
 def _add_cases(world: World) -> None:
-    """A case in every micro-grid, reported by the volunteer there, naming the place (a tracer)."""
-    category = Category.objects.filter(is_active=True, is_dispute=False, children=None).first()
+    """A case in every micro-grid, taken on the hotline by the volunteer there, naming the place
+    (a tracer); the caller agreed to publication, so Open311 shows the county's ones."""
+    category = Category.objects.filter(is_active=True, public=True, children=None).first()
     assert category is not None, "the case categories are loaded by a migration"
     other_county_micro_grids = sorted(
         code
@@ -154,7 +155,8 @@ def _add_cases(world: World) -> None:
             data=CaseInput(
                 category_code=category.code,
                 description=f"{name}的路灯不亮",
-                channel="grid_patrol",
+                channel="hotline",
+                publication_consent=True,
                 region_code=code,
                 address=f"{name}东口",
                 reporter_name="赵六",

@@ -26,10 +26,19 @@ class SlaRuleInline(admin.TabularInline):
 
 @admin.register(Category)
 class CategoryAdmin(admin.ModelAdmin):
-    list_display = ["code", "name", "name_en", "parent", "is_dispute", *_SLA_FIELDS, "is_active"]
+    list_display = [
+        "code",
+        "name",
+        "name_en",
+        "parent",
+        "is_dispute",
+        "public",
+        *_SLA_FIELDS,
+        "is_active",
+    ]
     # Deadlines are edited in the list; a change applies to deadlines set from then on.
     list_editable = [*_SLA_FIELDS, "is_active"]
-    list_filter = ["parent", "is_dispute", "is_active"]
+    list_filter = ["parent", "is_dispute", "public", "is_active"]
     search_fields = ["code", "name", "name_en"]
     ordering = ["sort_order", "code"]
     inlines = [SlaRuleInline]

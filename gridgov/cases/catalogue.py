@@ -2,6 +2,11 @@
 
 Each entry: code, Chinese name, English name, is-dispute, resolve days, sub-categories.
 Loaded by a data migration; editable afterwards in the admin.
+
+`PUBLIC_CATEGORIES` are the ones whose cases may be published (Open311): problems of a place
+(roads, utilities, sanitation, fire and traffic hazards). Disputes, petitions and stability risks,
+public security, personal hardship and care, epidemics, policy questions and "other" are about
+people, so their cases are never published.
 """
 
 from __future__ import annotations
@@ -93,8 +98,40 @@ CATALOGUE: list[tuple[str, str, str, bool, int, list[tuple[str, str, str]]]] = [
 ]
 
 
+PUBLIC_CATEGORIES: frozenset[str] = frozenset(
+    {
+        "safety-fire",
+        "safety-building",
+        "safety-traffic",
+        "environment",
+        "environment-waste",
+        "environment-pollution",
+        "environment-sewage",
+        "infrastructure",
+        "infrastructure-road",
+        "infrastructure-water",
+        "infrastructure-power",
+        "infrastructure-streetlight",
+    }
+)
+
+
+def mark_public_categories(category_model: Any) -> int:
+    """Set `public` on the catalogue's categories as PUBLIC_CATEGORIES says; returns how many are
+    public. Categories outside the catalogue are left as they are."""
+    codes: list[str] = []
+    for code, *_rest, children in CATALOGUE:
+        codes += [code, *(child[0] for child in children)]
+    category_model.objects.filter(code__in=codes).exclude(code__in=PUBLIC_CATEGORIES).update(
+        public=False
+    )
+    return int(category_model.objects.filter(code__in=PUBLIC_CATEGORIES).update(public=True))
+
+
 def seed_categories(category_model: Any) -> int:
-    """Create the catalogue's categories that do not exist yet; returns how many were created."""
+    """Create the catalogue's categories that do not exist yet, and mark the public ones when
+    the model has the flag (the first data migration's model does not); returns how many were
+    created."""
     created = 0
     for order, (code, name, name_en, is_dispute, days, children) in enumerate(CATALOGUE):
         parent, made = category_model.objects.get_or_create(
@@ -121,4 +158,6 @@ def seed_categories(category_model: Any) -> int:
                 },
             )
             created += made
+    if any(field.name == "public" for field in category_model._meta.get_fields()):
+        mark_public_categories(category_model)
     return created

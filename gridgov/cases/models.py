@@ -28,6 +28,15 @@ class Channel(models.TextChoices):
     WALK_IN = "walk_in", _("Walk-in at a centre")
 
 
+# The channels a resident reports through themselves (the public form, an Open311 client, the
+# hotline). Only their cases may be published, and only with the reporter's consent: a grid
+# patrol, a group-chat transcription, a walk-in at a mediation centre or a device alarm is the
+# administration's own record of someone's affairs, never published.
+PUBLIC_CHANNELS: frozenset[str] = frozenset(
+    {Channel.RESIDENT_WEB, Channel.OPEN311, Channel.HOTLINE}
+)
+
+
 class Urgency(models.TextChoices):
     NORMAL = "normal", _("Normal")
     URGENT = "urgent", _("Urgent")
@@ -82,6 +91,10 @@ class Category(models.Model):
     name_en = models.CharField(_("English name"), max_length=96)
     description = models.TextField(_("description"), blank=True)
     is_dispute = models.BooleanField(_("is a dispute"), default=False)
+    # Whether cases of this category may be published (Open311) at all. Off for disputes,
+    # petitions, focus groups, public security and personal hardship: their cases are about
+    # people, not places. Off by default, so a new category is private until someone decides.
+    public = models.BooleanField(_("public"), default=False)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
     is_active = models.BooleanField(_("active"), default=True)
     # Defaults of the SLA; SlaRule rows override them per handling level.
@@ -188,6 +201,8 @@ class Case(RegionScoped):
     reporter_name = EncryptedField(_("reporter name"), kind="name")
     reporter_phone = EncryptedField(_("reporter phone"), kind="phone")
     reporter_phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
+    # The reporter agreed that the case (redacted, placed to its grid) may be published.
+    publication_consent = models.BooleanField(_("publication consent"), default=False)
     # An unguessable token for the public status page and Open311 (no personal data behind it).
     tracking_token = models.CharField(max_length=32, unique=True)
     merged_into = models.ForeignKey(

@@ -157,6 +157,14 @@ class ReportForm(forms.Form):
         required=False,
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
+    publication_consent = forms.BooleanField(
+        label=_(
+            "My report may be published without my name or contact, its description with "
+            "personal details removed and its place shown only to the grid."
+        ),
+        required=False,
+        initial=False,
+    )
     challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
     challenge_answer = forms.CharField(
         label=_("Answer"),
@@ -308,6 +316,7 @@ class ReportForm(forms.Form):
             reporter_name=data.get("reporter_name", ""),
             reporter_phone=data.get("reporter_phone", ""),
             photos=list(data.get("photos") or []),
+            publication_consent=bool(data.get("publication_consent")),
         )
 
     def apply_service_errors(self, error: ValidationFailed) -> None:

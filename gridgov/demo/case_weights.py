@@ -114,6 +114,13 @@ CONTACT_SHARE: dict[str, float] = {
     Channel.GRID_PATROL: 0.2,
     Channel.DEVICE_ALARM: 0.0,
 }
+# Residents who tick "may be published" (Open311 GET requests), by public channel; hotline
+# operators ask callers less often than a form offers the box.
+CONSENT_SHARE: dict[str, float] = {
+    Channel.RESIDENT_WEB: 0.6,
+    Channel.OPEN311: 0.7,
+    Channel.HOTLINE: 0.3,
+}
 # Reports not accepted (out of scope, unreachable reporter, false alarm), by channel.
 REJECT_SHARE: dict[str, float] = {
     Channel.RESIDENT_WEB: 0.06,

@@ -30,6 +30,7 @@ from gridgov.demo.case_story import DAY, LeafCategory, Story
 from gridgov.demo.case_weights import (
     CHANNEL_WEIGHTS,
     CHANNELS,
+    CONSENT_SHARE,
     CONTACT_SHARE,
     DEVICE_CATEGORIES,
     ELSEWHERE,
@@ -159,6 +160,8 @@ class Planner:
         self.zone = ZoneInfo(settings.TIME_ZONE)
         self.life = Life(context, self.rnd, now)
         self.categories = {c.code: c for c in context.categories}
+        # Its own stream, so consent draws leave the rest of the year as it was.
+        self.consent_rnd = random.Random(311)
         self.hour_cumulative = {
             channel: list(itertools.accumulate(weights))
             for channel, weights in HOUR_WEIGHTS.items()
@@ -219,6 +222,7 @@ class Planner:
             reporter_name=EncryptedValue(name, "name"),
             reporter_phone=EncryptedValue(phone, "phone"),
             reporter_phone_hash=search_hash(phone) if phone else "",
+            publication_consent=self.consent_rnd.random() < CONSENT_SHARE.get(channel, 0.0),
         )
         case.set_region_code(region_code)
         return Story(case, category)

@@ -132,6 +132,12 @@ class NewRequest:
     phone: str
     account_id: str
     media: list[UploadedFile] = field(default_factory=list)
+    # gridgov's extension: the reporter agreed that the request may be published (redacted, at
+    # grid level) in GET requests. Absent means no.
+    publication_consent: bool = False
+
+
+CONSENT_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def _coordinate(raw: str, name: str, limit: float) -> float:
@@ -192,6 +198,9 @@ def parse_new_request(params: QueryDict, files: list[UploadedFile]) -> NewReques
         errors.append(
             _("first_name and last_name are limited to %(limit)s characters.") % {"limit": MAX_NAME}
         )
+    consent = CONSENT_WORDS.get(optional(params, "publication_consent").lower() or "false")
+    if consent is None:
+        errors.append(_("publication_consent must be true or false."))
     if errors:
         raise Open311Error(400, *errors)
     return NewRequest(
@@ -206,4 +215,5 @@ def parse_new_request(params: QueryDict, files: list[UploadedFile]) -> NewReques
         phone=optional(params, "phone"),
         account_id=optional(params, "account_id"),
         media=files,
+        publication_consent=bool(consent),
     )

@@ -1,16 +1,18 @@
 """Reads behind the Open311 endpoints: the services (leaf categories), the public requests of the
 jurisdiction, and API clients by key.
 
-Open311 reads are public by design (no login), so they are bounded by the jurisdiction (the
-configured county), never by an actor; what a public reader may see of a case is decided in
-`representations`.
+Open311 reads are public by design (no login), and a key changes nothing about them: they are
+bounded by the jurisdiction (the configured county) and by what may be published at all, a case
+reported through a public channel, in a public category, whose reporter agreed to publication
+(`published_requests`). Any other case answers as a missing one. How much of a published case a
+reader sees (redacted, placed to its grid) is decided in `representations`.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from gridgov.cases.models import Case, Category
+from gridgov.cases.models import PUBLIC_CHANNELS, Case, Category
 from gridgov.cases.selectors import case_by_tracking_token
 from gridgov.cases.states import OPEN_STATES, TERMINAL_STATES
 from gridgov.core.errors import NotFound, PermissionDenied
@@ -42,8 +44,19 @@ def service_get(*, service_code: str) -> Category:
     return category
 
 
+def published_requests(*, county_code: str) -> QuerySet[Case]:
+    """The cases of the county that may be published: reported by a resident through a public
+    channel, in a public category, with the reporter's consent."""
+    return Case.objects.filter(
+        county_code=county_code,
+        channel__in=sorted(PUBLIC_CHANNELS),
+        category__public=True,
+        publication_consent=True,
+    )
+
+
 def _requests(county_code: str) -> QuerySet[Case]:
-    return Case.objects.filter(county_code=county_code).select_related(
+    return published_requests(county_code=county_code).select_related(
         "category", "category__parent", "merged_into", "open311_request"
     )
 

@@ -137,6 +137,7 @@ def open311_request_create(
         reporter_name=data.reporter_name,
         reporter_phone=data.phone,
         photos=data.media,
+        publication_consent=data.publication_consent,
     )
     with transaction.atomic():
         case = case_report(actor=None, data=case_input, client_address=client_address)

@@ -62,6 +62,8 @@ class CaseInput:
     reporter_name: str = ""
     reporter_phone: str = ""
     photos: list[UploadedFile] = field(default_factory=list)
+    # The reporter agreed to publication (Open311); it takes a public channel too to publish.
+    publication_consent: bool = False
 
 
 def _photo_type(upload: UploadedFile) -> str | None:
@@ -252,6 +254,7 @@ def case_report(*, actor: Any, data: CaseInput, client_address: str | None = Non
             reporter_name=EncryptedValue(data.reporter_name.strip(), "name"),
             reporter_phone=EncryptedValue(phone, "phone"),
             reporter_phone_hash=search_hash(phone) if phone else "",
+            publication_consent=data.publication_consent,
             tracking_token=secrets.token_urlsafe(16)[:22],
             possible_duplicate_of=find_duplicate(
                 category=category, latitude=data.latitude, longitude=data.longitude, now=now

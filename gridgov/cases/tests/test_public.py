@@ -280,6 +280,30 @@ def test_a_report_sent_while_signed_in_is_still_a_residents_report(tree, clock, 
     assert case.events.get(action="report").actor is None
 
 
+@pytest.mark.django_db
+def test_the_publication_consent_box_is_offered_unchecked_in_both_languages(tree):
+    # when
+    in_english = english().get(reverse("public:report")).content.decode()
+    in_chinese = Client(REMOTE_ADDR="203.0.113.8").get(reverse("public:report")).content.decode()
+    # then
+    box = re.search(r"<input[^>]*name=\"publication_consent\"[^>]*>", in_english)
+    assert box is not None
+    assert 'type="checkbox"' in box.group()
+    assert "checked" not in box.group()
+    assert "My report may be published without my name or contact" in in_english
+    assert "我的反映可以公开" in in_chinese
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("sent", "consent"), [({}, False), ({"publication_consent": "on"}, True)])
+def test_a_report_is_published_only_when_the_box_is_ticked(tree, clock, sent, consent):
+    # when
+    response, _token = send_report(english(), clock, **sent)
+    # then
+    assert response.status_code == 302
+    assert Case.objects.get().publication_consent is consent
+
+
 # The challenge
 
 

@@ -25,6 +25,7 @@ from gridgov.cases.catalogue import seed_categories
 from gridgov.cases.models import (
     LEVEL_CODE_LENGTH,
     LEVEL_ORDER,
+    PUBLIC_CHANNELS,
     Case,
     CaseEvent,
     CaseSequence,
@@ -445,6 +446,26 @@ def test_open311_cases_belong_to_the_demo_client_and_its_key_is_listed(
     table = io.StringIO()
     call_command("demo_accounts", stdout=table)
     assert keys[0]["api_key"] in table.getvalue()
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_demo_publishes_some_residents_reports_and_nothing_else(
+    loaded: dict[str, Any], client: Any
+) -> None:
+    # given the cases of the public channels, and the others
+    public = Case.objects.filter(channel__in=PUBLIC_CHANNELS)
+    consented = public.filter(publication_consent=True)
+    # when Open311 lists the recent requests
+    response = client.get("/open311/v2/requests.json")
+    # then a realistic share consented, nobody else, and Open311 shows some of them
+    assert 0.3 < consented.count() / public.count() < 0.7
+    assert not Case.objects.exclude(channel__in=PUBLIC_CHANNELS).filter(publication_consent=True)
+    assert response.status_code == 200
+    numbers = [request["service_request_id"] for request in json.loads(response.content)]
+    assert numbers
+    shown = Case.objects.filter(number__in=numbers)
+    assert set(shown.values_list("category__public", "publication_consent")) == {(True, True)}
+    assert set(shown.values_list("channel", flat=True)) <= PUBLIC_CHANNELS
 
 
 # Marked like the module's other tests so it runs beside them (pytest-django moves tests without

@@ -23,13 +23,15 @@ def api_key(db: None) -> str:
 
 @pytest.fixture
 def post_request(client: Client, api_key: str) -> Callable[..., Any]:
-    """POST requests.{fmt} with a valid report, overridden by `fields` (None drops a field)."""
+    """POST requests.{fmt} with a valid report, overridden by `fields` (None drops a field).
+    The reporter consents to publication, so the request shows in GET requests."""
 
     def post(fmt: str = "json", **fields: Any) -> Any:
         data: dict[str, Any] = {
             "api_key": api_key,
             "service_code": "infrastructure-streetlight",
             "description": "村口路灯不亮",
+            "publication_consent": "true",
             **INSIDE,
         }
         data.update(fields)

@@ -357,24 +357,6 @@ def test_no_get_shows_personal_data(client, tree, post_request):
 
 
 @pytest.mark.django_db
-def test_disputes_show_neither_description_nor_point(client, tree, post_request):
-    # given
-    number = created(
-        post_request(service_code="dispute-family", description="夫妻吵架，家住3组5号")
-    )
-    # when
-    (detail,) = json.loads(get(client, f"requests/{number}.json").content)
-    # then
-    assert detail["description"] is None
-    assert detail["lat"] is None
-    assert detail["long"] is None
-    assert detail["media_url"] is None
-    assert detail["address_id"] == tree.villages[0]
-    assert tree.names[tree.grids[0]] not in detail["address"]
-    assert tree.names[tree.villages[0]] in detail["address"]
-
-
-@pytest.mark.django_db
 def test_other_methods_are_refused_in_the_spec_format(client, tree):
     # when
     response = client.delete(f"{BASE}services.json")

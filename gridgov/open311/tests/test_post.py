@@ -50,6 +50,30 @@ def test_a_report_with_a_point_becomes_an_open311_case_at_its_village(tree, post
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("sent", "consent"),
+    [(None, False), ("false", False), ("0", False), ("true", True), ("YES", True), ("1", True)],
+)
+def test_publication_consent_is_an_extension_field_absent_meaning_no(
+    tree, post_request, sent, consent
+):
+    # when
+    response = post_request(publication_consent=sent)
+    # then
+    assert response.status_code == 200, response.content
+    assert Case.objects.get().publication_consent is consent
+
+
+@pytest.mark.django_db
+def test_a_publication_consent_that_is_not_a_yes_or_no_is_400(tree, post_request):
+    # when
+    response = post_request(publication_consent="maybe")
+    # then
+    assert any("publication_consent" in error for error in errors_of(response, 400))
+    assert not Case.objects.exists()
+
+
+@pytest.mark.django_db
 def test_a_report_without_description_is_described_by_its_service(tree, post_request):
     # when
     response = post_request(description=None)
