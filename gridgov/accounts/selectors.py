@@ -9,6 +9,7 @@ from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 
+from gridgov.accounts.errors import USER_NOT_FOUND
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.core import codes
 from gridgov.core.access import Perm, Role, roles_granting
@@ -108,7 +109,7 @@ def managed_users(*, actor: Actor, search: str = "") -> QuerySet[User]:
 def managed_user(*, actor: Actor, user_id: int) -> User:
     user = managed_users(actor=actor).filter(pk=user_id).first()
     if user is None:
-        raise NotFound(f"user {user_id} not found")
+        raise NotFound(USER_NOT_FOUND)
     return user
 
 

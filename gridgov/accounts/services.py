@@ -7,6 +7,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
 
+from gridgov.accounts import errors
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.core import codes
 from gridgov.core.access import ROLE_SPECS, Perm, role_grants
@@ -19,7 +20,7 @@ from gridgov.regions.models import Region
 def _require_manages(actor: Actor, region_code: str) -> None:
     jurisdiction = require_permission(actor, Perm.ACCOUNTS_MANAGE)
     if not any(codes.is_within(region_code, top) for top in jurisdiction):
-        raise NotFound(f"region {region_code} not found")
+        raise NotFound(errors.REGION_NOT_FOUND, code=region_code)
 
 
 def user_create(
@@ -30,19 +31,19 @@ def user_create(
     if not (
         codes.is_valid_code(region_code) and Region.objects.filter(region_code=region_code).exists()
     ):
-        raise ValidationFailed({"region_code": [f"region {region_code} does not exist"]})
+        raise ValidationFailed.on("region_code", errors.REGION_NOT_FOUND, code=region_code)
     if User.objects.filter(username=username).exists():
-        raise ValidationFailed({"username": ["this username is taken"]})
+        raise ValidationFailed.on("username", errors.USERNAME_TAKEN)
     user = User(username=username, display_name=display_name)
     try:
         # The model's own rules: a username that is not blank, not too long, of allowed characters.
         user.full_clean(exclude=["password"])
     except DjangoValidationError as error:
-        raise ValidationFailed(error.message_dict) from error
+        raise ValidationFailed.from_messages(error.message_dict) from error
     try:
         validate_password(password, user)
     except DjangoValidationError as error:
-        raise ValidationFailed({"password": list(error.messages)}) from error
+        raise ValidationFailed.from_messages({"password": error.messages}) from error
     with transaction.atomic():
         user.set_password(password)
         user.save()
@@ -62,18 +63,18 @@ def role_assign(*, actor: Actor, user: User, role: str, region_code: str) -> Rol
     if user.pk == actor.pk:
         # Separation of duties: an administrator who reads no cases cannot give themselves a
         # role that does.
-        raise PermissionDenied("you may not change your own roles")
+        raise PermissionDenied(errors.OWN_ROLES)
     spec = ROLE_SPECS.get(role)
     if spec is None:
-        raise ValidationFailed({"role": [f"unknown role {role}"]})
+        raise ValidationFailed.on("role", errors.UNKNOWN_ROLE, role=role)
     if not codes.is_valid_code(region_code):
-        raise ValidationFailed({"region_code": ["not a region code"]})
+        raise ValidationFailed.on("region_code", errors.NOT_A_REGION_CODE)
     if codes.level_of(region_code) not in spec.levels:
-        raise ValidationFailed(
-            {"region_code": [f"{role} cannot be assigned at {codes.level_of(region_code)} level"]}
+        raise ValidationFailed.on(
+            "region_code", errors.ROLE_LEVEL, role=role, level=codes.level_of(region_code)
         )
     if not Region.objects.filter(region_code=region_code).exists():
-        raise ValidationFailed({"region_code": [f"region {region_code} does not exist"]})
+        raise ValidationFailed.on("region_code", errors.REGION_NOT_FOUND, code=region_code)
     with transaction.atomic():
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, role=role, region_code=region_code, defaults={"is_active": True}
@@ -103,10 +104,10 @@ def role_revoke(*, actor: Actor, assignment_id: int) -> RoleAssignment:
         .first()
     )
     if assignment is None:
-        raise NotFound(f"role assignment {assignment_id} not found")
+        raise NotFound(errors.ASSIGNMENT_NOT_FOUND, id=assignment_id)
     # An administrator who revoked their own management role could lock every administrator out.
     if assignment.user_id == actor.pk and role_grants(assignment.role, Perm.ACCOUNTS_MANAGE):
-        raise Conflict("you cannot revoke your own account-management role")
+        raise Conflict(errors.OWN_MANAGEMENT_ROLE)
     with transaction.atomic():
         # A conditional UPDATE, so two concurrent revokes write one audit row, not two.
         revoked = RoleAssignment.objects.filter(pk=assignment.pk, is_active=True).update(
@@ -142,7 +143,7 @@ def user_unlock(*, actor: Actor, user: User) -> int:
         .first()
     )
     if region_code is None:
-        raise NotFound(f"user {user.pk} not found")
+        raise NotFound(errors.USER_NOT_FOUND, id=user.pk)
     with transaction.atomic():
         cleared = axes_reset(username=user.username)
         audit_record(

@@ -3,7 +3,6 @@ new accounts and lockouts. Nothing here shows residents' or cases' data."""
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from gridgov.accounts.actors import actor_from
+from gridgov.accounts.errors import ASSIGNMENT_NOT_FOUND
 from gridgov.accounts.forms import RoleAssignForm, UserCreateForm, UserSearchForm
 from gridgov.accounts.models import User
 from gridgov.accounts.selectors import (
@@ -24,25 +24,10 @@ from gridgov.accounts.selectors import (
 from gridgov.accounts.services import role_assign, role_revoke, user_create, user_unlock
 from gridgov.core.access import Perm
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
+from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
-from gridgov.core.views import page_view
 
 USERS_PAGE_SIZE = 50
-
-
-def _apply_errors(form: forms.Form, error: ValidationFailed) -> None:
-    """Show a service's field errors on the form; fields the form lacks go to the top.
-
-    The form has already checked the code's shape and the role's level in the reader's language,
-    so a region error left for the service to find means the region does not exist.
-    """
-    for field, field_messages in error.errors.items():
-        if field == "region_code":
-            form.add_error(field, _("No such region in your jurisdiction."))
-            continue
-        target = field if field in form.fields else None
-        for message in field_messages:
-            form.add_error(target, message)
 
 
 # Pages
@@ -94,7 +79,7 @@ def user_create_view(request: HttpRequest) -> HttpResponse:
                     actor=actor, user=user, role=data["role"], region_code=data["region_code"]
                 )
         except ValidationFailed as error:
-            _apply_errors(form, error)
+            add_problems(form, error)
         except NotFound:
             form.add_error("region_code", _("No such region in your jurisdiction."))
         else:
@@ -140,7 +125,7 @@ def role_assign_view(request: HttpRequest, user_id: int) -> HttpResponse:
                 region_code=form.cleaned_data["region_code"],
             )
         except ValidationFailed as error:
-            _apply_errors(form, error)
+            add_problems(form, error)
         except NotFound:
             form.add_error("region_code", _("No such region in your jurisdiction."))
         else:
@@ -156,11 +141,11 @@ def role_revoke_view(request: HttpRequest, user_id: int, assignment_id: int) -> 
     user = managed_user(actor=actor, user_id=user_id)
     # The assignment must be this user's and visible here: a mismatched URL answers 404.
     if not any(a.pk == assignment_id for a in user.visible_assignments):  # type: ignore[attr-defined]
-        raise NotFound(f"role assignment {assignment_id} not found")
+        raise NotFound(ASSIGNMENT_NOT_FOUND)
     try:
         role_revoke(actor=actor, assignment_id=assignment_id)
-    except Conflict:
-        messages.error(request, _("You cannot revoke your own account-management role."))
+    except Conflict as error:
+        messages.error(request, error.message)
     else:
         messages.success(request, _("Role revoked."))
     return redirect("accounts:user", user_id=user.pk)

@@ -9,34 +9,14 @@ from typing import Any
 
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.translation import get_language, pgettext_lazy
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.cases.models import STATE_LABELS, Category, Channel, Urgency
+from gridgov.cases.models import ACTION_VERBS, STATE_LABELS, Category, Channel, Urgency
 from gridgov.cases.services.intake import MAX_PHOTOS
 from gridgov.cases.states import WORKING_STATES, Action, State
 
 # A state's name on the pages (the model's choices carry the bare value).
-
-# What a button says for each action (the timeline uses models.ACTION_LABELS, in the past tense).
-ACTION_VERBS: dict[str, Any] = {
-    Action.ACCEPT: pgettext_lazy("case action", "Accept"),
-    Action.REJECT: pgettext_lazy("case action", "Do not accept"),
-    Action.DISPATCH: pgettext_lazy("case action", "Dispatch"),
-    Action.START: pgettext_lazy("case action", "Start"),
-    Action.RESOLVE: pgettext_lazy("case action", "Resolve"),
-    Action.VERIFY: pgettext_lazy("case action", "Verify"),
-    Action.RETURN: pgettext_lazy("case action", "Return for rework"),
-    Action.CLOSE: pgettext_lazy("case action", "Close"),
-    Action.ESCALATE: pgettext_lazy("case action", "Escalate"),
-    Action.REFER_DOWN: pgettext_lazy("case action", "Refer down"),
-    Action.TRANSFER: pgettext_lazy("case action", "Transfer"),
-    Action.TAKE_BACK: pgettext_lazy("case action", "Take back"),
-    Action.SUSPEND: pgettext_lazy("case action", "Suspend"),
-    Action.RESUME: pgettext_lazy("case action", "Resume"),
-    Action.REOPEN: pgettext_lazy("case action", "Reopen"),
-    Action.MERGE: pgettext_lazy("case action", "Merge into another case"),
-}
 
 TRANSFER_KIND_CHOICES = [
     ("department", _("A functional department (administrative)")),

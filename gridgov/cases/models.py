@@ -66,6 +66,27 @@ STATE_LABELS: dict[str, Any] = {
 }
 
 
+# What a button says for each action (the timeline uses models.ACTION_LABELS, in the past tense).
+ACTION_VERBS: dict[str, Any] = {
+    Action.ACCEPT: pgettext_lazy("case action", "Accept"),
+    Action.REJECT: pgettext_lazy("case action", "Do not accept"),
+    Action.DISPATCH: pgettext_lazy("case action", "Dispatch"),
+    Action.START: pgettext_lazy("case action", "Start"),
+    Action.RESOLVE: pgettext_lazy("case action", "Resolve"),
+    Action.VERIFY: pgettext_lazy("case action", "Verify"),
+    Action.RETURN: pgettext_lazy("case action", "Return for rework"),
+    Action.CLOSE: pgettext_lazy("case action", "Close"),
+    Action.ESCALATE: pgettext_lazy("case action", "Escalate"),
+    Action.REFER_DOWN: pgettext_lazy("case action", "Refer down"),
+    Action.TRANSFER: pgettext_lazy("case action", "Transfer"),
+    Action.TAKE_BACK: pgettext_lazy("case action", "Take back"),
+    Action.SUSPEND: pgettext_lazy("case action", "Suspend"),
+    Action.RESUME: pgettext_lazy("case action", "Resume"),
+    Action.REOPEN: pgettext_lazy("case action", "Reopen"),
+    Action.MERGE: pgettext_lazy("case action", "Merge into another case"),
+}
+
+
 LEVEL_ORDER: list[str] = [HandlingLevel.VILLAGE, HandlingLevel.TOWN, HandlingLevel.COUNTY]
 LEVEL_CODE_LENGTH: dict[str, int] = {
     HandlingLevel.VILLAGE: 12,

@@ -24,6 +24,7 @@ from django.views.decorators.http import (
 )
 
 from gridgov.cases import challenge
+from gridgov.cases.errors import TRACKING_NOT_FOUND
 from gridgov.cases.models import Case, CaseEvent, HandlingLevel
 from gridgov.cases.public_forms import (
     Place,
@@ -42,6 +43,7 @@ from gridgov.core.audit import audit_record
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.models import AuditEntry
+from gridgov.core.pages import add_problems
 from gridgov.regions.public import public_outlines_etag, public_outlines_json, public_place_rows
 
 # The state in plain words, for the resident.
@@ -203,7 +205,7 @@ def _county_case(token: str) -> Case:
     does); NotFound otherwise."""
     case = case_by_tracking_token(token=token)
     if case.county_code != _county_code():
-        raise NotFound("no case with this tracking number")
+        raise NotFound(TRACKING_NOT_FOUND)
     return case
 
 
@@ -321,20 +323,6 @@ def status(request: HttpRequest, token: str) -> HttpResponse:
     return _render_status(request, case)
 
 
-_CONFLICTS = {
-    "already_rated": gettext_lazy("This case has already been rated."),
-    "reopen_window": gettext_lazy("The 7 days for reopening this case have passed."),
-}
-
-
-def _conflict_text(error: Conflict) -> str:
-    return str(
-        _CONFLICTS.get(
-            error.code, gettext_lazy("This is not possible in the case's present state.")
-        )
-    )
-
-
 @require_POST
 def rate(request: HttpRequest, token: str) -> HttpResponse:
     case = _case_or_404(request, token)
@@ -349,9 +337,9 @@ def rate(request: HttpRequest, token: str) -> HttpResponse:
                 comment=form.cleaned_data["comment"],
             )
         except Conflict as error:
-            return _render_status(request, case, conflict=_conflict_text(error), status=409)
-        except ValidationFailed:
-            form.add_error(None, _("Choose a rating from 1 to 5."))
+            return _render_status(request, case, conflict=error.message, status=409)
+        except ValidationFailed as error:
+            add_problems(form, error)
         else:
             messages.success(request, _("Thank you for your rating."))
             return redirect("public:status", token=token)
@@ -368,9 +356,9 @@ def reopen(request: HttpRequest, token: str) -> HttpResponse:
         try:
             case_reopen_by_resident(case=case, reason=form.cleaned_data["reason"])
         except Conflict as error:
-            return _render_status(request, case, conflict=_conflict_text(error), status=409)
-        except ValidationFailed:
-            form.add_error("reason", _("Say why the problem is not solved."))
+            return _render_status(request, case, conflict=error.message, status=409)
+        except ValidationFailed as error:
+            add_problems(form, error)
         else:
             messages.success(
                 request, _("The case has been reopened and goes back to its handlers.")

@@ -122,6 +122,13 @@ _NEEDS = {
 }
 
 
+def states_allowing(action: str) -> list[str]:
+    """The states from which `action` may be taken (none for an unknown action)."""
+    if action not in Action._value2member_map_:
+        return []
+    return _NEEDS.get(Action(action), [])
+
+
 class IllegalTransition(Exception):
     def __init__(self, action: str, state: str) -> None:
         self.action = action

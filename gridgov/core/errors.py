@@ -1,28 +1,102 @@
-"""Domain errors. Services raise these; the API's exception handler and the web views map them
-to HTTP statuses (404, 403, 400, 409), so no layer invents its own."""
+"""Domain errors with stable codes.
+
+A service refuses by raising one of the errors below with an `ErrorCode` from its app's catalogue
+(`<app>/errors.py`) and the parameters its message needs; it never writes a sentence itself. The
+code (`case.not_in_state`) is what clients and tests match on; the message is a translatable
+template rendered when someone reads it, in their language, so a page in English and the API in
+Chinese both say it properly. One mapping turns the errors into HTTP (`core.api_errors` for the
+API, `core.pages` for pages): NotFound 404, PermissionDenied 403, ValidationFailed 400,
+Conflict 409.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
-class DomainError(Exception):
-    """Base of every error a service may raise on purpose."""
-
-    code = "error"
-
-    def __init__(self, message: str = "", *, code: str | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        if code is not None:
-            self.code = code
+# A parameter's value as a reader sees it: a state code becomes its label, and so on.
+ParamLabels = Mapping[str, Callable[[Any], Any]]
 
 
-class NotFound(DomainError):
-    """Missing, or outside the actor's jurisdiction: the two answer the same."""
+@dataclass(frozen=True)
+class ErrorCode:
+    """A stable code and the translatable template (`%(name)s` placeholders) that explains it."""
 
-    code = "not_found"
+    code: str
+    template: str | Promise
+    labels: ParamLabels = field(default_factory=dict)
+
+    def render(self, params: Mapping[str, Any]) -> str:
+        """The message in the active language, with enumerated values shown by their labels."""
+        shown = {
+            name: str(self.labels[name](value)) if name in self.labels else value
+            for name, value in params.items()
+        }
+        text = str(self.template)
+        return text % shown if shown else text
+
+    def bind(self, **params: Any) -> Problem:
+        return Problem(self, params)
+
+
+_CATALOGUE: dict[str, ErrorCode] = {}
+
+
+def error_code(
+    code: str, template: str | Promise, *, labels: ParamLabels | None = None
+) -> ErrorCode:
+    """Declare a code once, in its app's catalogue; a second declaration is a programming error."""
+    if code in _CATALOGUE:
+        raise ValueError(f"error code {code!r} is declared twice")
+    declared = ErrorCode(code, template, dict(labels or {}))
+    _CATALOGUE[code] = declared
+    return declared
+
+
+def declared_codes() -> dict[str, ErrorCode]:
+    """Every declared code (for the tests that check each one renders in every language)."""
+    return dict(_CATALOGUE)
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One reason a request was refused: a code with its parameters."""
+
+    error: ErrorCode
+    params: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def code(self) -> str:
+        return self.error.code
+
+    @property
+    def message(self) -> str:
+        return self.error.render(self.params)
+
+    def __str__(self) -> str:
+        return self.message
+
+
+# Messages that arrive already written (a Django form's or validator's errors, in the request's
+# language) travel under these generic codes.
+INVALID = error_code("invalid", _("%(message)s"))
+NOT_FOUND = error_code("not_found", _("Not found."))
+PERMISSION_DENIED = error_code("permission_denied", _("You may not do this."))
+AUTHENTICATION_REQUIRED = error_code("authentication_required", _("Log in first."))
+NO_ROLE_GRANTS = error_code("no_role_grants", _("None of your roles allows this (%(permission)s)."))
+TOO_LONG = error_code("text.too_long", _("At most %(limit)d characters."))
+BAD_CURSOR = error_code(
+    "cursor.invalid", _("This page link is not valid any more; start from the first page.")
+)
+
+
+def written(message: str) -> Problem:
+    """A message somebody else already wrote and translated (Django's validators, forms)."""
+    return INVALID.bind(message=message)
 
 
 @dataclass(frozen=True)
@@ -37,32 +111,83 @@ class RefusalTarget:
     detail: dict[str, Any] = field(default_factory=dict)
 
 
+class DomainError(Exception):
+    """Base of every error a service may raise on purpose: a code and its parameters."""
+
+    default = INVALID
+
+    def __init__(self, error: ErrorCode | Problem | None = None, **params: Any) -> None:
+        if not isinstance(error, Problem):
+            error = Problem(error or self.default, params)
+        self.problem = error
+        super().__init__(error.code)
+
+    @property
+    def code(self) -> str:
+        return self.problem.code
+
+    @property
+    def params(self) -> Mapping[str, Any]:
+        return self.problem.params
+
+    @property
+    def message(self) -> str:
+        """The explanation in the active language: read it where the reader's language is set."""
+        return self.problem.message
+
+
+class NotFound(DomainError):
+    """Missing, or outside the actor's jurisdiction: the two answer the same."""
+
+    default = NOT_FOUND
+
+
 class PermissionDenied(DomainError):
     """The actor's roles do not allow the operation (on this object, when `target` names it)."""
 
-    code = "permission_denied"
+    default = PERMISSION_DENIED
 
     def __init__(
-        self, message: str = "", *, code: str | None = None, target: RefusalTarget | None = None
+        self,
+        error: ErrorCode | Problem | None = None,
+        *,
+        target: RefusalTarget | None = None,
+        **params: Any,
     ) -> None:
-        super().__init__(message, code=code)
+        super().__init__(error, **params)
         self.target = target
 
 
 class ValidationFailed(DomainError):
-    """Bad input. `errors` maps a field name (or "__all__") to its messages."""
+    """Bad input, field by field: each field ("__all__" for the whole) with its problems."""
 
-    code = "invalid"
+    def __init__(self, problems: Mapping[str, Sequence[ErrorCode | Problem]]) -> None:
+        self.problems: dict[str, list[Problem]] = {
+            name: [item if isinstance(item, Problem) else Problem(item) for item in items]
+            for name, items in problems.items()
+            if items
+        }
+        first = next(iter(self.problems.values()), [written("")])[0]
+        super().__init__(first)
 
-    def __init__(self, errors: dict[str, list[str]] | str, *, code: str | None = None) -> None:
-        if isinstance(errors, str):
-            errors = {"__all__": [errors]}
-        self.errors = errors
-        first = next(iter(errors.values()), [""])
-        super().__init__(str(first[0]) if first else "", code=code)
+    @classmethod
+    def on(cls, field_name: str, error: ErrorCode | Problem, **params: Any) -> ValidationFailed:
+        """One problem with one field: `ValidationFailed.on("note", NOTE_REQUIRED)`."""
+        problem = error if isinstance(error, Problem) else Problem(error, params)
+        return cls({field_name: [problem]})
+
+    @classmethod
+    def from_messages(cls, messages: Mapping[str, Sequence[Any]]) -> ValidationFailed:
+        """Errors a Django form or validator already wrote, field by field."""
+        return cls(
+            {name: [written(str(text)) for text in texts] for name, texts in messages.items()}
+        )
+
+    @property
+    def errors(self) -> dict[str, list[str]]:
+        """The messages field by field, in the active language."""
+        return {name: [p.message for p in items] for name, items in self.problems.items()}
 
 
 class Conflict(DomainError):
     """The request is valid but the object's state does not allow it (illegal transition, ...)."""
-
-    code = "conflict"

@@ -20,12 +20,25 @@ ERROR_COMPONENT = "Error"
 ERROR_SCHEMA: dict[str, Any] = {
     "type": "object",
     "description": (
-        "A refusal: `code` is stable and machine-readable, `detail` says it in the request's "
-        "language. A 400 also lists the bad fields, each with its messages."
+        "A refusal: `code` is stable and machine-readable (`case.not_in_state`), `detail` says "
+        "it in the request's language, `params` holds the values the message names. A 400 "
+        "also lists the bad fields, each with its messages, and `errors` gives each field's "
+        "problems with their codes."
     ),
     "properties": {
         "code": {"type": "string"},
         "detail": {"type": "string"},
+        "params": {"type": "object", "additionalProperties": True},
+        "errors": {
+            "type": "object",
+            "additionalProperties": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "properties": {"code": {"type": "string"}, "detail": {"type": "string"}},
+                },
+            },
+        },
     },
     "additionalProperties": True,
 }

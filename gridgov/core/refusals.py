@@ -22,7 +22,9 @@ def audit_refusal(
     request: HttpRequest | Any, *, error: DomainError | None = None, reason: str = ""
 ) -> AuditEntry:
     """Write the refused attempt of `request`: on the object the error names, else on its path."""
-    reason = reason or (error.message if error is not None else "")
+    # The code, not the sentence: the log reads the same whatever language the request had.
+    reason = reason or (error.code if error is not None else "")
+    params = {k: str(v) for k, v in error.params.items()} if error is not None else {}
     target = getattr(error, "target", None)
     if target is not None:
         return audit_record(
@@ -33,7 +35,7 @@ def audit_refusal(
             object_id=target.object_id,
             region_code=target.region_code or None,
             client_address=client_address(request),
-            detail={**target.detail, "reason": reason, "path": request.path},
+            detail={**target.detail, **params, "reason": reason, "path": request.path},
         )
     return audit_record(
         actor=request.user,
@@ -42,5 +44,5 @@ def audit_refusal(
         object_type="path",
         object_id=request.path[:64],
         client_address=client_address(request),
-        detail={"reason": reason, "path": request.path},
+        detail={**params, "reason": reason, "path": request.path},
     )

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Q
 
 from gridgov.core.codes import SCOPE_COLUMN_BY_LENGTH, minimal_cover
-from gridgov.core.errors import PermissionDenied
+from gridgov.core.errors import AUTHENTICATION_REQUIRED, NO_ROLE_GRANTS, PermissionDenied
 
 ModelT = TypeVar("ModelT", bound=models.Model)
 
@@ -43,10 +43,10 @@ def jurisdiction_q(codes: list[str], *, prefix: str = "") -> Q:
 def require_permission(actor: Actor | None, permission: str) -> list[str]:
     """The actor's jurisdiction for `permission`; PermissionDenied when they have none."""
     if actor is None or not actor.is_authenticated:
-        raise PermissionDenied("authentication required")
+        raise PermissionDenied(AUTHENTICATION_REQUIRED)
     codes = actor.jurisdiction_codes(permission)
     if not codes:
-        raise PermissionDenied(f"no role grants {permission}")
+        raise PermissionDenied(NO_ROLE_GRANTS, permission=permission)
     return codes
 
 
@@ -63,5 +63,5 @@ def request_actor(request: Any) -> Actor:
     `accounts` that need the concrete user use `accounts.actors.actor_from`."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or not hasattr(user, "jurisdiction_codes"):
-        raise PermissionDenied("authentication required")
+        raise PermissionDenied(AUTHENTICATION_REQUIRED)
     return cast(Actor, user)

@@ -1,45 +1,21 @@
-"""Pages for auditors: the audit log and its chain check. Also the wrapper that maps domain errors
-to HTTP statuses for server-rendered pages."""
+"""Pages for auditors: the audit log and its chain check."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
 from typing import Any
 
 from django import forms
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as HttpPermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gridgov.core.access import Perm
-from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.models import AuditEntry
-from gridgov.core.refusals import audit_refusal
+from gridgov.core.pages import page_view
 from gridgov.core.scoping import request_actor, require_permission
 from gridgov.core.selectors import AuditFilters, audit_page, audit_verify
 from gridgov.core.timebounds import is_plausible
-
-View = Callable[..., HttpResponseBase]
-
-
-def page_view(view: View) -> View:
-    """Behind login; a refused actor gets 403 (and an audit row), a missing object 404."""
-
-    @wraps(view)
-    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except PermissionDenied as error:
-            audit_refusal(request, error=error)
-            raise HttpPermissionDenied(error.message) from error
-        except NotFound as error:
-            raise Http404(error.message) from error
-
-    return login_required(wrapper)
 
 
 class AuditFilterForm(forms.Form):

@@ -21,6 +21,7 @@ from gridgov.core.access import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
 from gridgov.demo import cases, names
+from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gridgov.regions.geometry import to_geojson
@@ -212,14 +213,14 @@ def load_demo(*, seed: int = SEED, steps: list[tuple[str, DemoStep]] | None = No
     """Build the demo county and write it in one transaction; DemoAlreadyLoaded if it exists."""
     started = time.monotonic()
     if Region.objects.filter(region_code=names.COUNTY_CODE).exists():
-        raise DemoAlreadyLoaded(f"county {names.COUNTY_CODE} already exists")
+        raise DemoAlreadyLoaded(DEMO_LOADED, code=names.COUNTY_CODE)
     taken = list(
         User.objects.filter(username__in=[a["username"] for a in DEMO_ACCOUNTS]).values_list(
             "username", flat=True
         )
     )
     if taken:
-        raise Conflict(f"demo usernames already taken: {', '.join(sorted(taken))}")
+        raise Conflict(DEMO_USERNAMES_TAKEN, usernames=", ".join(sorted(taken)))
     # Computed before the transaction opens, so SQLite's write lock is held only while writing.
     layout = build_layout(seed)
     build = DemoBuild(

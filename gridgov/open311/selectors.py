@@ -15,8 +15,9 @@ from django.db.models import Q, QuerySet
 from gridgov.cases.models import PUBLIC_CHANNELS, Case, Category
 from gridgov.cases.selectors import case_by_tracking_token
 from gridgov.cases.states import OPEN_STATES, TERMINAL_STATES
-from gridgov.core.errors import NotFound, PermissionDenied
+from gridgov.core.errors import NotFound, PermissionDenied, RefusalTarget
 from gridgov.core.pii import search_hash
+from gridgov.open311 import errors
 from gridgov.open311.models import Open311Client
 from gridgov.open311.params import MAX_RESULTS, STATUS_CLOSED, STATUS_OPEN, RequestQuery
 
@@ -40,7 +41,7 @@ def service_list() -> QuerySet[Category]:
 def service_get(*, service_code: str) -> Category:
     category = service_list().filter(code=service_code).first()
     if category is None:
-        raise NotFound(f"service_code {service_code} not found")
+        raise NotFound(errors.SERVICE_NOT_FOUND, code=service_code)
     return category
 
 
@@ -82,22 +83,29 @@ def request_list(*, county_code: str, query: RequestQuery) -> list[Case]:
 def request_get(*, county_code: str, service_request_id: str) -> Case:
     case = _requests(county_code).filter(number=service_request_id).first()
     if case is None:
-        raise NotFound(f"service_request_id {service_request_id} not found")
+        raise NotFound(errors.REQUEST_NOT_FOUND, id=service_request_id)
     return case
 
 
 def request_by_token(*, county_code: str, token: str) -> Case:
-    case = case_by_tracking_token(token=token)
+    try:
+        case = case_by_tracking_token(token=token)
+    except NotFound as error:
+        raise NotFound(errors.TOKEN_NOT_FOUND, token=token) from error
     if case.county_code != county_code:
-        raise NotFound("token not found")
+        raise NotFound(errors.TOKEN_NOT_FOUND, token=token)
     return case
+
+
+# A refused key is audited as a refused request creation.
+_REQUEST_CREATE = RefusalTarget(object_type="open311", object_id="", operation="request_create")
 
 
 def client_by_key(*, raw_key: str) -> Open311Client:
     """The active client holding this key; PermissionDenied for a missing, unknown or inactive one."""
     if not raw_key.strip():
-        raise PermissionDenied("api_key was not provided")
+        raise PermissionDenied(errors.KEY_MISSING, target=_REQUEST_CREATE)
     client = Open311Client.objects.filter(key_hash=search_hash(raw_key), is_active=True).first()
     if client is None:
-        raise PermissionDenied("invalid api_key")
+        raise PermissionDenied(errors.KEY_INVALID, target=_REQUEST_CREATE)
     return client

@@ -8,14 +8,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
-from django.utils.translation import gettext as _
 
 from gridgov.cases.models import Case, Category, Channel
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.core import codes
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import ValidationFailed
+from gridgov.core.errors import TOO_LONG, ValidationFailed
 from gridgov.core.pii import search_hash
+from gridgov.open311 import errors
 from gridgov.open311.models import Open311Client, Open311Request
 from gridgov.open311.params import NewRequest
 from gridgov.regions.locator import PointOutsideGrids, locate_point
@@ -48,11 +48,11 @@ def open311_client_create(*, name: str, actor: Any = None) -> tuple[Open311Clien
     show it once."""
     name = name.strip()
     if not name:
-        raise ValidationFailed({"name": [_("A name is required.")]})
+        raise ValidationFailed.on("name", errors.CLIENT_NAME_REQUIRED)
     if len(name) > 100:
-        raise ValidationFailed({"name": [_("At most 100 characters.")]})
+        raise ValidationFailed.on("name", TOO_LONG, limit=100)
     if Open311Client.objects.filter(name=name).exists():
-        raise ValidationFailed({"name": [_("A client with this name exists.")]})
+        raise ValidationFailed.on("name", errors.CLIENT_NAME_TAKEN)
     raw_key = secrets.token_urlsafe(32)
     with transaction.atomic():
         client = Open311Client.objects.create(name=name, key_hash=search_hash(raw_key))
@@ -97,16 +97,14 @@ def _place(data: NewRequest, county_code: str) -> Placement:
         try:
             located = locate_point(lng=data.longitude, lat=data.latitude).region_code
         except PointOutsideGrids as error:
-            raise ValidationFailed(
-                {"location": [_("The point is outside every grid of the jurisdiction.")]}
-            ) from error
+            raise ValidationFailed.on("location", errors.POINT_OUTSIDE_GRIDS) from error
         if not codes.is_within(located, county_code):
-            raise ValidationFailed({"location": [_("The point is outside the jurisdiction.")]})
+            raise ValidationFailed.on("location", errors.POINT_OUTSIDE_JURISDICTION)
         return Placement(region_code="", address=data.address_string)
     if data.address_id:
         region = Region.objects.filter(region_code=data.address_id).first()
         if region is None or not codes.is_within(region.region_code, county_code):
-            raise ValidationFailed({"region_code": [_("Not a region code of the jurisdiction.")]})
+            raise ValidationFailed.on("region_code", errors.NOT_A_REGION)
         return Placement(region_code=region.region_code, address=data.address_string or region.name)
     return Placement(
         region_code=_region_named_in(data.address_string, county_code),

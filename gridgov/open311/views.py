@@ -18,10 +18,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
-from gridgov.core.audit import audit_record
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import NotFound, PermissionDenied, ValidationFailed
-from gridgov.core.models import AuditEntry
+from gridgov.core.refusals import audit_refusal
 from gridgov.open311 import selectors
 from gridgov.open311.formats import JSON, XML, Open311Error, render, render_error
 from gridgov.open311.params import optional, parse_new_request, parse_request_query
@@ -118,9 +117,7 @@ def service_definition(
     try:
         category = selectors.service_get(service_code=service_code)
     except NotFound as error:
-        raise Open311Error(
-            404, _("service_code %(code)s was not found.") % {"code": service_code}
-        ) from error
+        raise Open311Error(404, error.message) from error
     return render(fmt, service_definition_payload(category), root_tag="service_definition")
 
 
@@ -137,15 +134,7 @@ def _client(request: HttpRequest) -> Any:
     try:
         return selectors.client_by_key(raw_key=optional(request.POST, "api_key"))
     except PermissionDenied as error:
-        audit_record(
-            actor=None,
-            action="open311.request_create",
-            outcome=AuditEntry.Outcome.DENIED,
-            object_type="path",
-            object_id=request.path[:64],
-            client_address=client_address(request),
-            detail={"reason": error.message},
-        )
+        audit_refusal(request, error=error)
         raise Open311Error(
             403, _("Missing or invalid api_key: the request cannot be created.")
         ) from error
@@ -157,9 +146,7 @@ def _create_request(request: HttpRequest, fmt: str, county_code: str) -> HttpRes
     try:
         category = selectors.service_get(service_code=data.service_code)
     except NotFound as error:
-        raise Open311Error(
-            404, _("service_code %(code)s was not found.") % {"code": data.service_code}
-        ) from error
+        raise Open311Error(404, error.message) from error
     try:
         case = open311_request_create(
             client=client,
@@ -188,10 +175,7 @@ def request_detail(
     try:
         case = selectors.request_get(county_code=county_code, service_request_id=service_request_id)
     except NotFound as error:
-        raise Open311Error(
-            404,
-            _("service_request_id %(id)s was not found.") % {"id": service_request_id},
-        ) from error
+        raise Open311Error(404, error.message) from error
     return render(fmt, request_payloads([case]), root_tag="service_requests", item_tag="request")
 
 
@@ -200,7 +184,7 @@ def token(request: HttpRequest, fmt: str, *, county_code: str, token: str) -> Ht
     try:
         case = selectors.request_by_token(county_code=county_code, token=token)
     except NotFound as error:
-        raise Open311Error(404, _("token %(token)s was not found.") % {"token": token}) from error
+        raise Open311Error(404, error.message) from error
     payload = [{"service_request_id": case.number, "token": token}]
     return render(fmt, payload, root_tag="service_requests", item_tag="request")
 

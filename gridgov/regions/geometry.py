@@ -9,6 +9,9 @@ from shapely.geometry import mapping, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
+from gridgov.core.errors import ErrorCode, Problem
+from gridgov.regions import errors
+
 # Degrees² below which a difference or overlap is rounding noise (~0.01 m² at this latitude).
 AREA_TOLERANCE = 1e-12
 # Relative slack for "inside its parent": rounding on shared edges, not real overshoot.
@@ -16,25 +19,32 @@ CONTAINMENT_TOLERANCE = 1e-7
 
 
 class InvalidBoundary(ValueError):
-    pass
+    """A refused boundary; `problem` says why, in the reader's language when shown."""
+
+    def __init__(self, error: ErrorCode, **params: Any) -> None:
+        self.problem = Problem(error, params)
+        super().__init__(error.code)
+
+    def __str__(self) -> str:
+        return self.problem.message
 
 
 def to_shape(geojson: dict[str, Any]) -> BaseGeometry:
     """Parse a GeoJSON Polygon/MultiPolygon and check it; InvalidBoundary says why it is refused."""
     if not isinstance(geojson, dict) or geojson.get("type") not in {"Polygon", "MultiPolygon"}:
-        raise InvalidBoundary("boundary must be a GeoJSON Polygon or MultiPolygon")
+        raise InvalidBoundary(errors.BOUNDARY_NOT_POLYGON)
     try:
         geometry = shape(geojson)
     except (ValueError, TypeError, AttributeError, IndexError, KeyError) as error:
-        raise InvalidBoundary(f"malformed GeoJSON geometry: {error}") from error
+        raise InvalidBoundary(errors.BOUNDARY_MALFORMED, fault=str(error)) from error
     if geometry.is_empty:
-        raise InvalidBoundary("boundary is empty")
+        raise InvalidBoundary(errors.BOUNDARY_EMPTY)
     if not geometry.is_valid:
         # explain_validity names the fault, e.g. "Self-intersection[107.9 34.3]".
-        raise InvalidBoundary(f"invalid polygon: {explain_validity(geometry)}")
+        raise InvalidBoundary(errors.BOUNDARY_INVALID, fault=explain_validity(geometry))
     minx, miny, maxx, maxy = geometry.bounds
     if not (-180 <= minx <= maxx <= 180 and -90 <= miny <= maxy <= 90):
-        raise InvalidBoundary("coordinates are not WGS-84 longitude/latitude")
+        raise InvalidBoundary(errors.BOUNDARY_NOT_WGS84)
     return geometry
 
 

@@ -18,6 +18,7 @@ from shapely.geometry.base import BaseGeometry
 
 from gridgov.core.codes import GRID_LEN
 from gridgov.core.errors import NotFound
+from gridgov.regions.errors import OUTSIDE_GRIDS
 from gridgov.regions.geometry import to_shape
 from gridgov.regions.models import Level, Region, TreeState
 
@@ -34,7 +35,7 @@ _EDGES_PER_BATCH = 1 << 12
 
 
 class PointOutsideGrids(NotFound):
-    code = "outside_grids"
+    default = OUTSIDE_GRIDS
 
 
 @dataclass(frozen=True)
@@ -360,7 +361,7 @@ def locate_point(*, lng: float, lat: float) -> Location:
     """The grid (and micro-grid) containing a point; PointOutsideGrids when it is in none."""
     location = get_locator().locate_many(np.array([lng]), np.array([lat]))[0]
     if location is None:
-        raise PointOutsideGrids(f"point ({lng}, {lat}) is outside every grid")
+        raise PointOutsideGrids()
     return location
 
 

@@ -11,6 +11,7 @@ from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import is_valid_code, minimal_cover
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
+from gridgov.regions import errors
 from gridgov.regions.locator import Location, locate_point
 from gridgov.regions.models import Level, Region
 
@@ -45,7 +46,7 @@ def region_get(*, actor: Actor, code: str) -> Region:
             audit_out_of_jurisdiction(
                 actor=actor, object_type="region", object_id=code, region_code=code
             )
-        raise NotFound(f"region {code} not found")
+        raise NotFound(errors.REGION_NOT_FOUND, code=code)
     return region
 
 
@@ -79,7 +80,7 @@ def region_locate(*, actor: Actor, lng: float, lat: float) -> tuple[Location, Re
     location = locate_point(lng=lng, lat=lat)
     region = region_queryset(actor=actor).filter(region_code=location.region_code).first()
     if region is None:
-        raise NotFound("the point is outside your jurisdiction")
+        raise NotFound(errors.OUTSIDE_JURISDICTION)
     return location, region
 
 
@@ -116,11 +117,11 @@ def case_units(*, actor: Actor) -> list[Region]:
 def case_unit(*, actor: Actor, code: str) -> Region:
     """A region in the actor's case jurisdiction, or NotFound (outside answers like missing)."""
     if not is_valid_code(code):
-        raise NotFound("no such unit")
+        raise NotFound(errors.UNIT_NOT_FOUND)
     regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.CASES_VIEW)
     region = regions.filter(region_code=code).first()
     if region is None:
-        raise NotFound("no such unit")
+        raise NotFound(errors.UNIT_NOT_FOUND)
     return region
 
 

@@ -12,9 +12,10 @@ from django.db.models.functions import Greatest
 from gridgov.core import codes
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import Conflict, NotFound, ValidationFailed
+from gridgov.core.errors import Conflict, NotFound, Problem, ValidationFailed
 from gridgov.core.rescope import rescope_subtree
 from gridgov.core.scoping import Actor, scope_queryset
+from gridgov.regions import errors
 from gridgov.regions.geometry import InvalidBoundary, is_inside, to_shape
 from gridgov.regions.models import Region, TreeState
 
@@ -26,7 +27,7 @@ def _managed_region(*, actor: Actor, region_code: str) -> Region:
         .first()
     )
     if region is None:
-        raise NotFound(f"region {region_code} not found")
+        raise NotFound(errors.REGION_NOT_FOUND, code=region_code)
     return region
 
 
@@ -50,23 +51,23 @@ def _check_boundary(boundary: dict[str, Any] | None, parent: Region | None) -> N
     try:
         geometry = to_shape(boundary)
     except InvalidBoundary as error:
-        raise ValidationFailed({"boundary": [str(error)]}) from error
+        raise ValidationFailed({"boundary": [error.problem]}) from error
     if (
         parent is not None
         and parent.boundary is not None
         and not is_inside(geometry, to_shape(parent.boundary))
     ):
-        raise ValidationFailed({"boundary": ["boundary is not inside its parent's boundary"]})
+        raise ValidationFailed.on("boundary", errors.NOT_INSIDE_PARENT)
 
 
 def _clean_name(name: str) -> str:
     name = name.strip()
     if not name:
-        raise ValidationFailed({"name": ["a name is required"]})
+        raise ValidationFailed.on("name", errors.NAME_REQUIRED)
     limit = Region._meta.get_field("name").max_length or 0
     if len(name) > limit:
         # PostgreSQL would refuse the row with a database error (a 500), SQLite would keep it.
-        raise ValidationFailed({"name": [f"a name has at most {limit} characters"]})
+        raise ValidationFailed.on("name", errors.NAME_TOO_LONG, limit=limit)
     return name
 
 
@@ -82,17 +83,17 @@ def region_create(
 ) -> Region:
     """Create a region under the parent its code names (a county has none)."""
     if not codes.is_valid_code(code):
-        raise ValidationFailed({"code": ["not a region code of 6, 9, 12, 15 or 18 digits"]})
+        raise ValidationFailed.on("code", errors.BAD_CODE)
     name = _clean_name(name)
-    errors = {
-        field: ["must not be negative"]
+    problems: dict[str, list[Problem]] = {
+        field: [errors.NEGATIVE.bind()]
         for field, value in (("population", population), ("households", households))
         if value < 0
     }
     if kind not in Region.Kind.values:
-        errors["kind"] = [f"unknown kind {kind}"]
-    if errors:
-        raise ValidationFailed(errors)
+        problems["kind"] = [errors.UNKNOWN_KIND.bind(kind=kind)]
+    if problems:
+        raise ValidationFailed(problems)
     parent_code = codes.parent_code(code)
     with transaction.atomic():
         parent = None
@@ -101,11 +102,11 @@ def region_create(
             # (e.g. set up by `load_demo` or an administrator command) can hold it.
             scope_queryset(Region.objects.none(), actor=actor, permission=Perm.REGIONS_MANAGE)
             if code not in actor.jurisdiction_codes(Perm.REGIONS_MANAGE):
-                raise NotFound(f"region {code} is outside your jurisdiction")
+                raise NotFound(errors.REGION_NOT_FOUND, code=code)
         else:
             parent = _managed_region(actor=actor, region_code=parent_code)
         if Region.objects.filter(region_code=code).exists():
-            raise ValidationFailed({"code": [f"region {code} already exists"]})
+            raise ValidationFailed.on("code", errors.CODE_TAKEN, code=code)
         _check_boundary(boundary, parent)
         region = Region(
             level=codes.level_of(code),
@@ -180,7 +181,7 @@ def _free_code(parent_code: str, length: int, wanted_suffix: str) -> str:
         candidate = parent_code + str(number).zfill(width)
         if candidate not in taken:
             return candidate
-    raise Conflict(f"no free code left under {parent_code}")
+    raise Conflict(errors.NO_FREE_CODE, code=parent_code)
 
 
 def region_move(
@@ -194,14 +195,12 @@ def region_move(
     with transaction.atomic():
         region = _managed_region(actor=actor, region_code=code)
         if region.parent is None:
-            raise ValidationFailed({"code": ["a county cannot be moved"]})
+            raise ValidationFailed.on("code", errors.COUNTY_IMMOVABLE)
         new_parent = _managed_region(actor=actor, region_code=new_parent_code)
         if codes.parent_code(code) == new_parent_code:
             return region
         if len(new_parent_code) != len(region.parent.region_code):
-            raise ValidationFailed(
-                {"new_parent_code": ["the new parent must be at the same level as the old one"]}
-            )
+            raise ValidationFailed.on("new_parent_code", errors.PARENT_LEVEL)
         if new_code is None:
             new_code = _free_code(new_parent_code, len(code), code[len(new_parent_code) :])
         elif (
@@ -209,17 +208,15 @@ def region_move(
             or not codes.is_valid_code(new_code)
             or codes.parent_code(new_code) != new_parent_code
         ):
-            raise ValidationFailed({"new_code": ["new code must extend the new parent's code"]})
+            raise ValidationFailed.on("new_code", errors.NEW_CODE_PREFIX)
         elif Region.objects.filter(region_code=new_code).exists():
-            raise ValidationFailed({"new_code": [f"region {new_code} already exists"]})
+            raise ValidationFailed.on("new_code", errors.CODE_TAKEN, code=new_code)
         if (
             region.boundary is not None
             and new_parent.boundary is not None
             and not is_inside(to_shape(region.boundary), to_shape(new_parent.boundary))
         ):
-            raise ValidationFailed(
-                {"new_parent_code": ["the region's boundary is not inside the new parent"]}
-            )
+            raise ValidationFailed.on("new_parent_code", errors.NOT_INSIDE_PARENT)
         counts = rescope_subtree(code, new_code)
         Region.objects.filter(region_code=new_code).update(parent=new_parent)
         bump_boundaries_version()

@@ -1,12 +1,11 @@
 """Server-rendered pages: thin views over selectors.
 
-A domain NotFound (missing, or outside the jurisdiction) renders the 404 page and a
-PermissionDenied (no role for the page) the 403 page, which is also written to the audit log.
+Domain errors become pages through `core.pages`: a NotFound (missing, or outside the
+jurisdiction) the 404 page, a PermissionDenied (no role for the page) the audited 403 page.
 """
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Iterable
 from typing import Any, Concatenate, ParamSpec
 
@@ -21,7 +20,7 @@ from gridgov.accounts.models import User
 from gridgov.accounts.selectors import region_staff, region_staff_counts, user_jurisdiction
 from gridgov.core import errors
 from gridgov.core.access import Perm
-from gridgov.core.refusals import audit_refusal
+from gridgov.core.pages import json_view, public_page
 from gridgov.regions.figures import RegionFigures, children_figures, region_figures
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import (
@@ -47,38 +46,6 @@ def page_not_found(request: HttpRequest, exception: Exception | None = None) -> 
 
 def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return render(request, "web/403.html", status=403)
-
-
-def domain_errors(view: View[P]) -> View[P]:
-    """Answer a domain NotFound with the 404 page and a PermissionDenied with the audited 403 page."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound:
-            return page_not_found(request)
-        except errors.PermissionDenied as error:
-            audit_refusal(request, error=error)
-            return permission_denied(request)
-
-    return wrapper
-
-
-def json_domain_errors(view: View[P]) -> View[P]:
-    """The same mapping for the map's data, answered as JSON."""
-
-    @functools.wraps(view)
-    def wrapper(request: HttpRequest, *args: P.args, **kwargs: P.kwargs) -> HttpResponseBase:
-        try:
-            return view(request, *args, **kwargs)
-        except errors.NotFound as error:
-            return JsonResponse({"detail": "not found", "code": error.code}, status=404)
-        except errors.PermissionDenied as error:
-            audit_refusal(request, error=error)
-            return JsonResponse({"detail": "permission denied", "code": error.code}, status=403)
-
-    return wrapper
 
 
 def _figures(*, actor: User, region: Region) -> RegionFigures:
@@ -133,7 +100,7 @@ def _child_rows(*, actor: User, region: Region | None, children: Iterable[Region
 
 @require_safe
 @login_required
-@domain_errors
+@public_page
 def region_browser(request: HttpRequest) -> HttpResponse:
     """The actor's top regions; with a single one, its page directly."""
     actor = actor_from(request)
@@ -153,7 +120,7 @@ def region_browser(request: HttpRequest) -> HttpResponse:
 
 @require_safe
 @login_required
-@domain_errors
+@public_page
 def region_detail(request: HttpRequest, code: str) -> HttpResponse:
     actor = actor_from(request)
     region = region_get(actor=actor, code=code)
@@ -213,7 +180,7 @@ def _feature_collection(features: list[dict[str, Any]]) -> JsonResponse:
 
 @require_safe
 @login_required
-@json_domain_errors
+@json_view
 def region_geojson(request: HttpRequest, code: str) -> JsonResponse:
     """The region's boundary and its children's, for the map."""
     actor = actor_from(request)
@@ -229,7 +196,7 @@ def region_geojson(request: HttpRequest, code: str) -> JsonResponse:
 
 @require_safe
 @login_required
-@json_domain_errors
+@json_view
 def regions_geojson(request: HttpRequest) -> JsonResponse:
     """The boundaries of the actor's top regions."""
     actor = actor_from(request)

@@ -16,7 +16,7 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.selectors import active_user_named
-from gridgov.cases import selectors
+from gridgov.cases import errors, selectors
 from gridgov.cases.api.schema import BAD_INPUT, CONFLICT, FORBIDDEN, KEY_REUSED, NOT_FOUND
 from gridgov.cases.serializers import (
     CaseDetailOutput,
@@ -121,7 +121,7 @@ def _handler_named(username: str) -> Any:
     user = active_user_named(username=username)
     if user is None:
         # The same words as for a user who exists but may not handle it: usernames are not probed.
-        raise ValidationFailed({"assignee": ["this person cannot handle cases of this unit"]})
+        raise ValidationFailed.on("assignee", errors.ASSIGNEE_CANNOT_HANDLE)
     return user
 
 
@@ -129,7 +129,7 @@ def _merge_target(actor: Any, number: str) -> Any:
     try:
         return selectors.case_get(actor=actor, number=number)
     except NotFound as error:
-        raise ValidationFailed({"into": [f"case {number} not found"]}) from error
+        raise ValidationFailed.on("into", errors.MERGE_TARGET_NOT_FOUND, number=number) from error
 
 
 class CaseTransitionApi(APIView):

@@ -12,12 +12,13 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from gridgov.cases import errors
 from gridgov.cases.models import Case, CaseEvent, Category
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import is_within
-from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.errors import BAD_CURSOR, NotFound, ValidationFailed
 from gridgov.core.jsonbody import parse_json
 from gridgov.core.scoping import Actor, scope_queryset
 from gridgov.core.timebounds import is_plausible
@@ -41,7 +42,7 @@ def case_get(*, actor: Actor, number: str) -> Case:
             audit_out_of_jurisdiction(
                 actor=actor, object_type="case", object_id=number, region_code=outside
             )
-        raise NotFound(f"case {number} not found")
+        raise NotFound(errors.CASE_NOT_FOUND, number=number)
     return case
 
 
@@ -54,7 +55,7 @@ def case_by_tracking_token(*, token: str) -> Case:
     """For the public status page and Open311: the token is the only key; no jurisdiction."""
     case = Case.objects.select_related("category").filter(tracking_token=token).first()
     if case is None:
-        raise NotFound("no case with this tracking number")
+        raise NotFound(errors.TRACKING_NOT_FOUND)
     return case
 
 
@@ -154,9 +155,9 @@ def decode_cursor(cursor: str) -> dict[str, Any]:
     try:
         decoded = parse_json(base64.urlsafe_b64decode(cursor.encode()).decode())
     except (ValueError, UnicodeDecodeError) as error:
-        raise ValidationFailed({"cursor": ["invalid cursor"]}) from error
+        raise ValidationFailed.on("cursor", BAD_CURSOR) from error
     if not isinstance(decoded, dict) or not isinstance(decoded.get("id"), int):
-        raise ValidationFailed({"cursor": ["invalid cursor"]})
+        raise ValidationFailed.on("cursor", BAD_CURSOR)
     return decoded
 
 
@@ -167,7 +168,7 @@ def parse_cursor_time(raw: Any) -> datetime:
     except (ValueError, OverflowError):
         parsed = None
     if parsed is None or not is_plausible(parsed):
-        raise ValidationFailed({"cursor": ["invalid cursor"]})
+        raise ValidationFailed.on("cursor", BAD_CURSOR)
     return parsed
 
 

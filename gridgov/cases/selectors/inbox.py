@@ -7,6 +7,7 @@ from typing import Any, cast
 
 from django.db.models import Q, QuerySet
 
+from gridgov.cases.errors import NOTIFICATION_NOT_FOUND
 from gridgov.cases.models import Notification
 from gridgov.cases.selectors.cases import decode_cursor, encode_cursor, parse_cursor_time
 from gridgov.cases.selectors.queues import PAGE_SIZE
@@ -70,5 +71,5 @@ def notification_get(*, actor: Any, notification_id: int) -> Notification:
     """One of the actor's notifications, with its case; NotFound for anyone else's."""
     notification = inbox(actor=actor).select_related("case").filter(pk=notification_id).first()
     if notification is None:
-        raise NotFound(f"notification {notification_id} not found")
+        raise NotFound(NOTIFICATION_NOT_FOUND)
     return notification

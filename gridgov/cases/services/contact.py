@@ -7,10 +7,10 @@ from typing import Any
 
 from django.db import transaction
 
-from gridgov.cases import policy
+from gridgov.cases import errors, policy
 from gridgov.cases.models import Case
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import PermissionDenied, RefusalTarget, ValidationFailed
+from gridgov.core.errors import TOO_LONG, PermissionDenied, RefusalTarget, ValidationFailed
 
 REASON_MAX_LENGTH = 500
 
@@ -34,12 +34,12 @@ def case_reveal_contact(
     """
     reason = (reason or "").strip()
     if not reason:
-        raise ValidationFailed({"reason": ["say why you need the reporter's contact"]})
+        raise ValidationFailed.on("reason", errors.CONTACT_REASON_REQUIRED)
     if len(reason) > REASON_MAX_LENGTH:
-        raise ValidationFailed({"reason": [f"at most {REASON_MAX_LENGTH} characters"]})
+        raise ValidationFailed.on("reason", TOO_LONG, limit=REASON_MAX_LENGTH)
     if not may_reveal_contact(actor, case):
         raise PermissionDenied(
-            "you may not see this reporter's contact",
+            errors.CONTACT_REFUSED,
             target=RefusalTarget(
                 object_type="case",
                 object_id=case.number,

@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gridgov.cases import notifications
+from gridgov.cases import errors, notifications
 from gridgov.cases.models import (
     Case,
     CaseEvent,
@@ -30,8 +30,15 @@ from gridgov.cases.states import OPEN_STATES, State
 from gridgov.core import codes
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import PermissionDenied, ValidationFailed
+from gridgov.core.errors import (
+    NO_ROLE_GRANTS,
+    TOO_LONG,
+    PermissionDenied,
+    Problem,
+    ValidationFailed,
+)
 from gridgov.core.pii import EncryptedValue, search_hash
+from gridgov.regions.errors import OUTSIDE_GRIDS
 from gridgov.regions.locator import PointOutsideGrids, locate_point
 from gridgov.regions.models import Region
 
@@ -39,6 +46,7 @@ DUPLICATE_RADIUS_M = 200
 DUPLICATE_WINDOW = timedelta(hours=48)
 MAX_PHOTOS = 6
 MAX_PHOTO_BYTES = 5 * 1024 * 1024
+DESCRIPTION_MAX_LENGTH = 5000
 # Magic numbers, not the client's word: what the file really is.
 PHOTO_SIGNATURES = {
     b"\xff\xd8\xff": "image/jpeg",
@@ -80,19 +88,21 @@ def _photo_type(upload: UploadedFile) -> str | None:
 
 def check_photos(
     uploads: list[UploadedFile],
-) -> tuple[list[tuple[UploadedFile, str]], list[str]]:
+) -> tuple[list[tuple[UploadedFile, str]], list[Problem]]:
     """The uploads that are JPEG, PNG or WebP images within the size limit, each with its type,
     and a problem for each of the others (and for too many)."""
     photos: list[tuple[UploadedFile, str]] = []
-    problems: list[str] = []
+    problems: list[Problem] = []
     if len(uploads) > MAX_PHOTOS:
-        problems.append(f"at most {MAX_PHOTOS} photos")
+        problems.append(errors.TOO_MANY_PHOTOS.bind(limit=MAX_PHOTOS))
     for upload in uploads[:MAX_PHOTOS]:
         content_type = _photo_type(upload)
         if content_type is None:
-            problems.append(f"{upload.name}: not a JPEG, PNG or WebP image")
+            problems.append(errors.PHOTO_TYPE.bind(name=upload.name))
         elif (upload.size or 0) > MAX_PHOTO_BYTES:
-            problems.append(f"{upload.name}: larger than 5 MB")
+            problems.append(
+                errors.PHOTO_TOO_LARGE.bind(name=upload.name, limit_mb=MAX_PHOTO_BYTES >> 20)
+            )
         else:
             photos.append((upload, content_type))
     return photos, problems
@@ -107,20 +117,20 @@ def save_photos(*, case: Case, event: CaseEvent, photos: list[tuple[UploadedFile
 
 
 def _validate(data: CaseInput) -> tuple[Category, str, list[tuple[UploadedFile, str]]]:
-    errors: dict[str, list[str]] = {}
+    problems: dict[str, list[Problem]] = {}
     category = Category.objects.filter(code=data.category_code, is_active=True).first()
     if category is None:
-        errors["category"] = ["unknown category"]
+        problems["category"] = [errors.UNKNOWN_CATEGORY.bind()]
     elif category.children.filter(is_active=True).exists():
-        errors["category"] = ["choose a sub-category"]
+        problems["category"] = [errors.CHOOSE_SUBCATEGORY.bind()]
     if not data.description.strip():
-        errors["description"] = ["a description is required"]
-    elif len(data.description) > 5000:
-        errors["description"] = ["at most 5000 characters"]
+        problems["description"] = [errors.DESCRIPTION_REQUIRED.bind()]
+    elif len(data.description) > DESCRIPTION_MAX_LENGTH:
+        problems["description"] = [TOO_LONG.bind(limit=DESCRIPTION_MAX_LENGTH)]
     if data.channel not in Channel.values:
-        errors["channel"] = ["unknown channel"]
+        problems["channel"] = [errors.UNKNOWN_CHANNEL.bind(channel=data.channel)]
     if data.urgency not in Urgency.values:
-        errors["urgency"] = ["unknown urgency"]
+        problems["urgency"] = [errors.UNKNOWN_URGENCY.bind(urgency=data.urgency)]
     phone = ""
     if data.reporter_phone.strip():
         try:
@@ -129,29 +139,29 @@ def _validate(data: CaseInput) -> tuple[Category, str, list[tuple[UploadedFile, 
                 raise phonenumbers.NumberParseException(1, "invalid")
             phone = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
         except phonenumbers.NumberParseException:
-            errors["reporter_phone"] = ["not a valid phone number"]
+            problems["reporter_phone"] = [errors.BAD_PHONE.bind()]
     has_point = data.latitude is not None and data.longitude is not None
     if (data.latitude is None) != (data.longitude is None):
-        errors["location"] = ["give both latitude and longitude"]
+        problems["location"] = [errors.HALF_POINT.bind()]
     elif has_point:
         assert data.latitude is not None
         assert data.longitude is not None
         if not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180):
-            errors["location"] = ["latitude/longitude out of range"]
+            problems["location"] = [errors.POINT_OUT_OF_RANGE.bind()]
     elif not data.region_code:
-        errors["location"] = ["give a map point, or an address with a region"]
+        problems["location"] = [errors.NO_PLACE.bind()]
     elif (
         not codes.is_valid_code(data.region_code)
         or not Region.objects.filter(region_code=data.region_code).exists()
     ):
-        errors["region_code"] = ["unknown region"]
+        problems["region_code"] = [errors.UNKNOWN_REGION.bind()]
     elif not data.address.strip():
-        errors["address"] = ["an address is required without a map point"]
+        problems["address"] = [errors.ADDRESS_REQUIRED.bind()]
     photos, photo_problems = check_photos(data.photos)
     if photo_problems:
-        errors["photos"] = photo_problems
-    if errors:
-        raise ValidationFailed(errors)
+        problems["photos"] = photo_problems
+    if problems:
+        raise ValidationFailed(problems)
     assert category is not None
     return category, phone, photos
 
@@ -161,7 +171,7 @@ def _locate(data: CaseInput) -> str:
         try:
             return locate_point(lng=data.longitude, lat=data.latitude).region_code
         except PointOutsideGrids as error:
-            raise ValidationFailed({"location": ["the point is outside every grid"]}) from error
+            raise ValidationFailed.on("location", OUTSIDE_GRIDS) from error
     return data.region_code
 
 
@@ -231,9 +241,9 @@ def case_report(*, actor: Any, data: CaseInput, client_address: str | None = Non
     if actor is not None:
         allowed = actor.jurisdiction_codes(Perm.CASES_REPORT)
         if not allowed:
-            raise PermissionDenied("no role grants cases.report")
+            raise PermissionDenied(NO_ROLE_GRANTS, permission=Perm.CASES_REPORT)
         if not any(codes.is_within(region_code, top) for top in allowed):
-            raise ValidationFailed({"location": ["the place is outside your jurisdiction"]})
+            raise ValidationFailed.on("location", errors.PLACE_OUTSIDE_JURISDICTION)
     now = timezone.now()
     level, handling_code = handling_unit_for(region_code)
     with transaction.atomic():

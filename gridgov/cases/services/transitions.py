@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from gridgov.cases import notifications, policy
+from gridgov.cases import errors, notifications, policy
 from gridgov.cases.models import (
     LEVEL_CODE_LENGTH,
     LEVEL_ORDER,
@@ -26,11 +26,18 @@ from gridgov.cases.states import (
     IllegalTransition,
     LevelChange,
     State,
+    states_allowing,
     target_state,
     transition_for,
 )
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import Conflict, PermissionDenied, RefusalTarget, ValidationFailed
+from gridgov.core.errors import (
+    Conflict,
+    PermissionDenied,
+    Problem,
+    RefusalTarget,
+    ValidationFailed,
+)
 
 # Actions that must say why.
 NOTE_REQUIRED = frozenset(
@@ -39,10 +46,18 @@ NOTE_REQUIRED = frozenset(
 TRANSFER_KINDS = {"department", "court"}
 
 
-def _deny(case: Case, action: str) -> PermissionDenied:
+def _not_in_state(error: IllegalTransition) -> Conflict | ValidationFailed:
+    if error.action not in Action._value2member_map_:
+        return ValidationFailed.on("action", errors.UNKNOWN_ACTION, action=error.action)
+    needs = ",".join(states_allowing(error.action))
+    return Conflict(errors.NOT_IN_STATE, state=error.state, action=error.action, needs=needs)
+
+
+def _deny(actor: Any, case: Case, action: str) -> PermissionDenied:
     # The mapping to HTTP writes the refusal's audit row, on the case this names.
+    self_verify = action == Action.VERIFY and actor is not None and case.resolved_by_id == actor.pk
     return PermissionDenied(
-        f"you may not '{action}' this case",
+        errors.SELF_VERIFY if self_verify else errors.ACTION_REFUSED.bind(action=action),
         target=RefusalTarget(
             object_type="case",
             object_id=case.number,
@@ -56,16 +71,16 @@ def _move_level(case: Case, change: LevelChange, region_code: str | None = None)
     index = LEVEL_ORDER.index(case.level)
     if change == LevelChange.UP:
         if index + 1 >= len(LEVEL_ORDER):
-            raise Conflict("the case is already at county level and cannot go higher")
+            raise Conflict(errors.AT_COUNTY_LEVEL)
         case.level = LEVEL_ORDER[index + 1]
         case.handling_code = case.handling_code[: LEVEL_CODE_LENGTH[case.level]]
     elif change == LevelChange.DOWN:
         if index == 0:
-            raise Conflict("the case is already at village level")
+            raise Conflict(errors.AT_VILLAGE_LEVEL)
         case.level = LEVEL_ORDER[index - 1]
         length = LEVEL_CODE_LENGTH[case.level]
         if len(case.region_code) < length:
-            raise Conflict("the case has no place below this level to be referred to")
+            raise Conflict(errors.NOWHERE_BELOW)
         case.handling_code = case.region_code[:length]
     case.assignee = None
 
@@ -83,7 +98,7 @@ def apply_transition(
     try:
         transition = transition_for(action, case.state)
     except IllegalTransition as error:
-        raise Conflict(str(error), code="illegal_transition") from error
+        raise _not_in_state(error) from error
     state_before, level_before = case.state, case.level
     new_state = target_state(transition, previous=case.state_before_suspend or None)
     if transition.level != LevelChange.NONE:
@@ -150,9 +165,9 @@ def _refuse_if_not_allowed(actor: Any, case: Case, action: str) -> None:
     try:
         transition_for(action, case.state)
     except IllegalTransition as error:
-        raise Conflict(str(error), code="illegal_transition") from error
+        raise _not_in_state(error) from error
     if not policy.may_take(actor, case, action):
-        raise _deny(case, action)
+        raise _deny(actor, case, action)
 
 
 def case_transition(
@@ -173,9 +188,9 @@ def case_transition(
     """
     note = note.strip()
     if action not in Action._value2member_map_:
-        raise ValidationFailed({"action": [f"unknown action '{action}'"]})
+        raise ValidationFailed.on("action", errors.UNKNOWN_ACTION, action=action)
     if action == Action.MERGE:
-        raise ValidationFailed({"action": ["use the merge operation with the target case"]})
+        raise ValidationFailed.on("action", errors.USE_MERGE)
     now = timezone.now()
     _refuse_if_not_allowed(actor, Case.objects.select_related("category").get(pk=case.pk), action)
     with transaction.atomic():
@@ -183,32 +198,32 @@ def case_transition(
         try:
             transition_for(action, case.state)
         except IllegalTransition as error:
-            raise Conflict(str(error), code="illegal_transition") from error
+            raise _not_in_state(error) from error
         if not policy.may_take(actor, case, action):
             # The case changed between the check above and the lock; rare, not audited twice.
-            raise PermissionDenied(f"you may not '{action}' this case")
-        errors: dict[str, list[str]] = {}
+            raise PermissionDenied(errors.ACTION_REFUSED, action=action)
+        problems: dict[str, list[Problem]] = {}
         if action in NOTE_REQUIRED and not note:
-            errors["note"] = ["say why (a note is required for this action)"]
+            problems["note"] = [errors.NOTE_REQUIRED.bind()]
         data: dict[str, Any] = {}
         if action == Action.DISPATCH:
             if assignee is None:
-                errors["assignee"] = ["choose who handles the case"]
+                problems["assignee"] = [errors.ASSIGNEE_REQUIRED.bind()]
             elif not policy.may_handle(assignee, case):
-                errors["assignee"] = ["this person cannot handle cases of this unit"]
+                problems["assignee"] = [errors.ASSIGNEE_CANNOT_HANDLE.bind()]
             else:
                 data["assignee"] = assignee.username
         if action == Action.TRANSFER:
             if transfer_kind not in TRANSFER_KINDS:
-                errors["transfer_kind"] = ["department (administrative) or court (judicial)"]
+                problems["transfer_kind"] = [errors.TRANSFER_KIND.bind()]
             if not transfer_to.strip():
-                errors["transfer_to"] = ["name the department or court desk"]
+                problems["transfer_to"] = [errors.TRANSFER_TO_REQUIRED.bind()]
             data.update(transfer_kind=transfer_kind, transfer_to=transfer_to.strip())
         checked_photos, photo_problems = check_photos(list(photos))
         if photo_problems:
-            errors["photos"] = photo_problems
-        if errors:
-            raise ValidationFailed(errors)
+            problems["photos"] = photo_problems
+        if problems:
+            raise ValidationFailed(problems)
         event = apply_transition(
             case=case, actor=actor, action=action, note=note, now=now, data=data
         )
@@ -244,23 +259,23 @@ def case_transition(
 def case_merge(*, actor: Any, case: Case, into: Case, note: str = "") -> Case:
     """Fold a duplicate into another open case of the same unit; both timelines are kept."""
     if case.pk == into.pk:
-        raise ValidationFailed({"into": ["a case cannot be merged into itself"]})
+        raise ValidationFailed.on("into", errors.MERGE_INTO_ITSELF)
     now = timezone.now()
     if not policy.may_take(actor, case, Action.MERGE) or not policy.routes_at_current_level(
         actor, into
     ):
-        raise _deny(case, Action.MERGE)
+        raise _deny(actor, case, Action.MERGE)
     with transaction.atomic():
         locked = {
             c.pk: c for c in Case.objects.select_for_update().filter(pk__in=[case.pk, into.pk])
         }
         case, into = locked[case.pk], locked[into.pk]
         if into.state in {State.CLOSED, State.NOT_ACCEPTED, State.MERGED}:
-            raise Conflict("the target case is no longer open", code="illegal_transition")
+            raise Conflict(errors.MERGE_TARGET_CLOSED)
         if not policy.may_take(actor, case, Action.MERGE) or not policy.routes_at_current_level(
             actor, into
         ):
-            raise PermissionDenied(f"you may not '{Action.MERGE}' this case")
+            raise PermissionDenied(errors.ACTION_REFUSED, action=Action.MERGE)
         event = apply_transition(
             case=case,
             actor=actor,

@@ -363,8 +363,12 @@ def test_illegal_transition_is_409_with_the_reason(clients):
     response = transition(clients["secretary"], number, action="close")
     # then
     assert response.status_code == 409
-    assert "reported" in response.json()["detail"]
-    assert "verified" in response.json()["detail"]
+    body = response.json()
+    assert body["code"] == "case.not_in_state"
+    assert body["params"] == {"state": "reported", "action": "close", "needs": "verified"}
+    # The detail says it in the request's language (Chinese by default), with the states' names.
+    assert "待受理" in body["detail"]
+    assert "已核查" in body["detail"]
     assert Case.objects.get(number=number).state == "reported"
 
 

@@ -400,7 +400,7 @@ def slow_report(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
             time.sleep(0.5)
             state["finished_at"] = time.monotonic()
             if state["fail_first"]:
-                raise ValidationFailed({"description": ["refused on purpose"]})
+                raise ValidationFailed.from_messages({"description": ["refused on purpose"]})
         return case
 
     monkeypatch.setattr(cases_api, "case_report", held)

@@ -322,9 +322,9 @@ def test_report_without_any_place_or_outside_the_jurisdiction_is_refused(people)
     )
     # then
     assert nowhere.status_code == 400
-    assert "give a map point, or an address with a region" in nowhere.content.decode()
+    assert "Give a map point, or an address with its region." in nowhere.content.decode()
     assert elsewhere.status_code == 400
-    assert "the place is outside your jurisdiction" in elsewhere.content.decode()
+    assert "The place is outside your jurisdiction." in elsewhere.content.decode()
     assert Case.objects.count() == 0
 
 
@@ -679,7 +679,8 @@ def test_an_illegal_action_is_409_with_the_reason_on_the_page(people):
     response = client_for(people["secretary"]).post(action_url(case), {"action": "close"})
     # then
     assert response.status_code == 409
-    assert "This case is “Reported” now, so “Close” is not possible." in (response.content.decode())
+    page = response.content.decode()
+    assert "This case is “Reported” now, so “Close” is not possible (it needs: Verified)." in page
     assert Case.objects.get(pk=case.pk).state == "reported"
 
 
@@ -715,7 +716,7 @@ def test_bad_action_input_is_400_and_changes_nothing(people):
     )
     # then
     assert (no_reason.status_code, unknown.status_code, stranger.status_code) == (400, 400, 400)
-    assert "say why (a note is required for this action)" in no_reason.content.decode()
+    assert "Say why (this action needs a note)." in no_reason.content.decode()
     case.refresh_from_db()
     assert (case.state, case.assignee_id) == ("accepted", None)
 

@@ -16,6 +16,7 @@ from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
 from gridgov.accounts.selectors import candidate_users, handler_candidates
 from gridgov.cases import policy
+from gridgov.cases.errors import PHOTO_NOT_FOUND
 from gridgov.cases.forms import (
     ACTION_VERBS,
     PHOTO_ACTIONS,
@@ -32,16 +33,14 @@ from gridgov.cases.services.contact import case_reveal_contact, may_reveal_conta
 from gridgov.cases.services.transitions import NOTE_REQUIRED
 from gridgov.cases.states import Action
 from gridgov.cases.views.common import (
-    add_service_errors,
     annotate_case,
-    conflict_message,
     event_labels,
     safe_next,
 )
 from gridgov.core import codes
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
-from gridgov.core.views import page_view
+from gridgov.core.pages import add_problems, page_view
 from gridgov.regions.selectors import region_names
 
 
@@ -181,13 +180,13 @@ def transition(request: HttpRequest, number: str) -> HttpResponse:
             photos=data["photos"],
         )
     except ValidationFailed as error:
-        add_service_errors(form, error)
+        add_problems(form, error)
         return _render_detail(
             request, actor, case, failed_action=action, action_form=form, status=400
         )
     except Conflict as error:
         case = case_get(actor=actor, number=number)
-        message = conflict_message(error, case=case, action=action)
+        message = error.message
         return _render_detail(request, actor, case, error=message, status=409)
     messages.success(
         request,
@@ -214,10 +213,10 @@ def merge(request: HttpRequest, number: str) -> HttpResponse:
             try:
                 case_merge(actor=actor, case=case, into=into, note=form.cleaned_data["note"])
             except ValidationFailed as error:
-                add_service_errors(form, error)
+                add_problems(form, error)
             except Conflict as error:
                 case = case_get(actor=actor, number=number)
-                message = conflict_message(error, case=case, action=Action.MERGE)
+                message = error.message
                 return _render_detail(request, actor, case, error=message, status=409)
             else:
                 messages.success(
@@ -246,7 +245,7 @@ def reveal_contact(request: HttpRequest, number: str) -> HttpResponse:
             client_address=client_address(request),
         )
     except ValidationFailed as error:
-        add_service_errors(form, error)
+        add_problems(form, error)
         return _render_detail(request, actor, case, reveal_form=form, status=400)
     return _render_detail(request, actor, case, contact=contact)
 
@@ -259,11 +258,11 @@ def photo(request: HttpRequest, number: str, photo_id: int) -> FileResponse:
     case = case_get(actor=actor, number=number)
     item = case.photos.filter(pk=photo_id).first()
     if item is None:
-        raise NotFound("no such photo")
+        raise NotFound(PHOTO_NOT_FOUND)
     try:
         handle = item.image.open("rb")
     except FileNotFoundError as error:
-        raise NotFound("the photo's file is missing") from error
+        raise NotFound(PHOTO_NOT_FOUND) from error
     response = FileResponse(handle, content_type=item.content_type)
     response["Cache-Control"] = "private, max-age=3600"
     response["X-Content-Type-Options"] = "nosniff"

@@ -15,7 +15,7 @@ from gridgov.accounts.actors import actor_from
 from gridgov.cases.forms import InboxReadForm
 from gridgov.cases.selectors.inbox import inbox_page, inbox_queryset, inbox_unread_count
 from gridgov.cases.services.inbox import notification_mark_read
-from gridgov.core.views import page_view
+from gridgov.core.pages import page_view
 
 
 def _is_row_id(raw: str) -> bool:

@@ -10,21 +10,20 @@ from gridgov.accounts.actors import actor_from
 from gridgov.cases.forms import OverdueFilterForm
 from gridgov.cases.models import HandlingLevel
 from gridgov.cases.selectors.queues import overdue_counts, overdue_rows
-from gridgov.cases.views.common import LEVEL_LABELS, bad_input_as_400, decorate
+from gridgov.cases.views.common import LEVEL_LABELS, decorate
 from gridgov.core import codes
 from gridgov.core.errors import ValidationFailed
-from gridgov.core.views import page_view
+from gridgov.core.pages import page_view
 from gridgov.regions.selectors import region_names
 
 
 @require_GET
 @page_view
-@bad_input_as_400
 def overdue(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     form = OverdueFilterForm(request.GET)
     if not form.is_valid():
-        raise ValidationFailed({key: [str(e) for e in value] for key, value in form.errors.items()})
+        raise ValidationFailed.from_messages(form.errors)
     data = form.cleaned_data
     show = data["show"] or "overdue"
     town = data["town"] if len(data["town"]) == codes.TOWN_LEN else ""

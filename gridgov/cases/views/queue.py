@@ -20,29 +20,25 @@ from gridgov.cases.selectors.queues import QueueFilters, default_unit, queue_row
 from gridgov.cases.services import case_transition
 from gridgov.cases.states import Action
 from gridgov.cases.views.common import (
-    bad_input_as_400,
-    conflict_message,
     decorate,
-    translated,
 )
 from gridgov.core.access import Perm
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from gridgov.core.pages import page_view, problem_messages
 from gridgov.core.refusals import audit_refusal
 from gridgov.core.scoping import require_permission
-from gridgov.core.views import page_view
 from gridgov.regions.selectors import case_unit, case_units, region_names
 
 
 @require_GET
 @page_view
-@bad_input_as_400
 def queue(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     require_permission(actor, Perm.CASES_VIEW)
     categories = list(category_list())
     form = QueueFilterForm(request.GET, categories=categories)
     if not form.is_valid():
-        raise ValidationFailed({key: [str(e) for e in value] for key, value in form.errors.items()})
+        raise ValidationFailed.from_messages(form.errors)
     data = form.cleaned_data
     units = case_units(actor=actor)
     # By default the actor's own routing unit; for one who only watches (a county leader), the
@@ -102,7 +98,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
             for error in errors
         ]
         return render(
-            request, "cases/bad_request.html", {"problems": problems, "back": back}, status=400
+            request, "errors/bad_request.html", {"problems": problems, "back": back}, status=400
         )
     data = form.cleaned_data
     assignee = candidate_users(handling_code=unit.region_code, user_ids={data["assignee"]}).get(
@@ -128,10 +124,10 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
                 request, _("%(number)s: you may not dispatch this case.") % {"number": number}
             )
         except Conflict as error:
-            text = conflict_message(error, case=case, action=Action.DISPATCH)
+            text = error.message
             messages.error(request, f"{number}: {text}")
         except ValidationFailed as error:
-            text = "; ".join(translated(str(m)) for ms in error.errors.values() for m in ms)
+            text = "; ".join(problem_messages(error))
             messages.error(request, f"{number}: {text}")
         else:
             dispatched.append(number)

@@ -19,16 +19,14 @@ from gridgov.cases.selectors import category_list, my_tasks, queue_page
 from gridgov.cases.selectors.queues import PAGE_SIZE
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.cases.views.common import (
-    add_service_errors,
-    bad_input_as_400,
     decorate,
 )
 from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.idempotency import HEADER, run_idempotently
+from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
-from gridgov.core.views import page_view
 from gridgov.regions.selectors import region_names, report_regions
 
 _IDEMPOTENCY_META = "HTTP_" + HEADER.upper().replace("-", "_")
@@ -71,7 +69,7 @@ def _report_post(request: HttpRequest, actor: User) -> HttpResponse:
                 client_address=client_address(request),
             )
         except ValidationFailed as error:
-            add_service_errors(form, error)
+            add_problems(form, error)
         else:
             messages.success(request, _("Case %(number)s reported.") % {"number": case.number})
             return redirect("cases:detail", number=case.number)
@@ -98,7 +96,6 @@ def report(request: HttpRequest) -> HttpResponseBase:
 
 @require_GET
 @page_view
-@bad_input_as_400
 def tasks(request: HttpRequest) -> HttpResponse:
     """Cases dispatched to the actor, soonest deadline first, with start/resolve at hand."""
     actor = actor_from(request)

@@ -165,7 +165,7 @@ def test_detail_and_children_outside_or_missing_are_the_same_404(
     malformed = client.get(f"/api/v1/regions/not-a-code/{suffix}")
     # then
     assert outside.status_code == missing.status_code == malformed.status_code == 404
-    assert outside.json()["code"] == missing.json()["code"] == "not_found"
+    assert outside.json()["code"] == missing.json()["code"] == "region.not_found"
     assert outside.json()["detail"].replace(tree.grids[1], "X") == missing.json()["detail"].replace(
         "610324001200009", "X"
     )

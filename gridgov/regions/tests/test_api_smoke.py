@@ -50,7 +50,7 @@ def test_locate_outside_every_grid_is_a_clear_404(tree, user_factory, api_as):
     operator = user_factory(Role.COUNTY_OPERATOR, tree.county)
     response = api_as(operator).get("/api/v1/regions/locate/", {"lng": 120.0, "lat": 30.0})
     assert response.status_code == 404
-    assert response.json()["code"] == "outside_grids"
+    assert response.json()["code"] == "region.outside_grids"
 
 
 @pytest.mark.django_db

@@ -72,7 +72,7 @@ def test_a_point_is_located_to_its_grid_and_micro_grid(tree: Tree) -> None:
 def test_a_point_outside_every_grid_is_a_clear_error(tree: Tree, lng: float, lat: float) -> None:
     with pytest.raises(PointOutsideGrids) as refused:
         locate_point(lng=lng, lat=lat)
-    assert refused.value.code == "outside_grids"
+    assert refused.value.code == "region.outside_grids"
     assert isinstance(refused.value, NotFound)
 
 

@@ -106,7 +106,7 @@ def test_export_of_a_root_in_another_jurisdiction_is_404(tree, user_factory, api
         assert response.status_code == 404
         assert response["Content-Type"] == "application/json"
         assert tree.names[tree.towns[1]] not in response.content.decode()
-    assert other_town.json()["code"] == missing.json()["code"] == "not_found"
+    assert other_town.json()["code"] == missing.json()["code"] == "region.not_found"
 
 
 @pytest.mark.django_db

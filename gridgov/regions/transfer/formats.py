@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from gridgov.core import codes
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.jsonbody import JSONTooDeep, parse_json
+from gridgov.regions.errors import UNREADABLE_FILE
 from gridgov.regions.transfer.records import RegionRecord
 
 GEOJSON = "geojson"
@@ -44,7 +45,7 @@ _SCIENTIFIC = re.compile(r"^[0-9.]+[eE]\+?[0-9]+$")
 
 
 def _file_error(message: str) -> ValidationFailed:
-    return ValidationFailed({"file": [message]}, code="unreadable_file")
+    return ValidationFailed.on("file", UNREADABLE_FILE, reason=message)
 
 
 def _text(value: Any) -> str:

@@ -7,7 +7,6 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from gridgov.core import codes
 from gridgov.core.access import Perm
@@ -15,6 +14,7 @@ from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import Actor, require_permission
+from gridgov.regions import errors
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import region_get, region_queryset
 from gridgov.regions.services import bump_boundaries_version
@@ -33,9 +33,7 @@ def regions_export(*, actor: Actor, fmt: str, root_code: str | None = None) -> I
     the rows are read as the chunks are consumed, so a whole county streams.
     """
     if fmt not in (GEOJSON, CSV):
-        raise ValidationFailed(
-            {"format": [_("format must be %(formats)s") % {"formats": f"{GEOJSON}, {CSV}"}]}
-        )
+        raise ValidationFailed.on("format", errors.UNKNOWN_FORMAT, formats=f"{GEOJSON}, {CSV}")
     regions = region_queryset(actor=actor)
     if root_code:
         root = region_get(actor=actor, code=root_code)
@@ -145,7 +143,7 @@ def _write(plan: ImportPlan) -> None:
     except IntegrityError as error:
         # Only a concurrent writer on PostgreSQL gets here (SQLite's write lock is held since
         # validation began); the caller's transaction rolls back.
-        raise Conflict(_("the region tree changed during the import; try again")) from error
+        raise Conflict(errors.TREE_CHANGED) from error
 
 
 def _ids_of(regions: list[Region]) -> dict[str, int]:

@@ -73,7 +73,7 @@ def test_map_outside_the_jurisdiction_is_404(tree, user_factory, client_as, targ
     assert response.status_code == 404
     body = response.content.decode()
     assert tree.names.get(code, "@@") not in body
-    assert response.json()["code"] == "not_found"
+    assert response.json()["code"] == "region.not_found"
 
 
 @pytest.mark.django_db

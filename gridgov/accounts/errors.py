@@ -1,0 +1,40 @@
+"""Why the accounts services refuse: each code with its message (see `core.errors`)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.core.access import Role
+from gridgov.core.errors import error_code
+from gridgov.regions.models import Level
+
+
+def _role_label(value: Any) -> Any:
+    return Role(value).label if value in Role.values else value
+
+
+def _level_label(value: Any) -> Any:
+    return Level(value).label if value in Level.values else value
+
+
+REGION_NOT_FOUND = error_code("account.region_not_found", _("There is no region %(code)s here."))
+NOT_A_REGION_CODE = error_code(
+    "account.not_a_region_code", _("Not a region code (6, 9, 12, 15 or 18 digits).")
+)
+USERNAME_TAKEN = error_code("account.username_taken", _("This username is taken."))
+USER_NOT_FOUND = error_code("account.user_not_found", _("There is no such user here."))
+UNKNOWN_ROLE = error_code("account.unknown_role", _("There is no role “%(role)s”."))
+ROLE_LEVEL = error_code(
+    "account.role_level",
+    _("The role “%(role)s” cannot be given at %(level)s level."),
+    labels={"role": _role_label, "level": _level_label},
+)
+OWN_ROLES = error_code("account.own_roles", _("You may not change your own roles."))
+OWN_MANAGEMENT_ROLE = error_code(
+    "account.own_management_role", _("You cannot revoke your own account-management role.")
+)
+ASSIGNMENT_NOT_FOUND = error_code(
+    "account.assignment_not_found", _("There is no such role assignment here.")
+)
