@@ -1,4 +1,5 @@
-"""Personal data at rest: encrypted (Fernet), searchable by a keyed hash, masked in every response.
+"""Personal data at rest: encrypted (Fernet), searchable by a keyed hash, masked in every response;
+and personal data in free text, masked by `redact_text` before a third party reads it.
 
 Reading a value in full is a separate, audited step (`reveal`): the model field hands out an
 `EncryptedValue` whose `str()` is the masked form, so a template or serializer that forgets
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
@@ -137,3 +139,132 @@ class EncryptedField(_FieldBase):
         if isinstance(value, EncryptedValue):
             value = value.reveal()
         return encrypt(value) if value else ""
+
+
+# Personal data in free text ------------------------------------------------------------------
+#
+# A description typed by a resident or a grid worker may name people and carry their numbers.
+# Before such a text is shown to a third party (Open311), `redact_text` masks what looks like
+# personal data. It errs on the side of masking: a date written as eight digits or a name-like
+# word before a title may be masked too.
+
+# Fullwidth digits and signs, mapped one to one so that positions in the text do not move.
+_HALFWIDTH = str.maketrans(
+    "０１２３４５６７８９（）＋－．／　",
+    "0123456789()+-./ ",
+)
+_SEP = r"[ \t\-./·]?"
+_NUMBER_PATTERNS = [
+    # An ID number (GB 11643): 18 characters, the last may be X, in one piece or as 6-8-4.
+    # First, so that no phone pattern takes a part of it.
+    re.compile(r"(?<!\d)\d{6}[ \-]?\d{8}[ \-]?\d{3}[\dXx](?![\dA-Za-z])"),
+    # A mobile number (11 digits from 13x to 19x), with a country code, brackets around its first
+    # three digits, or any one separator between its digits: 138.1234.5678, (139)8765-4321,
+    # 137/1111/2222, 138 1234 5678, +86 13812345678, 0086-138-1234-5678.
+    re.compile(
+        r"(?<!\d)(?:(?:\+|00)?86[ \-]?|\(\+?86\)[ \-]?)?\(?1[3-9]" + _SEP + r"\d\)?"
+        r"(?:" + _SEP + r"\d){8}(?!\d)"
+    ),
+    # A landline with its area code: 029-12345678, (029)1234567, 0917 123 4567.
+    re.compile(r"(?<!\d)\(?0\d{2,3}\)?[ \-]?\d{3,4}[ \-]?\d{4}(?!\d)"),
+    # Anything else with seven digits in a row (a local number, a bank card, an account).
+    re.compile(r"\d{7,}"),
+]
+_EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
+
+# The common Chinese surnames (the hundred most frequent and a few compound ones).
+CHINESE_SURNAMES: tuple[str, ...] = (
+    "欧阳",
+    "司马",
+    "诸葛",
+    "上官",
+    "皇甫",
+    "令狐",
+    "慕容",
+    "司徒",
+    "夏侯",
+    "尉迟",
+    *(
+        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
+        "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
+        "贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申"
+        "欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴"
+        "蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席"
+        "卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟"
+        "邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强"
+        "帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍"
+        "辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉"
+        "冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由巨"
+    ),
+)
+# Kinship and polite forms of address that follow a surname (王大爷, 李阿姨, 张师傅): masked
+# with the name.
+_HONORIFICS = (
+    "老太太|大爷|大妈|大娘|大伯|大叔|大婶|大姐|大哥|大嫂|阿姨|阿婆|阿公|奶奶|爷爷|婆婆|"
+    "老太|老汉|老伯|师傅|先生|女士|小姐|同志"
+)
+# Titles and trades that follow a name (张三书记, 王主任): kept after the masked name.
+_TITLES = (
+    "书记|主任|村长|组长|队长|主席|经理|老板|老师|医生|大夫|律师|会计|站长|所长|局长|镇长|乡长|"
+    "县长|网格员|调解员|民警|警官|干部"
+)
+# Words after which a name follows (村民张三, 独居老人杨某, 当事人李四).
+_BEFORE_NAME = (
+    "村民|居民|群众|老人|住户|业主|户主|租户|房东|租客|患者|病人|当事人|反映人|报案人|申请人|"
+    "联系人|举报人|投诉人|儿童|学生|孩子|儿子|女儿|丈夫|妻子|母亲|父亲|家属|邻居|妇女|男子|女子|"
+    "低保户|五保户|残疾人|志愿者|司机|工人|农民工|员工|店主|摊主|商户|网格员"
+)
+# Characters that end a name rather than belong to it: places, particles and common verbs, so
+# that 王家村 stays a village and 村民张三反映 keeps its verb.
+_NOT_IN_NAME = "某村庄镇乡街路组区队家楼号巷院室门口的了在和与及等因被向到于从对把要说称讲反投举报是有也都不已未又还将之们"
+_HAN = r"[\u4e00-\u9fff]"
+_GIVEN = rf"(?:(?![{_NOT_IN_NAME}]){_HAN})"
+_SURNAME = "(?P<surname>" + "|".join(sorted(CHINESE_SURNAMES, key=len, reverse=True)) + ")"
+_NAME = re.compile(
+    rf"{_SURNAME}某某?"
+    rf"|{_SURNAME.replace('surname', 'honoured')}{_GIVEN}{{0,2}}?(?:{_HONORIFICS})"
+    rf"|{_SURNAME.replace('surname', 'titled')}{_GIVEN}{{0,2}}?(?={_TITLES})"
+    rf"|(?P<before>{_BEFORE_NAME}){_SURNAME.replace('surname', 'named')}(?:某某?|{_GIVEN}{{1,2}})"
+)
+
+
+def _masked_name(match: re.Match[str]) -> str:
+    groups = match.groupdict()
+    surname = groups["surname"] or groups["honoured"] or groups["titled"] or groups["named"]
+    return f"{groups['before'] or ''}{surname}*"
+
+
+def _mask_number_spans(text: str) -> str:
+    """`text` with every digit (and an ID number's X) of a phone, ID or long number as `*`."""
+    plain = text.translate(_HALFWIDTH)
+    masked = list(text)
+    for pattern in _NUMBER_PATTERNS:
+        for match in pattern.finditer(plain):
+            for index in range(match.start(), match.end()):
+                if plain[index].isdigit() or plain[index] in "Xx":
+                    masked[index] = "*"
+        plain = "".join("*" if char == "*" else plain[i] for i, char in enumerate(masked))
+    return "".join(masked)
+
+
+def _mask_own_name(text: str, name: str) -> str:
+    name = name.strip()
+    if len(name) < 2:
+        return text
+    text = text.replace(name, f"{name[0]}*")
+    given = name[2:] if name[:2] in CHINESE_SURNAMES else name[1:]
+    if len(given) >= 2 and re.fullmatch(f"{_HAN}+", name):
+        text = text.replace(given, "*")
+    return text
+
+
+def redact_text(text: str, *, names: list[str] | tuple[str, ...] = ()) -> str:
+    """`text` with personal data masked for a third party: phone numbers in their common written
+    forms, ID numbers, e-mail addresses, Chinese names written as a surname with 某, with a form of
+    address or a title after them, or after a word such as 村民 or 老人, and the given `names`
+    (the reporter's own) wherever they occur. A name keeps its surname: 杨某 becomes 杨*."""
+    for name in names:
+        text = _mask_own_name(text, name)
+    text = _EMAIL.sub(lambda match: "*@*", text)
+    text = _mask_number_spans(text)
+    return _NAME.sub(_masked_name, text)

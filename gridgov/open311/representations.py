@@ -9,7 +9,6 @@ place only down to the village, so a family dispute cannot be traced to a house.
 
 from __future__ import annotations
 
-import re
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +23,7 @@ from gridgov.cases.models import Case, Category
 from gridgov.cases.sla import Sla, expected_datetime, sla_for
 from gridgov.cases.states import TERMINAL_STATES, State
 from gridgov.core import codes
+from gridgov.core.pii import redact_text
 from gridgov.open311.models import Open311Request
 from gridgov.open311.params import MAX_DESCRIPTION, STATUS_CLOSED, STATUS_OPEN
 from gridgov.regions.models import Region
@@ -47,22 +47,6 @@ STATUS_NOTES = {
     State.SUSPENDED: gettext_lazy("On hold."),
     State.MERGED: gettext_lazy("Duplicate request."),
 }
-
-# A phone or ID number: seven digits in a row, or eleven or more with spaces or dashes between.
-_NUMBER = re.compile(r"\+?\d[\d \-]{5,}\d[Xx]?")
-
-
-def _mask_match(match: re.Match[str]) -> str:
-    text = match.group()
-    digits = sum(char.isdigit() for char in text)
-    if digits >= 11 or re.search(r"\d{7}", text):
-        return re.sub(r"[\dXx]", "*", text)
-    return text
-
-
-def mask_numbers(text: str) -> str:
-    """`text` with anything that looks like a phone or ID number replaced by asterisks."""
-    return _NUMBER.sub(_mask_match, text)
 
 
 def w3c(moment: datetime | None) -> str | None:
@@ -109,6 +93,13 @@ def is_restricted(case: Case) -> bool:
     return case.category.is_dispute
 
 
+def public_description(case: Case) -> str:
+    """The description as a third party may read it: personal data masked (numbers, names, the
+    reporter's own name wherever it occurs)."""
+    own_name = case.reporter_name.reveal()
+    return redact_text(case.description, names=[own_name] if own_name else [])[:MAX_DESCRIPTION]
+
+
 class RequestPresenter:
     """Turns cases into public request payloads, with the region names and SLAs they need read
     once for the whole list."""
@@ -139,7 +130,7 @@ class RequestPresenter:
             self.region_names[code] for code in self._place_codes(case) if code in self.region_names
         ]
         if case.address and not is_restricted(case):
-            parts.insert(0, mask_numbers(case.address))
+            parts.insert(0, redact_text(case.address))
         return ", ".join(parts) or None
 
     def _sla(self, case: Case) -> Sla:
@@ -178,7 +169,7 @@ class RequestPresenter:
         )
         submission: Open311Request | None = getattr(case, "open311_request", None)
         media_url = submission.media_url if submission is not None and not restricted else ""
-        description = None if restricted else mask_numbers(case.description)[:MAX_DESCRIPTION]
+        description = None if restricted else public_description(case)
         return {
             "service_request_id": case.number,
             "status": status_of(case),

@@ -142,3 +142,29 @@ def test_the_seeded_categories_are_public_only_for_problems_of_a_place(tree):
         code.startswith(("dispute", "stability", "livelihood", "epidemic")) for code in public
     )
     assert "safety-security" not in public
+
+
+REPORTED = (
+    "王大爷家门口路灯不亮，村民张三反映多次。电话138.1234.5678，身份证61032419900101123X。王小明"
+)
+PUBLISHED = "王*家门口路灯不亮，村民张*反映多次。电话***.****.****，身份证******************。王*"
+
+
+@pytest.mark.django_db
+def test_a_listed_case_shows_its_description_redacted_to_anyone(client, tree, api_key):
+    # given
+    case = report(description=REPORTED, reporter_name="王小明", reporter_phone="13812345678")
+    # when
+    answers = [
+        json.loads(client.get(f"{BASE}requests.json").content)[0],
+        json.loads(detail(client, case.number).content)[0],
+        json.loads(detail(client, case.number, api_key=api_key).content)[0],
+    ]
+    xml = detail(client, case.number, fmt="xml").content.decode()
+    # then
+    for answer in answers:
+        assert answer["description"] == PUBLISHED
+    assert f"<description>{PUBLISHED}</description>" in xml
+    for secret in ["1234", "61032419900101123X", "张三", "王大爷", "王小明"]:
+        assert all(secret not in json.dumps(answer, ensure_ascii=False) for answer in answers)
+        assert secret not in xml
