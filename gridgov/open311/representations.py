@@ -1,10 +1,11 @@
 """What a public Open311 reader sees of services and cases, as plain dicts for `formats.render`.
 
-A GET is public (no login, no key), so it shows what a public status page would and no personal
-data: never the reporter's name, phone, email or account. Phone and ID numbers typed into a
-description or address are masked. Cases of sensitive categories (disputes, petitions and
-stability risks: `Category.is_dispute`) show neither description, point nor media, and their
-place only down to the village, so a family dispute cannot be traced to a house.
+A GET is public (no login; a key changes nothing), and the selectors hand it only the cases that
+may be published (`selectors.published_requests`). Of those it shows no personal data: never the
+reporter's name, phone, email or account; the description with personal data masked
+(`gridgov.core.pii.redact_text`); as the place, the centroid of the case's grid instead of its
+point, and the names of its village and town instead of its address, so no report can be traced
+to a house.
 """
 
 from __future__ import annotations
@@ -19,14 +20,14 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
-from gridgov.cases.models import Case, Category
+from gridgov.cases.models import PUBLIC_CHANNELS, Case, Category
 from gridgov.cases.sla import Sla, expected_datetime, sla_for
 from gridgov.cases.states import TERMINAL_STATES, State
 from gridgov.core import codes
 from gridgov.core.pii import redact_text
 from gridgov.open311.models import Open311Request
 from gridgov.open311.params import MAX_DESCRIPTION, STATUS_CLOSED, STATUS_OPEN
-from gridgov.regions.models import Region
+from gridgov.regions.public import grid_centroids, region_names_public
 
 SPECIFICATION = "http://wiki.open311.org/GeoReport_v2"
 # Sortable; change it when the services or their definitions change, so clients refresh caches.
@@ -89,8 +90,21 @@ def status_of(case: Case) -> str:
     return STATUS_CLOSED if case.state in TERMINAL_STATES else STATUS_OPEN
 
 
-def is_restricted(case: Case) -> bool:
-    return case.category.is_dispute
+def is_published(case: Case) -> bool:
+    """Whether a case may be published (the rule of `selectors.published_requests`, for a case
+    already read, such as the one a duplicate was merged into)."""
+    return case.channel in PUBLIC_CHANNELS and case.category.public and case.publication_consent
+
+
+def public_region_code(case: Case) -> str:
+    """The place of a case as published: its village (or the town or county it was placed in)."""
+    return case.region_code[: codes.VILLAGE_LEN]
+
+
+def public_place_codes(case: Case) -> list[str]:
+    """The published place and the town above it, most specific first."""
+    code = public_region_code(case)
+    return [code[:length] for length in (codes.VILLAGE_LEN, codes.TOWN_LEN) if length <= len(code)]
 
 
 def public_description(case: Case) -> str:
@@ -101,36 +115,24 @@ def public_description(case: Case) -> str:
 
 
 class RequestPresenter:
-    """Turns cases into public request payloads, with the region names and SLAs they need read
-    once for the whole list."""
+    """Turns cases into public request payloads, with the region names, grid centroids and SLAs
+    they need read once for the whole list."""
 
     def __init__(self, cases: list[Case]) -> None:
         wanted: set[str] = set()
         for case in cases:
-            wanted.update(self._place_codes(case))
+            wanted.update(public_place_codes(case))
             wanted.add(case.handling_code)
-        self.region_names: dict[str, str] = dict(
-            Region.objects.filter(region_code__in=wanted).values_list("region_code", "name")
-        )
+        self.region_names = region_names_public(region_codes=wanted)
+        self.centroids = grid_centroids(grid_codes={case.grid_code for case in cases})
         self._slas: dict[tuple[int, str], Sla] = {}
-
-    @staticmethod
-    def _public_region_code(case: Case) -> str:
-        if is_restricted(case):
-            return case.region_code[: codes.VILLAGE_LEN]
-        return case.region_code
-
-    def _place_codes(self, case: Case) -> list[str]:
-        """The public place of the case and its ancestors, most specific first."""
-        code = self._public_region_code(case)
-        return [code[:length] for length in reversed(codes.CODE_LENGTHS) if length <= len(code)]
 
     def _address(self, case: Case) -> str | None:
         parts = [
-            self.region_names[code] for code in self._place_codes(case) if code in self.region_names
+            self.region_names[code]
+            for code in public_place_codes(case)
+            if code in self.region_names
         ]
-        if case.address and not is_restricted(case):
-            parts.insert(0, redact_text(case.address))
         return ", ".join(parts) or None
 
     def _sla(self, case: Case) -> Sla:
@@ -150,7 +152,11 @@ class RequestPresenter:
         ) % {"hours": hours, "days": sla.resolve_days}
 
     def status_notes(self, case: Case) -> str:
-        if case.state == State.MERGED and case.merged_into is not None:
+        if (
+            case.state == State.MERGED
+            and case.merged_into is not None
+            and is_published(case.merged_into)
+        ):
             return _("Duplicate request, merged into %(number)s.") % {
                 "number": case.merged_into.number
             }
@@ -163,30 +169,29 @@ class RequestPresenter:
         return self.region_names.get(case.handling_code)
 
     def payload(self, case: Case) -> dict[str, Any]:
-        restricted = is_restricted(case)
         updated = (
             case.closed_at if case.state == State.CLOSED and case.closed_at else case.updated_at
         )
         submission: Open311Request | None = getattr(case, "open311_request", None)
-        media_url = submission.media_url if submission is not None and not restricted else ""
-        description = None if restricted else public_description(case)
+        media_url = submission.media_url if submission is not None else ""
+        centroid = self.centroids.get(case.grid_code)
         return {
             "service_request_id": case.number,
             "status": status_of(case),
             "status_notes": self.status_notes(case),
             "service_name": category_name(case.category),
             "service_code": case.category.code,
-            "description": description,
+            "description": public_description(case),
             "agency_responsible": self.agency_responsible(case),
             "service_notice": self.service_notice(case),
             "requested_datetime": w3c(case.created_at),
             "updated_datetime": w3c(updated),
             "expected_datetime": w3c(expected_datetime(case)),
             "address": self._address(case),
-            "address_id": self._public_region_code(case),
+            "address_id": public_region_code(case),
             "zipcode": None,
-            "lat": None if restricted else case.latitude,
-            "long": None if restricted else case.longitude,
+            "lat": centroid[0] if centroid else None,
+            "long": centroid[1] if centroid else None,
             "media_url": media_url or None,
         }
 

@@ -58,7 +58,7 @@ def published_requests(*, county_code: str) -> QuerySet[Case]:
 
 def _requests(county_code: str) -> QuerySet[Case]:
     return published_requests(county_code=county_code).select_related(
-        "category", "category__parent", "merged_into", "open311_request"
+        "category", "category__parent", "merged_into__category", "open311_request"
     )
 
 

@@ -133,3 +133,21 @@ def public_towns_and_villages(*, county_code: str) -> list[tuple[str, str, str, 
         .order_by("region_code")
         .values_list("region_code", "name", "level", "boundary")
     )
+
+
+def public_boundaries(*, region_codes: set[str]) -> list[tuple[str, Any]]:
+    """(code, boundary) of the given regions: public geography, read without an actor."""
+    return list(
+        Region.objects.filter(region_code__in=sorted(region_codes)).values_list(
+            "region_code", "boundary"
+        )
+    )
+
+
+def public_names(*, region_codes: set[str]) -> dict[str, str]:
+    """Names of the given regions: public geography, read without an actor."""
+    return dict(
+        Region.objects.filter(region_code__in=sorted(region_codes)).values_list(
+            "region_code", "name"
+        )
+    )

@@ -157,8 +157,9 @@ def test_get_service_requests_example(client, tree, post_request):
     assert [child.tag for child in request] == spec.REQUEST_FIELDS
     assert spec.xml_to_data(root) == spec.as_xml_text(data)
     assert data[0]["status"] == "open"
-    assert data[0]["lat"] == pytest.approx(34.2)
-    assert data[0]["long"] == pytest.approx(107.06)
+    # the centroid of the report's grid (107.0-107.125, 34-35), not its point
+    assert data[0]["lat"] == pytest.approx(34.5)
+    assert data[0]["long"] == pytest.approx(107.0625)
     assert data[0]["media_url"] == "https://example.org/1.jpg"
 
 

@@ -11,7 +11,8 @@ import pytest
 from django.test import Client
 
 from gridgov.cases.models import PUBLIC_CHANNELS, Case, Category, Channel
-from gridgov.cases.services import CaseInput, case_report
+from gridgov.cases.services import CaseInput, case_merge, case_report
+from gridgov.core.access import Role
 from gridgov.open311.tests.conftest import BASE
 
 LAT, LNG = 34.2, 107.06
@@ -168,3 +169,60 @@ def test_a_listed_case_shows_its_description_redacted_to_anyone(client, tree, ap
     for secret in ["1234", "61032419900101123X", "张三", "王大爷", "王小明"]:
         assert all(secret not in json.dumps(answer, ensure_ascii=False) for answer in answers)
         assert secret not in xml
+
+
+@pytest.mark.django_db
+def test_a_listed_case_is_placed_at_its_grid_centroid_and_village_to_anyone(client, tree, api_key):
+    # given: a report at a point in the first grid (107.0-107.125, 34-35), with a house address
+    case = report(latitude=34.2, longitude=107.06, address="城关街道第1村3组12号 王家后院")
+    # when
+    answers = [
+        json.loads(client.get(f"{BASE}requests.json").content)[0],
+        json.loads(detail(client, case.number).content)[0],
+        json.loads(detail(client, case.number, api_key=api_key).content)[0],
+    ]
+    xml = detail(client, case.number, fmt="xml").content.decode()
+    # then
+    village, town = tree.villages[0], tree.towns[0]
+    for answer in answers:
+        assert (answer["lat"], answer["long"]) == (34.5, 107.0625)
+        assert answer["address"] == f"{tree.names[village]}, {tree.names[town]}"
+        assert answer["address_id"] == village
+    assert "<lat>34.5</lat><long>107.0625</long>" in xml
+    for secret in ["34.2", "107.06<", "12号", "王家后院", tree.names[tree.grids[0]]]:
+        assert all(secret not in json.dumps(answer, ensure_ascii=False) for answer in answers)
+        assert secret not in xml
+
+
+@pytest.mark.django_db
+def test_a_case_placed_by_village_without_a_point_has_no_coordinates(client, tree):
+    # given: a hotline call placed at the second village, with a written address
+    village = tree.villages[1]
+    case = report(
+        channel=Channel.HOTLINE, latitude=None, longitude=None, region_code=village, address="5号"
+    )
+    # when
+    (answer,) = json.loads(detail(client, case.number).content)
+    # then
+    assert (answer["lat"], answer["long"]) == (None, None)
+    assert answer["address_id"] == village
+    assert answer["address"] == f"{tree.names[village]}, {tree.names[tree.towns[0]]}"
+
+
+@pytest.mark.django_db
+def test_a_duplicate_names_the_case_it_joined_only_when_that_one_is_published(
+    client, tree, user_factory
+):
+    # given: two published duplicates, one joined to a published case, one to a grid patrol's
+    operator = user_factory(Role.COUNTY_OPERATOR, tree.county)
+    published, patrol = report(), report(channel=Channel.GRID_PATROL)
+    shown = case_merge(actor=operator, case=report(), into=published)
+    hidden = case_merge(actor=operator, case=report(), into=patrol)
+    # when
+    notes = {
+        number: json.loads(detail(client, number).content)[0]["status_notes"]
+        for number in [shown.number, hidden.number]
+    }
+    # then
+    assert published.number in notes[shown.number]
+    assert patrol.number not in notes[hidden.number]
