@@ -172,7 +172,16 @@ _NUMBER_PATTERNS = [
 ]
 _EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)+")
 
-# The common Chinese surnames (the hundred most frequent and a few compound ones).
+# The hundred or so most frequent Chinese surnames, roughly by frequency: a name found only by its
+# context (村民张三, 张三书记) must start with one of these, since rarer surnames are also ordinary
+# characters (时, 来, 和) and would mask ordinary words.
+COMMON_SURNAMES: tuple[str, ...] = tuple(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏"
+    "魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵"
+    "万钱严覃武戴莫孔汤常康樊党屈寇权巨景惠翟宁纪柳尚车牛安鲁庞左祝庄齐宫乔"
+)
+# Common Chinese surnames, compound ones first: with 某 or a form of address after them
+# (杨某, 王大爷) they are a name whatever the surname.
 CHINESE_SURNAMES: tuple[str, ...] = (
     "欧阳",
     "司马",
@@ -184,17 +193,17 @@ CHINESE_SURNAMES: tuple[str, ...] = (
     "司徒",
     "夏侯",
     "尉迟",
-    *(
-        "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜"
-        "叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎"
-        "贺顾毛郝龚邵万钱严覃武戴莫孔向汤常温康施文牛樊葛邢安齐易乔伍庞颜倪庄聂章鲁岳翟殷詹申"
-        "欧耿关兰焦俞左柳甘祝包宁尚符舒阮柯纪梅童凌毕单季裴霍涂成苗谷盛曲翁冉骆蓝路游辛靳管柴"
-        "蒙鲍华喻祁蒲房滕屈饶解牟艾尤阳时穆农司卓古吉缪简车项连芦麦褚娄窦戚岑景党宫费卜冷晏席"
-        "卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫寇桑郎甄丛仲虞敖巩明佘池查麻苑迟"
-        "邝官封谈匡鞠惠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满闻位厉伊仝区郜海阚花权强"
-        "帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬来扈晁芮都普阙浦戈伏鹿薄邸雍"
-        "辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银亢嵇公哈湛宾戎勾茅利於呼居揭干但尉"
-        "冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由巨"
+    *dict.fromkeys(
+        COMMON_SURNAMES
+        + tuple(
+            "叶胡向伍庞颜倪聂章岳殷詹申欧耿关兰焦俞柳甘包符舒阮柯梅童凌毕单季裴霍涂成苗谷盛"
+            "曲翁冉骆蓝路游辛靳管柴蒙鲍华喻祁蒲房滕饶解牟艾尤阳时穆农司卓古吉缪简连芦麦褚娄"
+            "窦戚岑费卜冷晏席卫米柏宗瞿桂全佟应臧闵苟邬边卞姬师和仇栾隋商刁沙荣巫桑郎甄丛仲"
+            "虞敖巩明佘池查麻苑迟邝官封谈匡鞠荆乐冀郁胥南班储原栗燕楚鄢劳谌奚皮粟冼蔺楼盘满"
+            "闻位厉伊仝区郜海阚花强帅屠豆朴盖练廉禹井祖漆巴丰支卿国狄平计索宣晋相初门云容敬"
+            "来扈晁芮都普阙浦戈伏鹿薄邸雍辜羊阿乌母裘亓修邰赫杭况那宿鲜印逯隆茹诸战慕危玉银"
+            "亢嵇公哈湛宾戎勾茅利於呼居揭干但尉冶斯元束檀衣信展阴昝智幸奉植衡富尧闭由"
+        )
     ),
 )
 # Kinship and polite forms of address that follow a surname (王大爷, 李阿姨, 张师傅): masked
@@ -205,32 +214,40 @@ _HONORIFICS = (
 )
 # Titles and trades that follow a name (张三书记, 王主任): kept after the masked name.
 _TITLES = (
-    "书记|主任|村长|组长|队长|主席|经理|老板|老师|医生|大夫|律师|会计|站长|所长|局长|镇长|乡长|"
-    "县长|网格员|调解员|民警|警官|干部"
+    "书记|主任|村长|组长|队长|主席|经理|老板|老师|医生|大夫|律师|会计|站长|所长|局长|镇长|乡长|县长"
+)
+# Words that end in a surname's character but are no name before a title: 感谢书记, 由于主任.
+_WORDS_ENDING_IN_A_SURNAME = frozenset(
+    {"感谢", "答谢", "由于", "关于", "对于", "至于", "属于", "等于", "新任", "现任", "原任", "担任"}
 )
 # Words after which a name follows (村民张三, 独居老人杨某, 当事人李四).
 _BEFORE_NAME = (
-    "村民|居民|群众|老人|住户|业主|户主|租户|房东|租客|患者|病人|当事人|反映人|报案人|申请人|"
-    "联系人|举报人|投诉人|儿童|学生|孩子|儿子|女儿|丈夫|妻子|母亲|父亲|家属|邻居|妇女|男子|女子|"
-    "低保户|五保户|残疾人|志愿者|司机|工人|农民工|员工|店主|摊主|商户|网格员"
+    "村民|居民|群众|老人|住户|业主|户主|租户|房东|租客|患者|当事人|反映人|报案人|申请人|联系人|"
+    "举报人|投诉人|家属|邻居|低保户|五保户|残疾人|店主|摊主|网格员|调解员|民警"
 )
 # Characters that end a name rather than belong to it: places, particles and common verbs, so
 # that 王家村 stays a village and 村民张三反映 keeps its verb.
 _NOT_IN_NAME = "某村庄镇乡街路组区队家楼号巷院室门口的了在和与及等因被向到于从对把要说称讲反投举报是有也都不已未又还将之们"
 _HAN = r"[\u4e00-\u9fff]"
 _GIVEN = rf"(?:(?![{_NOT_IN_NAME}]){_HAN})"
-_SURNAME = "(?P<surname>" + "|".join(sorted(CHINESE_SURNAMES, key=len, reverse=True)) + ")"
+_ANY_SURNAME = "|".join(sorted(CHINESE_SURNAMES, key=len, reverse=True))
+_COMMON_SURNAME = "|".join(COMMON_SURNAMES)
 _NAME = re.compile(
-    rf"{_SURNAME}某某?"
-    rf"|{_SURNAME.replace('surname', 'honoured')}{_GIVEN}{{0,2}}?(?:{_HONORIFICS})"
-    rf"|{_SURNAME.replace('surname', 'titled')}{_GIVEN}{{0,2}}?(?={_TITLES})"
-    rf"|(?P<before>{_BEFORE_NAME}){_SURNAME.replace('surname', 'named')}(?:某某?|{_GIVEN}{{1,2}})"
+    rf"(?P<surname>{_ANY_SURNAME})某某?"
+    rf"|(?P<honoured>{_ANY_SURNAME}){_GIVEN}{{0,2}}?(?:{_HONORIFICS})"
+    rf"|(?P<titled>{_COMMON_SURNAME}){_GIVEN}{{0,2}}?(?={_TITLES})"
+    rf"|(?P<before>{_BEFORE_NAME})(?P<named>{_COMMON_SURNAME})(?:某某?|{_GIVEN}{{1,2}})"
 )
 
 
 def _masked_name(match: re.Match[str]) -> str:
     groups = match.groupdict()
-    surname = groups["surname"] or groups["honoured"] or groups["titled"] or groups["named"]
+    start = match.start()
+    if groups["titled"] and match.string[max(0, start - 1) : start + 1] in (
+        _WORDS_ENDING_IN_A_SURNAME
+    ):
+        return match.group()
+    surname = next(groups[key] for key in ("surname", "honoured", "titled", "named") if groups[key])
     return f"{groups['before'] or ''}{surname}*"
 
 
