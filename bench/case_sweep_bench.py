@@ -14,11 +14,13 @@ from django.utils.translation import gettext as _
 
 from bench.case_rows import routers_by_unit
 from bench.timing import Comparison
-from gridgov.cases.models import Case, CaseEvent, HandlingLevel, Notification
+from gridgov.cases import notices
+from gridgov.cases.models import Case, CaseEvent, HandlingLevel
 from gridgov.cases.notifications import unit_routers
 from gridgov.cases.services.sweep import escalate_overdue_cases
 from gridgov.cases.services.transitions import apply_transition
 from gridgov.cases.states import WORKING_STATES, Action
+from gridgov.notifications.models import Notification
 
 # The sweep must be at least this many times faster per case than escalating one by one.
 TARGET = 100.0
@@ -69,14 +71,14 @@ def escalate_one(case_id: int, *, now: datetime) -> None:
             now=now,
             data={"automatic": True},
         )
-        message = _("Overdue case escalated to your level: ") + case.number
         Notification.objects.bulk_create(
             [
                 Notification(
                     recipient_id=user_id,
-                    case=case,
-                    kind=Notification.Kind.ESCALATED,
-                    message=message,
+                    key=notices.ESCALATED.key,
+                    params={"number": case.number, "title": case.title},
+                    object_type=notices.CASE,
+                    object_id=case.number,
                 )
                 for user_id in unit_routers(case.handling_code)
             ]
@@ -154,20 +156,22 @@ def run(*, now: datetime, sample: int) -> dict[str, Any]:
         "every escalated case has a new deadline after now",
     )
     routers = routers_by_unit()
-    expected_notes = sum(
-        rows * len(routers.get(unit, ()))
-        for unit, rows in events.values_list("handling_code_after")
-        .annotate(rows=Count("id"))
-        .order_by()
-    )
-    notes = Notification.objects.filter(kind=Notification.Kind.ESCALATED, created_at=now).count()
+    by_unit = dict(events.values_list("handling_code_after").annotate(rows=Count("id")).order_by())
+    # One digest per router of each unit cases went up to; case by case it was one per case.
+    expected_notes = sum(len(routers.get(unit, ())) for unit in by_unit)
+    per_case_notes = sum(rows * len(routers.get(unit, ())) for unit, rows in by_unit.items())
+    digests = Notification.objects.filter(key=notices.ESCALATED_DIGEST.key, created_at=now)
+    notes = digests.count()
     _check(notes == expected_notes, f"{notes:,} inbox rows, {expected_notes:,} routers to tell")
+    told = sum(digests.values_list("count", flat=True))
+    _check(told == per_case_notes, f"the digests count {told:,} cases, {per_case_notes:,} expected")
 
     per_case_s = one_by_one_s / len(sample_ids)
     print(
         f"    sweep: {escalated:,} cases escalated ({by_level.get(HandlingLevel.VILLAGE, 0):,} village -> town, "
         f"{by_level.get(HandlingLevel.TOWN, 0):,} town -> county) in {sweep_s:.2f} s, one transaction of "
-        f"{len(statements.timed)} statements ({len(writes)} set-based writes); {notes:,} inbox rows"
+        f"{len(statements.timed)} statements ({len(writes)} set-based writes); {notes:,} inbox digests "
+        f"(one a case would have been {per_case_notes:,} rows)"
     )
     for sql, seconds in writes:
         print(f"      {seconds:6.2f} s  {' '.join(sql.split()[:4])} ...")

@@ -28,7 +28,7 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.cases.models import Case, CasePhoto, Category, Notification
+from gridgov.cases.models import Case, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.core.access import Perm, Role, role_grants
 from gridgov.core.audit import audit_record
@@ -40,6 +40,7 @@ from gridgov.core.codes import (
     level_of,
     parent_code,
 )
+from gridgov.notifications.models import Notification
 from gridgov.regions.geometry import to_shape
 from gridgov.regions.models import Region
 from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
@@ -178,9 +179,10 @@ def _add_cases(world: World) -> None:
         )
         notification = Notification.objects.create(
             recipient=user,
-            case=case_here,
-            kind=Notification.Kind.ASSIGNED,
-            message=f"{world.tree.names[home]}有新任务",
+            key="case.assigned",
+            params={"number": case_here.number, "title": case_here.title} if case_here else {},
+            object_type="case" if case_here else "",
+            object_id=case_here.number if case_here else "",
         )
         world.notifications[user.pk] = notification.pk
 
@@ -731,9 +733,7 @@ def _case_report_page(probe: Probe) -> Call:
 
 
 def _notification_read(probe: Probe) -> Call:
-    path = reverse(
-        "cases-api:notification-read", kwargs={"notification_id": probe.notification_id()}
-    )
+    path = reverse("api:notification-read", kwargs={"notification_id": probe.notification_id()})
     return Call("post", path, {}, json=True)
 
 
@@ -745,7 +745,7 @@ def _own_notification(probe: Probe) -> bool:
 def _inbox_read(probe: Probe) -> Call:
     actor = probe.actor
     data = {"notification": probe.world.notifications[actor.pk] if actor else MISSING_OBJECT_ID}
-    return Call("post", reverse("cases:inbox-read"), data)
+    return Call("post", reverse("notifications:inbox-read"), data)
 
 
 def _queue(probe: Probe) -> Call:
@@ -1084,13 +1084,13 @@ _ROUTE_LIST: list[Route] = [
     ),
     Route("cases-api:case-category-list", Kind.SELF, _get("cases-api:case-category-list")),
     Route(
-        "cases-api:notification-list",
+        "api:notification-list",
         Kind.SELF,
-        _get("cases-api:notification-list"),
+        _get("api:notification-list"),
         permission=Perm.CASES_VIEW,
     ),
     Route(
-        "cases-api:notification-read",
+        "api:notification-read",
         Kind.OBJECT,
         _notification_read,
         permission=Perm.CASES_VIEW,
@@ -1143,8 +1143,21 @@ _ROUTE_LIST: list[Route] = [
         permission=Perm.CASES_VIEW,
         page=True,
     ),
-    Route("cases:inbox", Kind.SELF, _get("cases:inbox"), Perm.CASES_VIEW, page=True),
-    Route("cases:inbox-read", Kind.SELF, _inbox_read, Perm.CASES_VIEW, page=True, ok=302),
+    Route(
+        "notifications:inbox",
+        Kind.SELF,
+        _get("notifications:inbox"),
+        Perm.CASES_VIEW,
+        page=True,
+    ),
+    Route(
+        "notifications:inbox-read",
+        Kind.SELF,
+        _inbox_read,
+        Perm.CASES_VIEW,
+        page=True,
+        ok=302,
+    ),
     Route("cases:detail", Kind.OBJECT, _case_page("cases:detail"), Perm.CASES_VIEW, page=True),
     Route(
         "cases:transition",

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "gridgov.core",
     "gridgov.regions",
     "gridgov.accounts",
+    "gridgov.notifications",
     "gridgov.api",
     "gridgov.cases",
     "gridgov.open311",
@@ -90,7 +91,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "gridgov.cases.views.inbox.inbox_unread",
+                "gridgov.notifications.views.inbox_unread",
             ],
         },
     },
@@ -282,7 +283,7 @@ LOGGING = {
 GRIDGOV_COUNTY_CODE = env.env_str("GRIDGOV_COUNTY_CODE", "610324")
 
 # SMS: the console backend by default (no vendor reachable); set a vendor backend in production.
-SMS_BACKEND = env.env_str("GRIDGOV_SMS_BACKEND", "gridgov.core.sms.ConsoleBackend")
+SMS_BACKEND = env.env_str("GRIDGOV_SMS_BACKEND", "gridgov.notifications.sms.ConsoleBackend")
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

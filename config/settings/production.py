@@ -17,8 +17,8 @@ for required in ("SECRET_KEY", "GRIDGOV_PII_KEY", "GRIDGOV_AUDIT_KEY"):
 # The console backend only logs: in production a message to an official would be lost.
 if env.env_str("GRIDGOV_SMS_BACKEND") in {
     "",
-    "gridgov.core.sms.ConsoleBackend",
-    "gridgov.core.sms.LocmemBackend",
+    "gridgov.notifications.sms.ConsoleBackend",
+    "gridgov.notifications.sms.LocmemBackend",
 }:
     raise ImproperlyConfigured(
         "production settings need GRIDGOV_SMS_BACKEND: the dotted path of a backend that delivers"

@@ -14,7 +14,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "root": {"handlers": [], "level": "WARNING"},
 }
-SMS_BACKEND = "gridgov.core.sms.LocmemBackend"
+SMS_BACKEND = "gridgov.notifications.sms.LocmemBackend"
 # Tests serve no collected static files: WhiteNoise would warn at every request handler that the
 # (uncollected) STATIC_ROOT is missing, so it looks the files up through the finders instead.
 WHITENOISE_AUTOREFRESH = True

@@ -1,7 +1,7 @@
 """API v1 routes: every app's API views, wired in one place (the views live in their apps).
 
-Each app keeps its URL namespace (`api:` for accounts and regions, `cases-api:` for cases and the
-inbox), so names stay stable as apps are added.
+The platform apps' routes are named in `api:` (accounts, regions, notifications), the cases app's
+in `cases-api:`, so names stay stable as apps are added.
 """
 
 from django.urls import URLPattern, include, path
@@ -15,13 +15,19 @@ from gridgov.cases.api.cases import (
     CaseTransitionApi,
 )
 from gridgov.cases.api.contact import CaseRevealContactApi
-from gridgov.cases.api.inbox import NotificationListApi, NotificationReadApi
+from gridgov.notifications.api import NotificationListApi, NotificationReadApi
 from gridgov.regions.api import RegionChildrenApi, RegionDetailApi, RegionListApi, RegionLocateApi
 from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
 
 platform_patterns: list[URLPattern] = [
     path("auth/token/", TokenObtainApi.as_view(), name="token"),
     path("me/", MeApi.as_view(), name="me"),
+    path("notifications/", NotificationListApi.as_view(), name="notification-list"),
+    path(
+        "notifications/<int:notification_id>/read/",
+        NotificationReadApi.as_view(),
+        name="notification-read",
+    ),
     path("regions/", RegionListApi.as_view(), name="region-list"),
     path("regions/locate/", RegionLocateApi.as_view(), name="region-locate"),
     # Before regions/<code>/, so "export" and "import" are not read as region codes.
@@ -42,12 +48,6 @@ case_patterns: list[URLPattern] = [
         name="case-reveal-contact",
     ),
     path("case-categories/", CaseCategoryListApi.as_view(), name="case-category-list"),
-    path("notifications/", NotificationListApi.as_view(), name="notification-list"),
-    path(
-        "notifications/<int:notification_id>/read/",
-        NotificationReadApi.as_view(),
-        name="notification-read",
-    ),
 ]
 
 urlpatterns = [

@@ -6,11 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import QuerySet
 from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest
 
-from gridgov.cases.models import Case, CaseEvent, Category, Notification, SlaRule
+from gridgov.cases.models import Case, CaseEvent, Category, SlaRule
 from gridgov.core.audit import audit_record
 from gridgov.core.clientaddress import client_address
 
@@ -156,16 +155,3 @@ class CaseAdmin(ReadOnlyAdmin):
     ]
     inlines = [CaseEventInline]
     ordering = ["-created_at", "-id"]
-
-
-@admin.register(Notification)
-class NotificationAdmin(ReadOnlyAdmin):
-    list_display = ["recipient", "kind", "case", "message", "created_at", "read_at"]
-    list_filter = ["kind"]
-    search_fields = ["recipient__username", "case__number"]
-    raw_id_fields = ["recipient", "case"]
-    date_hierarchy = "created_at"
-    show_full_result_count = False
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[Notification]:
-        return super().get_queryset(request).select_related("recipient", "case")

@@ -37,9 +37,6 @@ TRACKING_NOT_FOUND = error_code(
     "case.tracking_not_found", _("There is no case with this tracking number.")
 )
 PHOTO_NOT_FOUND = error_code("case.photo_not_found", _("There is no such photo."))
-NOTIFICATION_NOT_FOUND = error_code(
-    "notification.not_found", _("There is no such notification here.")
-)
 
 # The state machine and who may move a case.
 NOT_IN_STATE = error_code(

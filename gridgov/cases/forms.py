@@ -261,9 +261,3 @@ class OverdueFilterForm(forms.Form):
     town = forms.CharField(required=False, max_length=9)
     level = forms.CharField(required=False, max_length=8)
     cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
-
-
-class InboxReadForm(forms.Form):
-    notification = forms.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    all = forms.BooleanField(required=False)
-    unread = forms.BooleanField(required=False)

@@ -339,45 +339,6 @@ class CasePhoto(models.Model):
         return self.image.name or ""
 
 
-class Notification(models.Model):
-    """The staff inbox: one row per recipient."""
-
-    class Kind(models.TextChoices):
-        ASSIGNED = "assigned", _("New assignment")
-        NEW_CASE = "new_case", _("New case to accept")
-        DEADLINE_WARNING = "deadline_warning", _("Deadline approaching")
-        ESCALATED = "escalated", _("Escalated")
-        RETURNED = "returned", _("Returned for rework")
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("recipient"),
-        on_delete=models.CASCADE,
-        related_name="notifications",
-    )
-    case = models.ForeignKey(
-        Case,
-        verbose_name=_("case"),
-        null=True,
-        blank=True,
-        on_delete=models.CASCADE,
-        related_name="+",
-    )
-    kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
-    message = models.CharField(_("message"), max_length=200)
-    created_at = models.DateTimeField(_("time"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        ordering = ["-created_at", "-id"]
-        indexes = [models.Index(fields=["recipient", "read_at", "created_at"], name="inbox")]
-
-    def __str__(self) -> str:
-        return f"{self.recipient_id} {self.kind}"
-
-
 class CaseSequence(models.Model):
     """The last number issued per county and day, so case numbers are gap-free and readable."""
 

@@ -1,13 +1,14 @@
-"""Who hears about what: the staff inbox and SMS, scheduled after commit as background jobs."""
+"""Who hears about what happens to a case: the unit's routers or one person, told through the
+notifications app (inbox and SMS, after commit)."""
 
 from __future__ import annotations
 
-from django.db import transaction
-
 from gridgov.accounts.models import RoleAssignment
-from gridgov.cases.delivery import deliver_notification
 from gridgov.cases.models import Case
+from gridgov.cases.notices import CASE
 from gridgov.core.access import Perm, roles_granting
+from gridgov.notifications.catalogue import Notice
+from gridgov.notifications.services import notify
 
 
 def unit_routers(handling_code: str) -> list[int]:
@@ -21,13 +22,19 @@ def unit_routers(handling_code: str) -> list[int]:
     )
 
 
-def _schedule(case_id: int, kind: str, recipient_ids: list[int]) -> None:
-    transaction.on_commit(lambda: deliver_notification(case_id, kind, recipient_ids))
+def _notify(case: Case, notice: Notice, recipient_ids: list[int]) -> None:
+    notify(
+        recipient_ids=recipient_ids,
+        key=notice.key,
+        params={"number": case.number, "title": case.title},
+        object_type=CASE,
+        object_id=case.number,
+    )
 
 
-def notify_unit_on_commit(case: Case, *, kind: str) -> None:
-    _schedule(case.pk, kind, unit_routers(case.handling_code))
+def notify_unit_on_commit(case: Case, *, notice: Notice) -> None:
+    _notify(case, notice, unit_routers(case.handling_code))
 
 
-def notify_user_on_commit(case: Case, *, kind: str, user_id: int) -> None:
-    _schedule(case.pk, kind, [user_id])
+def notify_user_on_commit(case: Case, *, notice: Notice, user_id: int) -> None:
+    _notify(case, notice, [user_id])

@@ -10,7 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from gridgov.cases.models import ACTION_LABELS, Case, Channel, HandlingLevel, Notification, Urgency
+from gridgov.cases.models import ACTION_LABELS, Case, Channel, HandlingLevel, Urgency
 from gridgov.cases.policy import actions_for
 from gridgov.cases.selectors.cases import visible_linked_case
 from gridgov.cases.services import CaseInput
@@ -137,12 +137,6 @@ class CaseListFilter(serializers.Serializer):
     region = serializers.RegexField(CODE_PATTERN, required=False)
     q = serializers.CharField(max_length=64, required=False)
     order = serializers.ChoiceField(choices=["newest", "deadline"], default="newest")
-    cursor = serializers.CharField(max_length=512, required=False)
-    page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=50)
-
-
-class InboxFilter(serializers.Serializer):
-    unread = serializers.BooleanField(required=False, default=False)
     cursor = serializers.CharField(max_length=512, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=50)
 
@@ -333,18 +327,3 @@ class ContactOutput(serializers.Serializer):
     number = serializers.CharField()
     reporter_name = serializers.CharField()
     reporter_phone = serializers.CharField()
-
-
-class NotificationOutput(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.ChoiceField(choices=Notification.Kind.choices)
-    message = serializers.CharField()
-    case = serializers.CharField(source="case.number", allow_null=True)
-    created_at = serializers.DateTimeField()
-    read_at = serializers.DateTimeField(allow_null=True)
-
-
-class InboxOutput(serializers.Serializer):
-    unread = serializers.IntegerField(help_text="Unread notifications in the whole inbox.")
-    results = NotificationOutput(many=True)
-    next = serializers.URLField(allow_null=True)

@@ -5,8 +5,6 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
 
-# Imported so the consumer registers it; the services schedule it from there.
-from gridgov.cases.delivery import deliver_notification
 from gridgov.cases.services.sweep import escalate_overdue_cases, warn_approaching_deadlines
 
 
@@ -18,4 +16,4 @@ def sweep_deadlines() -> dict[str, int]:
     return {"warned": warned, "escalated": escalated}
 
 
-__all__ = ["deliver_notification", "sweep_deadlines"]
+__all__ = ["sweep_deadlines"]

@@ -11,55 +11,41 @@ Conflict 409.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-# A parameter's value as a reader sees it: a state code becomes its label, and so on.
-ParamLabels = Mapping[str, Callable[[Any], Any]]
+from gridgov.core.messages import Catalogue, Message, ParamLabels
 
 
-@dataclass(frozen=True)
-class ErrorCode:
-    """A stable code and the translatable template (`%(name)s` placeholders) that explains it."""
+class ErrorCode(Message):
+    """A stable refusal code (`case.not_in_state`) and the template that explains it."""
 
-    code: str
-    template: str | Promise
-    labels: ParamLabels = field(default_factory=dict)
-
-    def render(self, params: Mapping[str, Any]) -> str:
-        """The message in the active language, with enumerated values shown by their labels."""
-        shown = {
-            name: str(self.labels[name](value)) if name in self.labels else value
-            for name, value in params.items()
-        }
-        text = str(self.template)
-        return text % shown if shown else text
+    @property
+    def code(self) -> str:
+        return self.key
 
     def bind(self, **params: Any) -> Problem:
         return Problem(self, params)
 
 
-_CATALOGUE: dict[str, ErrorCode] = {}
+_CATALOGUE = Catalogue("error code", ErrorCode)
 
 
 def error_code(
     code: str, template: str | Promise, *, labels: ParamLabels | None = None
 ) -> ErrorCode:
-    """Declare a code once, in its app's catalogue; a second declaration is a programming error."""
-    if code in _CATALOGUE:
-        raise ValueError(f"error code {code!r} is declared twice")
-    declared = ErrorCode(code, template, dict(labels or {}))
-    _CATALOGUE[code] = declared
+    """Declare a code once, in its app's catalogue (`<app>/errors.py`)."""
+    declared: ErrorCode = _CATALOGUE.declare(code, template, labels=labels)
     return declared
 
 
 def declared_codes() -> dict[str, ErrorCode]:
     """Every declared code (for the tests that check each one renders in every language)."""
-    return dict(_CATALOGUE)
+    return cast(dict[str, ErrorCode], _CATALOGUE.entries())
 
 
 @dataclass(frozen=True)

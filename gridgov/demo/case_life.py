@@ -16,11 +16,11 @@ import shapely
 from django.conf import settings
 
 from gridgov.accounts.models import RoleAssignment, User
+from gridgov.cases import notices
 from gridgov.cases.models import (
     LEVEL_CODE_LENGTH,
     LEVEL_ORDER,
     HandlingLevel,
-    Notification,
     Urgency,
 )
 from gridgov.cases.states import TERMINAL_STATES, Action, State
@@ -253,7 +253,7 @@ class Life:
 
                 def refer(t: datetime) -> None:
                     story.apply(Action.REFER_DOWN, t, router, note)
-                    self.notify_unit(story, t, Notification.Kind.NEW_CASE)
+                    self.notify_unit(story, t, notices.NEW_CASE.key)
 
                 return wanted, refer
             return wanted, lambda t: story.apply(Action.ACCEPT, t, router)
@@ -275,7 +275,7 @@ class Life:
 
             def dispatch(t: datetime) -> None:
                 story.dispatch(t, router, assignee, self.context.usernames[assignee])
-                self.notify_user(story, assignee, t, Notification.Kind.ASSIGNED)
+                self.notify_user(story, assignee, t, notices.ASSIGNED.key)
 
             return wanted, dispatch
         if state in {State.DISPATCHED, State.RETURNED}:
@@ -296,7 +296,7 @@ class Life:
                 def send_back(t: datetime) -> None:
                     story.apply(Action.RETURN, t, router, note)
                     if worker is not None:
-                        self.notify_user(story, worker, t, Notification.Kind.RETURNED)
+                        self.notify_user(story, worker, t, notices.RETURNED.key)
 
                 return wanted, send_back
             note = self.note(case_texts.VERIFY_NOTES)
@@ -313,7 +313,7 @@ class Life:
 
                 def reopen(t: datetime) -> None:
                     story.reopen_by_resident(t, reason)
-                    self.notify_unit(story, t, Notification.Kind.NEW_CASE)
+                    self.notify_unit(story, t, notices.NEW_CASE.key)
 
                 return wanted, reopen
             if flags.rate:
@@ -372,7 +372,7 @@ class Life:
         # The unit sends it up, or the level above pulls it up.
         actor = self.router(case.handling_code if self.rnd.random() < 0.7 else upper)
         story.apply(Action.ESCALATE, at, actor, self.note(case_texts.ESCALATE_NOTES))
-        self.notify_unit(story, at, Notification.Kind.ESCALATED)
+        self.notify_unit(story, at, notices.ESCALATED.key)
 
     def transfer(self, story: Story, kind: str, at: datetime) -> None:
         top = story.category.top
@@ -431,7 +431,7 @@ class Life:
         for user_id in routers:
             if user_id in self.context.demo_ids:
                 story.inbox.append(
-                    (user_id, Notification.Kind.ESCALATED if kind == "sweep" else kind, at, kind)
+                    (user_id, notices.ESCALATED.key if kind == "sweep" else kind, at, kind)
                 )
 
     def settle(self, story: Story, until: datetime) -> None:

@@ -16,10 +16,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 import shapely
 from django.conf import settings
-from django.utils.translation import gettext as _
 
-from gridgov.cases.delivery import MESSAGES
-from gridgov.cases.models import Case, Channel, Notification, Urgency
+from gridgov.cases import notices
+from gridgov.cases.models import Case, Channel, Urgency
 from gridgov.cases.services.intake import DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, distance_m
 from gridgov.cases.states import OPEN_STATES, Action
 from gridgov.core import codes
@@ -46,6 +45,7 @@ from gridgov.demo.case_weights import (
     WEEKEND_FACTOR,
     ScriptStep,
 )
+from gridgov.notifications.models import Notification
 
 
 def _bump(
@@ -524,15 +524,15 @@ class Planner:
                 assignee = people[step.assignee]
                 assert assignee is not None
                 story.dispatch(at, actor, assignee, self.context.usernames[assignee])
-                life.notify_user(story, assignee, at, Notification.Kind.ASSIGNED)
+                life.notify_user(story, assignee, at, notices.ASSIGNED.key)
             elif action == Action.ESCALATE:
                 story.apply(action, at, actor, self.rnd.choice(case_texts.ESCALATE_NOTES))
-                life.notify_unit(story, at, Notification.Kind.ESCALATED)
+                life.notify_unit(story, at, notices.ESCALATED.key)
             elif action == Action.RETURN:
                 assignee = story.case.assignee_id
                 story.apply(action, at, actor, case_texts.RETURN_NOTES[0])
                 if assignee is not None:
-                    life.notify_user(story, assignee, at, Notification.Kind.RETURNED)
+                    life.notify_user(story, assignee, at, notices.RETURNED.key)
             elif action == Action.RESOLVE:
                 story.apply(action, at, actor, case_texts.RESOLVE_NOTES[story.category.top][0])
             else:
@@ -556,7 +556,7 @@ class Planner:
                 cell = (case.category_id, int(case.latitude / 0.003), int(case.longitude / 0.003))
                 story.possible_duplicate_of = self.duplicate_of(case, cell, nearby)
                 nearby.setdefault(cell, []).append(story)
-            self.life.notify_unit(story, seed.reported_at, Notification.Kind.NEW_CASE)
+            self.life.notify_unit(story, seed.reported_at, notices.NEW_CASE.key)
             if seed.script:
                 self.play_script(seed)
                 continue
@@ -622,20 +622,11 @@ class Planner:
                     else self.context.routers.get(case.handling_code, [])
                 )
                 entries += [
-                    (uid, Notification.Kind.DEADLINE_WARNING, case.warned_at, "warning")
+                    (uid, notices.DEADLINE_WARNING.key, case.warned_at, "warning")
                     for uid in recipients
                     if uid in demo_ids
                 ]
-            for recipient, kind, at, how in entries:
-                if how == "sweep":
-                    message = _("Overdue case escalated to your level: ") + case.number
-                elif how == "warning":
-                    message = _("Deadline approaching for case ") + case.number
-                else:
-                    message = _(MESSAGES[Notification.Kind(kind)]) % {
-                        "number": case.number,
-                        "title": case.title,
-                    }
+            for recipient, key, at, _how in entries:
                 recent = self.now - at < 2 * DAY
                 read_at = None
                 # The demo logins' own cases wait unread; of the rest, some were seen already.
@@ -643,9 +634,11 @@ class Planner:
                     read_at = min(at + timedelta(hours=self.rnd.uniform(0.1, 20)), self.now)
                 notification = Notification(
                     recipient_id=recipient,
-                    case=case,
-                    kind=kind,
-                    message=message[:200],
+                    key=key,
+                    params={"number": case.number, "title": case.title},
+                    object_type=notices.CASE,
+                    object_id=case.number,
+                    created_at=at,
                     read_at=read_at,
                 )
                 rows.append((notification, at))

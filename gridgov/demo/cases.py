@@ -17,7 +17,7 @@ from django.db import connection
 from django.utils import timezone
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.cases.models import Case, CaseEvent, CaseSequence, Channel, Notification
+from gridgov.cases.models import Case, CaseEvent, CaseSequence, Channel
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES, Action
 from gridgov.core.access import Role
 from gridgov.demo import names
@@ -26,6 +26,7 @@ from gridgov.demo.case_story import Entry
 from gridgov.demo.case_year import CasePlan, Planner
 from gridgov.demo.logins import DEMO_ACCOUNTS
 from gridgov.demo.open311_client import DEMO_CLIENT_NAME, demo_open311_key
+from gridgov.notifications.models import Notification
 from gridgov.open311.models import Open311Client, Open311Request
 
 if TYPE_CHECKING:
@@ -167,12 +168,9 @@ def write_plan(plan: CasePlan, *, open311_client: Open311Client | None) -> None:
     for day, last in plan.sequences.items():
         if day in existing:
             CaseSequence.objects.filter(county_code=county, day=day).update(last=last)
-    notifications = [notification for notification, _at in plan.notifications]
-    Notification.objects.bulk_create(notifications, batch_size=2000)
-    # created_at is auto_now_add: bulk_create stamped it now, the inbox wants when it arrived.
-    for notification, at in plan.notifications:
-        notification.created_at = at
-    Notification.objects.bulk_update(notifications, ["created_at"], batch_size=500)
+    Notification.objects.bulk_create(
+        [notification for notification, _at in plan.notifications], batch_size=2000
+    )
 
 
 def create_officials(build: DemoBuild) -> None:

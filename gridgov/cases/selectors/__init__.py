@@ -1,5 +1,5 @@
-"""Every read of cases, scoped to the actor: the cases themselves (`cases`), the work pages'
-listings (`queues`) and the staff inbox (`inbox`)."""
+"""Every read of cases, scoped to the actor: the cases themselves (`cases`) and the work pages'
+listings (`queues`)."""
 
 from gridgov.cases.selectors.cases import (
     CaseFilters,

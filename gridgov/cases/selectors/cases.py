@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import base64
-import json
 from dataclasses import dataclass
-from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 
 from gridgov.cases import errors
 from gridgov.cases.models import Case, CaseEvent, Category
@@ -18,10 +14,9 @@ from gridgov.cases.states import OPEN_STATES, WORKING_STATES
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import is_within
-from gridgov.core.errors import BAD_CURSOR, NotFound, ValidationFailed
-from gridgov.core.jsonbody import parse_json
+from gridgov.core.errors import NotFound
+from gridgov.core.keyset import decode_cursor, encode_cursor, parse_cursor_time
 from gridgov.core.scoping import Actor, scope_queryset
-from gridgov.core.timebounds import is_plausible
 
 
 def case_queryset(*, actor: Actor) -> QuerySet[Case]:
@@ -142,34 +137,6 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
         .only(*LIST_COLUMNS)
         .order_by("-created_at", "-id")
     )
-
-
-# Keyset pagination: a cursor is the last row's sort key, so page 10,000 costs what page 1 does.
-
-
-def encode_cursor(values: dict[str, Any]) -> str:
-    return base64.urlsafe_b64encode(json.dumps(values, default=str).encode()).decode()
-
-
-def decode_cursor(cursor: str) -> dict[str, Any]:
-    try:
-        decoded = parse_json(base64.urlsafe_b64decode(cursor.encode()).decode())
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValidationFailed.on("cursor", BAD_CURSOR) from error
-    if not isinstance(decoded, dict) or not isinstance(decoded.get("id"), int):
-        raise ValidationFailed.on("cursor", BAD_CURSOR)
-    return decoded
-
-
-def parse_cursor_time(raw: Any) -> datetime:
-    """The time in a keyset cursor; ValidationFailed (400) for anything but a plausible one."""
-    try:
-        parsed = parse_datetime(str(raw)) if raw is not None else None
-    except (ValueError, OverflowError):
-        parsed = None
-    if parsed is None or not is_plausible(parsed):
-        raise ValidationFailed.on("cursor", BAD_CURSOR)
-    return parsed
 
 
 def newest_page(

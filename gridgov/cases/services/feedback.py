@@ -8,8 +8,8 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gridgov.cases import errors, notifications
-from gridgov.cases.models import Case, Notification
+from gridgov.cases import errors, notices, notifications
+from gridgov.cases.models import Case
 from gridgov.cases.services.transitions import apply_transition, note_event
 from gridgov.cases.states import Action, State
 from gridgov.core.audit import audit_record
@@ -66,7 +66,7 @@ def case_reopen_by_resident(*, case: Case, reason: str, actor: Any = None) -> Ca
         apply_transition(case=case, actor=actor, action=Action.REOPEN, note=reason.strip(), now=now)
         case.rating, case.rating_comment = None, ""
         case.save(update_fields=["rating", "rating_comment"])
-        notifications.notify_unit_on_commit(case, kind=Notification.Kind.NEW_CASE)
+        notifications.notify_unit_on_commit(case, notice=notices.NEW_CASE)
         audit_record(
             actor=actor,
             action="case.reopen",

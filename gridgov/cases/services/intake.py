@@ -14,7 +14,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from gridgov.cases import errors, notifications
+from gridgov.cases import errors, notices, notifications
 from gridgov.cases.models import (
     Case,
     CaseEvent,
@@ -295,5 +295,5 @@ def case_report(*, actor: Any, data: CaseInput, client_address: str | None = Non
             client_address=client_address,
             detail={"channel": data.channel, "category": category.code},
         )
-        notifications.notify_unit_on_commit(case, kind="new_case")
+        notifications.notify_unit_on_commit(case, notice=notices.NEW_CASE)
     return case

@@ -11,13 +11,12 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
-from gridgov.cases import errors, notifications, policy
+from gridgov.cases import errors, notices, notifications, policy
 from gridgov.cases.models import (
     LEVEL_CODE_LENGTH,
     LEVEL_ORDER,
     Case,
     CaseEvent,
-    Notification,
 )
 from gridgov.cases.services.intake import check_photos, save_photos
 from gridgov.cases.sla import set_deadlines
@@ -231,20 +230,18 @@ def case_transition(
         if action == Action.DISPATCH:
             case.assignee = assignee
             case.save(update_fields=["assignee"])
-            notifications.notify_user_on_commit(
-                case, kind=Notification.Kind.ASSIGNED, user_id=assignee.pk
-            )
+            notifications.notify_user_on_commit(case, notice=notices.ASSIGNED, user_id=assignee.pk)
         elif action == Action.TRANSFER:
             case.transferred_to = f"{transfer_kind}:{transfer_to.strip()}"[:128]
             case.save(update_fields=["transferred_to"])
         elif action == Action.RETURN and case.assignee_id:
             notifications.notify_user_on_commit(
-                case, kind=Notification.Kind.RETURNED, user_id=case.assignee_id
+                case, notice=notices.RETURNED, user_id=case.assignee_id
             )
         elif action == Action.ESCALATE:
-            notifications.notify_unit_on_commit(case, kind=Notification.Kind.ESCALATED)
+            notifications.notify_unit_on_commit(case, notice=notices.ESCALATED)
         elif action == Action.REFER_DOWN:
-            notifications.notify_unit_on_commit(case, kind=Notification.Kind.NEW_CASE)
+            notifications.notify_unit_on_commit(case, notice=notices.NEW_CASE)
         audit_record(
             actor=actor,
             action=f"case.{action}",

@@ -12,10 +12,11 @@ from django.test import Client
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from gridgov.cases.models import Case, CaseEvent, CasePhoto, Notification
+from gridgov.cases.models import Case, CaseEvent, CasePhoto
 from gridgov.cases.serializers import CaseListOutput
 from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
+from gridgov.notifications.models import Notification
 from gridgov.regions.geometry import to_shape
 
 CASES = "/api/v1/cases/"
@@ -621,7 +622,11 @@ def test_inbox_lists_newest_first_and_marks_read(
     assert inbox.status_code == 200
     assert inbox.json()["unread"] == 2
     assert [row["case"] for row in inbox.json()["results"]] == [second, first]
-    assert {row["kind"] for row in inbox.json()["results"]} == {"new_case"}
+    assert {row["kind"] for row in inbox.json()["results"]} == {"case.new_case"}
+    newest = inbox.json()["results"][0]
+    assert newest["link"] == f"/cases/{second}/"
+    assert newest["params"]["number"] == second
+    assert newest["message"] == f"新案件 {second} 待受理：{newest['params']['title']}"
     # when
     notification_id = inbox.json()["results"][0]["id"]
     read = clients["secretary"].post(f"/api/v1/notifications/{notification_id}/read/")

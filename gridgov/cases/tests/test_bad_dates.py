@@ -75,7 +75,7 @@ def test_the_inbox_ignores_ids_that_are_not_row_ids(tree, user_factory, query):
     worker = user_factory(Role.GRID_WORKER, tree.grids[0])
     client = Client()
     client.force_login(worker)
-    assert client.get(f"/cases/inbox/?{query}").status_code == 200
+    assert client.get(f"/inbox/?{query}").status_code == 200
 
 
 @pytest.mark.django_db
@@ -84,6 +84,6 @@ def test_marking_a_huge_notification_id_read_is_refused_quietly(tree, user_facto
     worker = user_factory(Role.GRID_WORKER, tree.grids[0])
     client = Client()
     client.force_login(worker)
-    response = client.post("/cases/inbox/read/", {"notification": "99999999999999999999999"})
+    response = client.post("/inbox/read/", {"notification": "99999999999999999999999"})
     assert response.status_code == 302
-    assert response["Location"] == "/cases/inbox/"
+    assert response["Location"] == "/inbox/"

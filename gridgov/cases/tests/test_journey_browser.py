@@ -117,7 +117,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     # when the grid worker opens their tasks on a phone
     phone = new_page(browser, PHONE, errors)
     log_in(phone, base, worker)
-    inbox_link = phone.locator("header nav a[href='/cases/inbox/']").inner_text()
+    inbox_link = phone.locator("header nav a[href='/inbox/']").inner_text()
     phone.click("header nav a[href='/cases/tasks/']")
     task = phone.locator(f"li[data-case='{number}']")
     # then the case is there, with its place, and the dispatch reached their inbox

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
-from gridgov.cases.models import Case, CaseEvent, HandlingLevel, Notification
+from gridgov.cases.models import Case, CaseEvent, HandlingLevel
 from gridgov.cases.services import (
     CaseInput,
     case_rate,
@@ -19,6 +19,7 @@ from gridgov.cases.services import (
 from gridgov.cases.states import State
 from gridgov.core.access import Role
 from gridgov.core.errors import Conflict, PermissionDenied, ValidationFailed
+from gridgov.notifications.models import Notification
 
 
 def report(actor, tree, **overrides) -> Case:
@@ -68,8 +69,9 @@ def test_full_journey_writes_a_complete_timeline(
         "close",
         "rate",
     ]
-    assert Notification.objects.filter(recipient=worker, kind="assigned", case=case).exists()
-    assert Notification.objects.filter(recipient=secretary, kind="new_case", case=case).exists()
+    mine = Notification.objects.filter(object_type="case", object_id=case.number)
+    assert mine.filter(recipient=worker, key="case.assigned").exists()
+    assert mine.filter(recipient=secretary, key="case.new_case").exists()
 
 
 @pytest.mark.django_db
@@ -158,7 +160,9 @@ def test_sweep_escalates_overdue_cases_one_level_up(tree, user_factory):
     assert case.state == State.ACCEPTED
     event = CaseEvent.objects.filter(case=case, action="escalate").get()
     assert (event.level_before, event.level_after, event.actor_id) == ("village", "town", None)
-    assert Notification.objects.filter(recipient=official, kind="escalated").count() == 2
+    # one digest for the town's official, counting both cases
+    digest = Notification.objects.get(recipient=official, key="case.escalated_digest")
+    assert (digest.count, digest.params["count"]) == (2, 2)
     fresh.refresh_from_db()
     assert fresh.state == State.REPORTED
     assert escalate_overdue_cases(now=later) == 0

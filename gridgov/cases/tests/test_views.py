@@ -20,13 +20,14 @@ from django.utils import timezone
 from django.utils.translation.reloader import translation_file_changed
 
 from gridgov.accounts.models import User
-from gridgov.cases.models import Case, CaseEvent, CasePhoto, Category, Notification
+from gridgov.cases.models import Case, CaseEvent, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report, case_transition
 from gridgov.cases.services.contact import case_reveal_contact
-from gridgov.cases.views.inbox import inbox_unread
 from gridgov.core.access import Role
 from gridgov.core.errors import PermissionDenied, ValidationFailed
 from gridgov.core.models import AuditEntry
+from gridgov.notifications.models import Notification
+from gridgov.notifications.views import inbox_unread
 
 # A point inside the first grid (its first micro-grid) of the test tree; the second village of
 # the first town, and the second town, lie further east.
@@ -341,7 +342,8 @@ def test_roles_that_do_not_report_get_403(people, role):
 
 @pytest.mark.django_db
 @pytest.mark.parametrize(
-    "name", ["cases:report", "cases:my-tasks", "cases:queue", "cases:overdue", "cases:inbox"]
+    "name",
+    ["cases:report", "cases:my-tasks", "cases:queue", "cases:overdue", "notifications:inbox"],
 )
 def test_anonymous_is_sent_to_login(db, name):
     # when
@@ -529,7 +531,7 @@ def test_bulk_dispatch_dispatches_each_and_reports_each_failure(
     assert any(not_accepted.number in text and "not possible" in text for text in texts)
     assert any(elsewhere.number in text and "no such case" in text for text in texts)
     assert any("Dispatched 2 cases" in text for text in texts)
-    assert Notification.objects.filter(recipient=handler, kind="assigned").count() == 2
+    assert Notification.objects.filter(recipient=handler, key="case.assigned").count() == 2
 
 
 @pytest.mark.django_db
@@ -918,13 +920,13 @@ def test_inbox_lists_and_marks_read(people, django_capture_on_commit_callbacks):
     notes = list(Notification.objects.filter(recipient=secretary).order_by("id"))
     assert len(notes) == 2
     others = Notification.objects.create(
-        recipient=people["town"], case=first, kind="new_case", message="x"
+        recipient=people["town"], key="case.new_case", object_type="case", object_id=first.number
     )
     # when
-    page = client.get(reverse("cases:inbox"))
-    one = client.post(reverse("cases:inbox-read"), {"notification": notes[0].pk})
-    forged = client.post(reverse("cases:inbox-read"), {"notification": others.pk})
-    unread_page = client.get(reverse("cases:inbox"), {"unread": "1"})
+    page = client.get(reverse("notifications:inbox"))
+    one = client.post(reverse("notifications:inbox-read"), {"notification": notes[0].pk})
+    forged = client.post(reverse("notifications:inbox-read"), {"notification": others.pk})
+    unread_page = client.get(reverse("notifications:inbox"), {"unread": "1"})
     # then
     assert page.status_code == 200
     assert [n.pk for n in page.context["notifications"]] == [notes[1].pk, notes[0].pk]
@@ -936,15 +938,30 @@ def test_inbox_lists_and_marks_read(people, django_capture_on_commit_callbacks):
     assert notes[0].read_at is not None
     assert others.read_at is None
     assert [n.pk for n in unread_page.context["notifications"]] == [notes[1].pk]
-    client.post(reverse("cases:inbox-read"), {"all": "1"})
+    client.post(reverse("notifications:inbox-read"), {"all": "1"})
     assert not Notification.objects.filter(recipient=secretary, read_at__isnull=True).exists()
+
+
+@pytest.mark.django_db
+def test_the_inbox_speaks_the_readers_language(people, django_capture_on_commit_callbacks):
+    # given a notice stored as a key and parameters
+    with django_capture_on_commit_callbacks(execute=True):
+        case = report(people["worker"], description="路灯不亮")
+    # when the secretary reads the inbox in Chinese, then in English
+    chinese = client_for(people["secretary"], "zh-hans").get(reverse("notifications:inbox"))
+    english = client_for(people["secretary"], "en").get(reverse("notifications:inbox"))
+    # then each page says it in its language, naming the case
+    assert f"New case {case.number} to accept" in english.content.decode()
+    assert f"New case {case.number} to accept" not in chinese.content.decode()
+    assert case.number in chinese.content.decode()
+    assert f"新案件 {case.number} 待受理" in chinese.content.decode()
 
 
 @pytest.mark.django_db
 def test_unread_count_for_the_header(people, rf):
     # given
-    Notification.objects.create(recipient=people["secretary"], kind="new_case", message="a")
-    Notification.objects.create(recipient=people["town"], kind="new_case", message="b")
+    Notification.objects.create(recipient=people["secretary"], key="case.new_case")
+    Notification.objects.create(recipient=people["town"], key="case.new_case")
     request = rf.get("/")
     request.user = people["secretary"]
     # when
@@ -956,7 +973,7 @@ def test_unread_count_for_the_header(people, rf):
 @pytest.mark.django_db
 def test_inbox_refuses_roles_without_cases(people):
     # when
-    response = client_for(people["auditor"]).get(reverse("cases:inbox"))
+    response = client_for(people["auditor"]).get(reverse("notifications:inbox"))
     # then
     assert response.status_code == 403
 

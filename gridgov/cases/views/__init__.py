@@ -1,8 +1,7 @@
 """Server-rendered staff pages for cases (phone first): report, tasks, queues, the case page,
-overdue cases, the inbox."""
+overdue cases."""
 
 from gridgov.cases.views.detail import detail, merge, photo, reveal_contact, transition
-from gridgov.cases.views.inbox import inbox, inbox_read
 from gridgov.cases.views.overdue import overdue
 from gridgov.cases.views.queue import bulk_dispatch, queue
 from gridgov.cases.views.worker import report, tasks
@@ -10,8 +9,6 @@ from gridgov.cases.views.worker import report, tasks
 __all__ = [
     "bulk_dispatch",
     "detail",
-    "inbox",
-    "inbox_read",
     "merge",
     "overdue",
     "photo",

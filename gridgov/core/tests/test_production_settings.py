@@ -99,8 +99,8 @@ def test_redis_huey_queues_a_task(tmp_path):
         "import django; django.setup()\n"
         "from huey.contrib.djhuey import HUEY\n"
         "HUEY.flush()\n"
-        "from gridgov.cases.tasks import deliver_notification\n"
-        "deliver_notification(1, 'assigned', [1])\n"
+        "from gridgov.notifications.tasks import deliver_notice\n"
+        "deliver_notice([1], 'case.assigned', {}, '', '')\n"
         "print(HUEY.pending_count())\n"
         "HUEY.flush()\n"
     )
@@ -120,14 +120,15 @@ def test_redis_huey_queues_a_task(tmp_path):
 
 def test_production_refuses_the_console_sms_backend(tmp_path):
     result = _run(
-        {**PRODUCTION_ENV, "GRIDGOV_SMS_BACKEND": "gridgov.core.sms.ConsoleBackend"}, tmp_path
+        {**PRODUCTION_ENV, "GRIDGOV_SMS_BACKEND": "gridgov.notifications.sms.ConsoleBackend"},
+        tmp_path,
     )
     assert result.returncode != 0
     assert "GRIDGOV_SMS_BACKEND" in result.stderr
 
 
 def test_the_console_sms_backend_logs_the_number_masked(caplog):
-    from gridgov.core.sms import ConsoleBackend, Sms
+    from gridgov.notifications.sms import ConsoleBackend, Sms
 
     with caplog.at_level("INFO", logger="gridgov.sms"):
         ConsoleBackend().send(Sms(to="+8613812345678", body="案件已派给您"))

@@ -30,7 +30,6 @@ from gridgov.cases.models import (
     CaseEvent,
     CaseSequence,
     Category,
-    Notification,
 )
 from gridgov.cases.selectors import CaseFilters, case_list, my_tasks, unit_queue
 from gridgov.cases.services import (
@@ -55,6 +54,7 @@ from gridgov.demo.case_year import cases_digest
 from gridgov.demo.county import STEPS, load_demo
 from gridgov.demo.layout import SEED
 from gridgov.demo.logins import DEMO_ACCOUNTS
+from gridgov.notifications.models import Notification
 from gridgov.open311.models import Open311Client, Open311Request
 from gridgov.regions.locator import locate_points
 
@@ -312,17 +312,17 @@ def test_each_demo_login_has_work(loaded: dict[str, Any]) -> None:
     assert case_list(actor=operator, filters=CaseFilters(overdue_only=True)).exists()
     # and each of these logins has unread inbox rows about its cases
     unread = Counter(
-        Notification.objects.filter(read_at__isnull=True).values_list("recipient__username", "kind")
+        Notification.objects.filter(read_at__isnull=True).values_list("recipient__username", "key")
     )
     for username, kind in (
-        ("grid_xiguan_01", "assigned"),
-        ("grid_xiguan_01", "deadline_warning"),
-        ("grid_tiandu_01", "returned"),
-        ("village_xiguan", "new_case"),
-        ("village_tiandu", "deadline_warning"),
-        ("town_chengguan", "escalated"),
-        ("town_tiandu", "escalated"),
-        ("operator", "escalated"),
+        ("grid_xiguan_01", "case.assigned"),
+        ("grid_xiguan_01", "case.deadline_warning"),
+        ("grid_tiandu_01", "case.returned"),
+        ("village_xiguan", "case.new_case"),
+        ("village_tiandu", "case.deadline_warning"),
+        ("town_chengguan", "case.escalated"),
+        ("town_tiandu", "case.escalated"),
+        ("operator", "case.escalated"),
     ):
         assert unread[(username, kind)] >= 1, (username, kind)
     assert not Notification.objects.exclude(

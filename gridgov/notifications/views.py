@@ -1,5 +1,4 @@
-"""The staff inbox (new assignments, deadline warnings, escalations, returns), and the unread
-count for the page header."""
+"""The inbox page, marking notices read, and the unread count for the page header."""
 
 from __future__ import annotations
 
@@ -11,11 +10,11 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from gridgov.accounts.actors import actor_from
-from gridgov.cases.forms import InboxReadForm
-from gridgov.cases.selectors.inbox import inbox_page, inbox_queryset, inbox_unread_count
-from gridgov.cases.services.inbox import notification_mark_read
 from gridgov.core.pages import page_view
+from gridgov.core.scoping import request_actor
+from gridgov.notifications.forms import InboxReadForm
+from gridgov.notifications.selectors import inbox, inbox_page, inbox_unread_count
+from gridgov.notifications.services import notification_mark_read
 
 
 def _is_row_id(raw: str) -> bool:
@@ -25,8 +24,8 @@ def _is_row_id(raw: str) -> bool:
 
 @require_GET
 @page_view
-def inbox(request: HttpRequest) -> HttpResponse:
-    actor = actor_from(request)
+def inbox_view(request: HttpRequest) -> HttpResponse:
+    actor = request_actor(request)
     unread_only = request.GET.get("unread") == "1"
     before = request.GET.get("before", "")
     rows, next_before = inbox_page(
@@ -34,17 +33,17 @@ def inbox(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "cases/inbox.html",
+        "notifications/inbox.html",
         {"notifications": rows, "next_before": next_before, "unread_only": unread_only},
     )
 
 
 @require_POST
 @page_view
-def inbox_read(request: HttpRequest) -> HttpResponse:
+def inbox_read_view(request: HttpRequest) -> HttpResponse:
     """Mark one notification read, or all of them."""
-    actor = actor_from(request)
-    inbox_queryset(actor=actor)  # the same permission as the inbox itself
+    actor = request_actor(request)
+    inbox(actor=actor)  # the same permission as the inbox itself
     form = InboxReadForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -52,7 +51,7 @@ def inbox_read(request: HttpRequest) -> HttpResponse:
             notification_mark_read(actor=actor)
         elif data["notification"]:
             notification_mark_read(actor=actor, notification_ids=[data["notification"]])
-    back = reverse("cases:inbox")
+    back = reverse("notifications:inbox")
     if form.is_valid() and form.cleaned_data["unread"]:
         back += "?unread=1"
     return redirect(back)
