@@ -759,6 +759,11 @@ def _bulk_dispatch(probe: Probe) -> Call:
     return Call("post", reverse("cases:bulk-dispatch"), data)
 
 
+def _bulk_accept(probe: Probe) -> Call:
+    data = {"unit": probe.code, "cases": [probe.case_number()]}
+    return Call("post", reverse("cases:bulk-accept"), data)
+
+
 def _overdue(probe: Probe) -> Call:
     # The page narrows by town only: a target below a town is looked at through its town.
     assert probe.target is not None
@@ -1134,6 +1139,15 @@ _ROUTE_LIST: list[Route] = [
         permission=Perm.CASES_ROUTE,
         page=True,
         ok=400,  # the assignee is nobody: refused with the reason, nothing dispatched
+        target_map=_unit_of,
+    ),
+    Route(
+        "cases:bulk-accept",
+        Kind.OBJECT,
+        _bulk_accept,
+        permission=Perm.CASES_ROUTE,
+        page=True,
+        ok=302,  # back to the queue, with what was accepted and what was refused and why
         target_map=_unit_of,
     ),
     Route(

@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.cases.models import ACTION_VERBS, STATE_LABELS, Category, Channel, Urgency
+from gridgov.cases.selectors.waiting import WAITING_LABELS, Waiting
 from gridgov.cases.services.intake import MAX_PHOTOS
 from gridgov.cases.states import WORKING_STATES, Action, State
 
@@ -161,6 +162,11 @@ class QueueFilterForm(forms.Form):
         label=_("urgency"), required=False, choices=[("", _("any")), *Urgency.choices]
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    waiting = forms.ChoiceField(
+        label=_("list"),
+        required=False,
+        choices=[("", _("Being worked on")), *[(w.value, WAITING_LABELS[w]) for w in Waiting]],
+    )
     cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, categories: Iterable[Category], **kwargs: Any) -> None:
@@ -207,6 +213,20 @@ class BulkDispatchForm(forms.Form):
         if len(numbers) > self.MAX_CASES:
             raise forms.ValidationError(
                 _("At most %(count)d cases at once."), params={"count": self.MAX_CASES}
+            )
+        return list(dict.fromkeys(numbers))
+
+
+class BulkAcceptForm(forms.Form):
+    unit = forms.CharField(label=_("unit"), max_length=12)
+    cases = CaseNumbersField(label=_("cases"))
+    note = forms.CharField(label=_("note"), required=False, max_length=2000)
+
+    def clean_cases(self) -> list[str]:
+        numbers: list[str] = self.cleaned_data["cases"]
+        if len(numbers) > BulkDispatchForm.MAX_CASES:
+            raise forms.ValidationError(
+                _("At most %(count)d cases at once."), params={"count": BulkDispatchForm.MAX_CASES}
             )
         return list(dict.fromkeys(numbers))
 

@@ -33,6 +33,16 @@ ESCALATED = notice(
     _("Escalated"),
     _("Case %(number)s was escalated to your level: %(title)s"),
 )
+TO_VERIFY = notice(
+    "case.to_verify",
+    _("To verify"),
+    _("Case %(number)s was resolved and waits for you to verify it: %(title)s"),
+)
+REOPENED = notice(
+    "case.reopened",
+    _("Reopened by the resident"),
+    _("The resident reopened case %(number)s: it is not solved. %(title)s"),
+)
 DEADLINE_WARNING = notice(
     "case.deadline_warning", _("Deadline approaching"), _("Case %(number)s is due soon: %(title)s")
 )

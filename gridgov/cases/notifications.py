@@ -32,8 +32,10 @@ def _notify(case: Case, notice: Notice, recipient_ids: list[int]) -> None:
     )
 
 
-def notify_unit_on_commit(case: Case, *, notice: Notice) -> None:
-    _notify(case, notice, unit_routers(case.handling_code))
+def notify_unit_on_commit(case: Case, *, notice: Notice, except_user_id: int | None = None) -> None:
+    """Tell the unit's routers; not `except_user_id` (who resolved a case does not verify it)."""
+    routers = unit_routers(case.handling_code)
+    _notify(case, notice, [user_id for user_id in routers if user_id != except_user_id])
 
 
 def notify_user_on_commit(case: Case, *, notice: Notice, user_id: int) -> None:

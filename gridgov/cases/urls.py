@@ -11,6 +11,7 @@ urlpatterns = [
     path("tasks/", views.tasks, name="my-tasks"),
     path("queue/", views.queue, name="queue"),
     path("queue/dispatch/", views.bulk_dispatch, name="bulk-dispatch"),
+    path("queue/accept/", views.bulk_accept, name="bulk-accept"),
     path("overdue/", views.overdue, name="overdue"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/action/", views.transition, name="transition"),

@@ -18,6 +18,11 @@ from django.views.decorators.http import require_safe
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
 from gridgov.accounts.selectors import region_staff, region_staff_counts, user_jurisdiction
+from gridgov.cases.selectors.waiting import (
+    my_waiting_counts,
+    routing_units,
+    unit_waiting_counts,
+)
 from gridgov.core import errors
 from gridgov.core.access import Perm
 from gridgov.core.pages import json_view, public_page
@@ -27,6 +32,7 @@ from gridgov.regions.selectors import (
     region_ancestors,
     region_children,
     region_get,
+    region_names,
     region_top,
 )
 
@@ -72,8 +78,28 @@ def home(request: HttpRequest) -> HttpResponse:
         "may_browse_regions": _may(actor, Perm.REGIONS_VIEW),
         "may_manage_accounts": _may(actor, Perm.ACCOUNTS_MANAGE),
         "may_read_audit": _may(actor, Perm.AUDIT_VIEW),
+        "waiting": _waiting_on(actor),
+        "my_work": my_waiting_counts(actor=actor) if _may(actor, Perm.CASES_HANDLE) else None,
     }
     return render(request, "web/home.html", context)
+
+
+# A person routes cases at one unit, rarely a few; the home shows the lists of at most these.
+_HOME_UNITS = 5
+
+
+def _waiting_on(actor: User) -> list[dict[str, Any]]:
+    """For each unit where the actor routes cases: its name and what waits on it."""
+    units = routing_units(actor=actor)[:_HOME_UNITS]
+    names = region_names(actor=actor, region_codes=set(units))
+    return [
+        {
+            "code": code,
+            "name": names.get(code, code),
+            "lists": unit_waiting_counts(actor=actor, unit=code),
+        }
+        for code in units
+    ]
 
 
 def _child_rows(*, actor: User, region: Region | None, children: Iterable[Region]) -> list[Any]:

@@ -66,7 +66,7 @@ def case_reopen_by_resident(*, case: Case, reason: str, actor: Any = None) -> Ca
         apply_transition(case=case, actor=actor, action=Action.REOPEN, note=reason.strip(), now=now)
         case.rating, case.rating_comment = None, ""
         case.save(update_fields=["rating", "rating_comment"])
-        notifications.notify_unit_on_commit(case, notice=notices.NEW_CASE)
+        notifications.notify_unit_on_commit(case, notice=notices.REOPENED)
         audit_record(
             actor=actor,
             action="case.reopen",

@@ -238,6 +238,10 @@ def case_transition(
             notifications.notify_user_on_commit(
                 case, notice=notices.RETURNED, user_id=case.assignee_id
             )
+        elif action == Action.RESOLVE:
+            notifications.notify_unit_on_commit(
+                case, notice=notices.TO_VERIFY, except_user_id=getattr(actor, "pk", None)
+            )
         elif action == Action.ESCALATE:
             notifications.notify_unit_on_commit(case, notice=notices.ESCALATED)
         elif action == Action.REFER_DOWN:

@@ -1,6 +1,7 @@
 """Issue 3's journey in a real browser: a resident reports on the public page, the village
 secretary accepts and dispatches it, the grid worker starts and resolves it on a phone, the
-secretary (not the handler) verifies and closes it, and the resident rates it.
+secretary (not the handler) finds it on their home's list to verify, verifies and closes it, and
+the resident rates it.
 
 Drives Debian's Chromium through Playwright, as gridgov/web/tests/test_browser.py does; skipped
 when Chromium is missing unless GRIDGOV_REQUIRE_BROWSER is set.
@@ -154,8 +155,17 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     # then it leaves their list
     assert phone.locator(f"li[data-case='{number}']").count() == 0
 
-    # when another officer, the secretary, checks the work and closes the case
-    office.reload()
+    # when another officer, the secretary, opens their home: the case waits for them to verify
+    office.goto(f"{base}/")
+    to_verify = office.locator("a[data-waiting='verify']")
+    assert to_verify.locator(".count").inner_text() == "1"
+    with office.expect_navigation():
+        to_verify.click()
+    # then the list to verify holds it; they open it from there, check the work and close it
+    listed = office.locator(f"tr[data-case='{number}']")
+    assert listed.count() == 1
+    with office.expect_navigation():
+        listed.locator("a.code").click()
     assert state_of(office) == State.RESOLVED
     take(office, "verify")
     assert state_of(office) == State.VERIFIED

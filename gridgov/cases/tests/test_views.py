@@ -23,7 +23,6 @@ from gridgov.accounts.models import User
 from gridgov.cases.models import Case, CaseEvent, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report, case_transition
 from gridgov.cases.services.contact import case_reveal_contact
-from gridgov.core.access import Role
 from gridgov.core.errors import PermissionDenied, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.notifications.models import Notification
@@ -92,22 +91,6 @@ def action_url(case: Case) -> str:
 
 def messages_of(response: Any) -> list[str]:
     return [str(message) for message in get_messages(response.wsgi_request)]
-
-
-@pytest.fixture
-def people(tree, user_factory) -> dict[str, User]:
-    return {
-        "worker": user_factory(Role.GRID_WORKER, tree.grids[0]),
-        "handler": user_factory(Role.GRID_WORKER, tree.grids[1], username="handler"),
-        "secretary": user_factory(Role.VILLAGE_SECRETARY, tree.villages[0]),
-        "other_secretary": user_factory(Role.VILLAGE_SECRETARY, tree.villages[1]),
-        "town": user_factory(Role.TOWN_OFFICIAL, tree.towns[0]),
-        "other_town": user_factory(Role.TOWN_OFFICIAL, tree.towns[1]),
-        "operator": user_factory(Role.COUNTY_OPERATOR, tree.county),
-        "leader": user_factory(Role.COUNTY_LEADER, tree.county),
-        "auditor": user_factory(Role.AUDITOR, tree.county),
-        "sysadmin": user_factory(Role.SYSADMIN, tree.county),
-    }
 
 
 def dispatched_to(people: dict[str, User], assignee_key: str = "worker", **overrides: Any) -> Case:

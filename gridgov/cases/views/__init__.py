@@ -3,10 +3,11 @@ overdue cases."""
 
 from gridgov.cases.views.detail import detail, merge, photo, reveal_contact, transition
 from gridgov.cases.views.overdue import overdue
-from gridgov.cases.views.queue import bulk_dispatch, queue
+from gridgov.cases.views.queue import bulk_accept, bulk_dispatch, queue
 from gridgov.cases.views.worker import report, tasks
 
 __all__ = [
+    "bulk_accept",
     "bulk_dispatch",
     "detail",
     "merge",

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,9 +17,10 @@ from django.views.decorators.http import require_GET, require_POST
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.selectors import candidate_users, handler_candidates
 from gridgov.cases import policy
-from gridgov.cases.forms import BulkDispatchForm, QueueFilterForm
+from gridgov.cases.forms import BulkAcceptForm, BulkDispatchForm, QueueFilterForm
 from gridgov.cases.selectors import case_get, category_list
 from gridgov.cases.selectors.queues import QueueFilters, default_unit, queue_rows
+from gridgov.cases.selectors.waiting import Waiting, unit_waiting_counts, waiting_rows
 from gridgov.cases.services import case_transition
 from gridgov.cases.states import Action
 from gridgov.cases.views.common import (
@@ -49,20 +53,30 @@ def queue(request: HttpRequest) -> HttpResponse:
     context: dict[str, object] = {"form": form, "units": units, "unit": None, "rows": []}
     if unit_code:
         unit = case_unit(actor=actor, code=unit_code)
-        filters = QueueFilters(
-            state=data["state"],
-            category=data["category"],
-            urgency=data["urgency"],
-            overdue=data["overdue"],
-        )
-        rows, next_cursor = queue_rows(
-            actor=actor, unit=unit.region_code, filters=filters, cursor=data["cursor"] or None
-        )
+        waiting = Waiting(data["waiting"]) if data["waiting"] else None
+        if waiting is not None:
+            rows, next_cursor = waiting_rows(
+                actor=actor, unit=unit.region_code, waiting=waiting, cursor=data["cursor"] or None
+            )
+        else:
+            filters = QueueFilters(
+                state=data["state"],
+                category=data["category"],
+                urgency=data["urgency"],
+                overdue=data["overdue"],
+            )
+            rows, next_cursor = queue_rows(
+                actor=actor, unit=unit.region_code, filters=filters, cursor=data["cursor"] or None
+            )
         names = region_names(actor=actor, region_codes={case.region_code for case in rows})
         rows = decorate(rows, names=names)
-        may_dispatch = [case for case in rows if Action.DISPATCH in policy.actions_for(actor, case)]
-        for case in may_dispatch:
-            case.may_dispatch = True  # type: ignore[attr-defined]
+        may_dispatch = may_accept = False
+        for case in rows:
+            actions = policy.actions_for(actor, case)
+            case.may_dispatch = Action.DISPATCH in actions  # type: ignore[attr-defined]
+            case.may_accept = Action.ACCEPT in actions  # type: ignore[attr-defined]
+            may_dispatch = may_dispatch or case.may_dispatch  # type: ignore[attr-defined]
+            may_accept = may_accept or case.may_accept  # type: ignore[attr-defined]
         next_query = None
         if next_cursor:
             query = request.GET.copy()
@@ -72,74 +86,98 @@ def queue(request: HttpRequest) -> HttpResponse:
         context.update(
             unit=unit,
             rows=rows,
+            waiting=waiting,
+            lists=unit_waiting_counts(actor=actor, unit=unit.region_code),
             next_query=next_query,
+            may_accept=may_accept,
             candidates=(handler_candidates(handling_code=unit.region_code) if may_dispatch else []),
             is_first_page=not data["cursor"],
         )
     return render(request, "cases/queue.html", context)
 
 
-@require_POST
-@page_view
-def bulk_dispatch(request: HttpRequest) -> HttpResponse:
-    """Dispatch the chosen cases to one handler, each through the state machine; report each
-    case that failed and why."""
+def _form_problems(form: forms.Form) -> list[str]:
+    return [
+        f"{form.fields[field].label}: {error}" if field in form.fields else str(error)
+        for field, errors in form.errors.items()
+        for error in errors
+    ]
+
+
+def _take_each(
+    request: HttpRequest, *, numbers: list[str], action: Action, note: str, assignee: Any = None
+) -> list[str]:
+    """Take `action` on each case, one transaction each (a refusal for one does not undo the
+    others); report each case that failed and why. Returns the numbers done."""
     actor = actor_from(request)
-    require_permission(actor, Perm.CASES_ROUTE)
-    unit_code = request.POST.get("unit", "")
-    unit = case_unit(actor=actor, code=unit_code)
-    candidates = handler_candidates(handling_code=unit.region_code)
-    form = BulkDispatchForm(request.POST, candidates=candidates)
-    back = reverse("cases:queue") + "?" + urlencode({"unit": unit.region_code})
-    if not form.is_valid():
-        problems = [
-            f"{form.fields[field].label}: {error}" if field in form.fields else str(error)
-            for field, errors in form.errors.items()
-            for error in errors
-        ]
-        return render(
-            request, "errors/bad_request.html", {"problems": problems, "back": back}, status=400
-        )
-    data = form.cleaned_data
-    assignee = candidate_users(handling_code=unit.region_code, user_ids={data["assignee"]}).get(
-        data["assignee"]
-    )
-    dispatched: list[str] = []
-    for number in data["cases"]:
-        # One transaction per case: a refusal for one does not undo the others.
+    done: list[str] = []
+    for number in numbers:
         try:
             case = case_get(actor=actor, number=number)
-            case_transition(
-                actor=actor,
-                case=case,
-                action=Action.DISPATCH,
-                note=data["note"],
-                assignee=assignee,
-            )
+            case_transition(actor=actor, case=case, action=action, note=note, assignee=assignee)
         except NotFound:
             messages.error(request, _("%(number)s: no such case.") % {"number": number})
         except PermissionDenied as error:
             audit_refusal(request, error=error)
-            messages.error(
-                request, _("%(number)s: you may not dispatch this case.") % {"number": number}
-            )
-        except Conflict as error:
-            text = error.message
-            messages.error(request, f"{number}: {text}")
-        except ValidationFailed as error:
-            text = "; ".join(problem_messages(error))
-            messages.error(request, f"{number}: {text}")
+            messages.error(request, f"{number}: {error.message}")
+        except (Conflict, ValidationFailed) as error:
+            messages.error(request, f"{number}: {'; '.join(problem_messages(error))}")
         else:
-            dispatched.append(number)
-    if dispatched:
-        count = len(dispatched)
+            done.append(number)
+    return done
+
+
+@require_POST
+@page_view
+def bulk_dispatch(request: HttpRequest) -> HttpResponse:
+    """Dispatch the chosen cases to one handler, each through the state machine."""
+    actor = actor_from(request)
+    require_permission(actor, Perm.CASES_ROUTE)
+    unit = case_unit(actor=actor, code=request.POST.get("unit", ""))
+    candidates = handler_candidates(handling_code=unit.region_code)
+    form = BulkDispatchForm(request.POST, candidates=candidates)
+    back = reverse("cases:queue") + "?" + urlencode({"unit": unit.region_code})
+    if not form.is_valid():
+        context = {"problems": _form_problems(form), "back": back}
+        return render(request, "errors/bad_request.html", context, status=400)
+    data = form.cleaned_data
+    assignee = candidate_users(handling_code=unit.region_code, user_ids={data["assignee"]}).get(
+        data["assignee"]
+    )
+    done = _take_each(
+        request, numbers=data["cases"], action=Action.DISPATCH, note=data["note"], assignee=assignee
+    )
+    if done:
         messages.success(
             request,
             ngettext(
                 "Dispatched %(count)d case to %(name)s.",
                 "Dispatched %(count)d cases to %(name)s.",
-                count,
+                len(done),
             )
-            % {"count": count, "name": assignee},
+            % {"count": len(done), "name": assignee},
+        )
+    return redirect(back)
+
+
+@require_POST
+@page_view
+def bulk_accept(request: HttpRequest) -> HttpResponse:
+    """Accept the chosen reported cases, each through the state machine."""
+    actor = actor_from(request)
+    require_permission(actor, Perm.CASES_ROUTE)
+    unit = case_unit(actor=actor, code=request.POST.get("unit", ""))
+    form = BulkAcceptForm(request.POST)
+    back = reverse("cases:queue") + "?" + urlencode({"unit": unit.region_code})
+    if not form.is_valid():
+        context = {"problems": _form_problems(form), "back": back}
+        return render(request, "errors/bad_request.html", context, status=400)
+    data = form.cleaned_data
+    done = _take_each(request, numbers=data["cases"], action=Action.ACCEPT, note=data["note"])
+    if done:
+        messages.success(
+            request,
+            ngettext("Accepted %(count)d case.", "Accepted %(count)d cases.", len(done))
+            % {"count": len(done)},
         )
     return redirect(back)
