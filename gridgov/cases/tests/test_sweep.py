@@ -402,7 +402,8 @@ def test_the_sweep_is_set_based(people, clock):
     # then it runs the same statements for both: no statement per case
     assert many == few
     # each step: its writes, and for the digests a grouped SELECT, the units' names and one INSERT
-    assert few <= 14
+    # (on PostgreSQL each step also locks the cases table: one statement more per step)
+    assert few <= (16 if connection.vendor == "postgresql" else 14)
 
 
 @pytest.mark.django_db
