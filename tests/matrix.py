@@ -1141,6 +1141,23 @@ _ROUTE_LIST: list[Route] = [
         ok=400,  # the assignee is nobody: refused with the reason, nothing dispatched
         target_map=_unit_of,
     ),
+    # Every case of the subtree (a place outside is not a choice: a 400, as for a made-up code).
+    Route(
+        "cases:all",
+        Kind.LIST,
+        _get("cases:all"),
+        permission=Perm.CASES_VIEW,
+        page=True,
+        region_targets=False,
+    ),
+    Route(
+        "cases:all-export",
+        Kind.LIST,
+        _get("cases:all-export"),
+        permission=Perm.CASES_VIEW,
+        page=True,
+        region_targets=False,
+    ),
     Route(
         "cases:bulk-accept",
         Kind.OBJECT,

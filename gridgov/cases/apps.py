@@ -33,6 +33,7 @@ class CasesConfig(AppConfig):
             MenuEntry("my_tasks", _("My tasks"), "cases:my-tasks", Perm.CASES_HANDLE, 100),
             MenuEntry("cases_report", _("Report a case"), "cases:report", Perm.CASES_REPORT, 110),
             MenuEntry("queue", _("Work queue"), "cases:queue", Perm.CASES_ROUTE, 120),
+            MenuEntry("all_cases", _("All cases"), "cases:all", Perm.CASES_VIEW, 125),
             MenuEntry("overdue", _("Overdue"), "cases:overdue", Perm.CASES_VIEW, 130),
         )
         register_link(CASE, case_link)

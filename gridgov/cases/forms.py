@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import uuid
 from collections.abc import Iterable
 from typing import Any
@@ -12,10 +11,20 @@ from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.cases.models import ACTION_VERBS, STATE_LABELS, Category, Channel, Urgency
+from gridgov.cases.models import (
+    ACTION_VERBS,
+    CASE_NUMBER,
+    STATE_LABELS,
+    Category,
+    Channel,
+    HandlingLevel,
+    Urgency,
+)
 from gridgov.cases.selectors.waiting import WAITING_LABELS, Waiting
 from gridgov.cases.services.intake import MAX_PHOTOS
 from gridgov.cases.states import WORKING_STATES, Action, State
+from gridgov.core.pii import normalize_phone
+from gridgov.core.timebounds import is_plausible
 
 # A state's name on the pages (the model's choices carry the bare value).
 
@@ -27,7 +36,6 @@ TRANSFER_KIND_CHOICES = [
 # How staff come to know of a case (residents, devices and Open311 have their own entrances).
 STAFF_CHANNELS = [Channel.GRID_PATROL, Channel.HOTLINE, Channel.GROUP_CHAT, Channel.WALK_IN]
 
-CASE_NUMBER = re.compile(r"[0-9]{6}-[0-9]{8}-[0-9]{6,}")
 
 # Actions that may carry photos from the phone (what was found, what was done).
 PHOTO_ACTIONS = frozenset({Action.START, Action.RESOLVE})
@@ -281,3 +289,96 @@ class OverdueFilterForm(forms.Form):
     town = forms.CharField(required=False, max_length=9)
     level = forms.CharField(required=False, max_length=8)
     cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+
+class AllCasesForm(forms.Form):
+    """The all-cases list's search and filters (GET). Places are chosen from the actor's towns
+    and villages, then a village's grids; the phone is matched exactly, through its keyed hash."""
+
+    q = forms.CharField(label=_("number or words"), required=False, max_length=64)
+    phone = forms.CharField(label=_("reporter's phone"), required=False, max_length=32)
+    state = forms.ChoiceField(
+        label=_("state"), required=False, choices=[("", _("any")), *STATE_LABELS.items()]
+    )
+    level = forms.ChoiceField(
+        label=_("level"), required=False, choices=[("", _("any")), *HandlingLevel.choices]
+    )
+    place = forms.ChoiceField(label=_("town or village"), required=False)
+    grid = forms.ChoiceField(label=_("grid"), required=False)
+    category = forms.ChoiceField(label=_("category"), required=False)
+    channel = forms.ChoiceField(
+        label=_("channel"), required=False, choices=[("", _("any")), *Channel.choices]
+    )
+    reported_from = forms.DateField(
+        label=_("reported from"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reported_to = forms.DateField(
+        label=_("reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    rated = forms.ChoiceField(
+        label=_("rating"),
+        required=False,
+        choices=[("", _("any")), ("yes", _("rated")), ("no", _("not rated"))],
+    )
+    order = forms.ChoiceField(
+        label=_("order"),
+        required=False,
+        choices=[
+            ("newest", _("newest first")),
+            ("oldest", _("waiting longest first")),
+            ("deadline", _("soonest deadline first")),
+        ],
+    )
+    cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        places: Iterable[tuple[str, str]],
+        grids: Iterable[tuple[str, str]],
+        categories: Iterable[Category],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self._set_choices("place", [("", _("anywhere")), *places])
+        self._set_choices("grid", [("", _("any")), *grids])
+        self._set_choices("category", [("", _("any")), *category_filter_choices(categories)])
+
+    def _set_choices(self, name: str, choices: list[tuple[str, Any]]) -> None:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if raw and normalize_phone(raw) is None:
+            raise forms.ValidationError(_("This is not a valid phone number."))
+        return raw
+
+    def clean(self) -> dict[str, Any] | None:
+        cleaned = super().clean()
+        if cleaned is None:
+            return None
+        start, end = cleaned.get("reported_from"), cleaned.get("reported_to")
+        for name, value in (("reported_from", start), ("reported_to", end)):
+            if value and not is_plausible(value):
+                self.add_error(name, _("Enter a date between 1970 and 2200."))
+                return cleaned
+        if start and end and start > end:
+            self.add_error("reported_to", _("The end date is before the start date."))
+        return cleaned
+
+
+def category_filter_choices(categories: Iterable[Category]) -> list[tuple[str, Any]]:
+    """Each top-level category (all its sub-categories), then its sub-categories, indented."""
+    categories = list(categories)
+    choices: list[tuple[str, Any]] = []
+    for top in (c for c in categories if c.parent_id is None):
+        choices.append((top.code, category_label(top)))
+        choices += [
+            (leaf.code, "\u3000" + category_label(leaf))
+            for leaf in categories
+            if leaf.parent_id == top.pk
+        ]
+    return choices

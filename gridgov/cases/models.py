@@ -6,6 +6,7 @@ or "resolved at town level" are computed from it, never typed in.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.conf import settings
@@ -16,6 +17,9 @@ from django.utils.translation import pgettext_lazy
 from gridgov.cases.states import Action, State
 from gridgov.core.models import RegionScoped
 from gridgov.core.pii import EncryptedField
+
+# A case number: the county code, the day and the day's sequence (610324-20261204-000001).
+CASE_NUMBER = re.compile(r"[0-9]{6}-[0-9]{8}-[0-9]{6,}")
 
 
 class Channel(models.TextChoices):

@@ -6,6 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -16,6 +17,8 @@ from gridgov.cases.selectors.cases import visible_linked_case
 from gridgov.cases.services import CaseInput
 from gridgov.cases.services.transitions import TRANSFER_KINDS
 from gridgov.cases.states import WORKING_STATES, Action, State
+from gridgov.core.pii import normalize_phone
+from gridgov.core.timebounds import is_plausible
 
 # Channels staff enter cases through; residents and Open311 clients have their own entry points.
 STAFF_CHANNELS = [
@@ -135,8 +138,32 @@ class CaseListFilter(serializers.Serializer):
     handling_code = serializers.RegexField(r"^[0-9]{6,12}$", required=False)
     assignee = serializers.ChoiceField(choices=[("me", "me")], required=False)
     region = serializers.RegexField(CODE_PATTERN, required=False)
-    q = serializers.CharField(max_length=64, required=False)
-    order = serializers.ChoiceField(choices=["newest", "deadline"], default="newest")
+    q = serializers.CharField(
+        max_length=64,
+        required=False,
+        help_text="A case number (exact), or words of the title, description or address.",
+    )
+    channel = serializers.ChoiceField(choices=Channel.choices, required=False)
+    phone = serializers.CharField(
+        max_length=32, required=False, help_text="The reporter's phone, matched exactly."
+    )
+    reported_from = serializers.DateTimeField(required=False)
+    reported_before = serializers.DateTimeField(required=False)
+    rated = serializers.BooleanField(required=False, allow_null=True, default=None)
+    order = serializers.ChoiceField(choices=["newest", "oldest", "deadline"], default="newest")
+
+    def validate_phone(self, value: str) -> str:
+        normalized = normalize_phone(value)
+        if normalized is None:
+            raise serializers.ValidationError(_("This is not a valid phone number."))
+        return normalized
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        for name in ("reported_from", "reported_before"):
+            if attrs.get(name) is not None and not is_plausible(attrs[name]):
+                raise serializers.ValidationError({name: _("Enter a date between 1970 and 2200.")})
+        return attrs
+
     cursor = serializers.CharField(max_length=512, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=50)
 

@@ -107,7 +107,8 @@ def _allow_empty_optional_query_parameters(operation: dict[str, Any]) -> None:
         schema = parameter.get("schema", {})
         if parameter.get("in") != "query" or parameter.get("required") or "type" not in schema:
             continue
-        if schema["type"] != "string":
+        if schema["type"] != "string" or "format" in schema:
+            # (a formatted string, a date-time say, cannot be empty either unless it says so)
             parameter["schema"] = {"anyOf": [schema, {"type": "string", "enum": [""]}]}
             continue
         if "enum" in schema and "" not in schema["enum"]:

@@ -14,6 +14,7 @@ import re
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
+import phonenumbers
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.db import models
@@ -45,6 +46,18 @@ def search_hash(plain: str) -> str:
     """Keyed hash for exact search (a phone in E.164, an ID number upper-cased)."""
     normalized = plain.strip().upper()
     return hmac.new(_hash_key(settings.PII_KEY), normalized.encode(), hashlib.sha256).hexdigest()
+
+
+def normalize_phone(raw: str) -> str | None:
+    """A phone number as stored and hashed (E.164, mainland numbers by default), or None when it
+    is not a valid number."""
+    try:
+        parsed = phonenumbers.parse(raw, "CN")
+    except phonenumbers.NumberParseException:
+        return None
+    if not phonenumbers.is_valid_number(parsed):
+        return None
+    return str(phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164))
 
 
 def mask_phone(phone: str) -> str:

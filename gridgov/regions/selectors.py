@@ -114,6 +114,14 @@ def case_units(*, actor: Actor) -> list[Region]:
     return list(regions.filter(level__in=CASE_UNIT_LEVELS).order_by("region_code")[:500])
 
 
+def case_grids(*, actor: Actor, village_code: str) -> list[Region]:
+    """The grids of a village whose cases the actor sees (to narrow a list of cases)."""
+    regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.CASES_VIEW)
+    return list(
+        regions.filter(level=Level.GRID, parent__region_code=village_code).order_by("region_code")
+    )
+
+
 def case_unit(*, actor: Actor, code: str) -> Region:
     """A region in the actor's case jurisdiction, or NotFound (outside answers like missing)."""
     if not is_valid_code(code):

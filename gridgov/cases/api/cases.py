@@ -18,6 +18,7 @@ from gridgov.accounts.actors import actor_from
 from gridgov.accounts.selectors import active_user_named
 from gridgov.cases import errors, selectors
 from gridgov.cases.api.schema import BAD_INPUT, CONFLICT, FORBIDDEN, KEY_REUSED, NOT_FOUND
+from gridgov.cases.selectors.listing import PAGES, Order
 from gridgov.cases.serializers import (
     CaseDetailOutput,
     CaseListFilter,
@@ -33,6 +34,7 @@ from gridgov.cases.states import Action
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from gridgov.core.pii import search_hash
 
 
 class CaseListApi(APIView):
@@ -64,9 +66,14 @@ class CaseListApi(APIView):
                 assignee_id=actor.pk if query.get("assignee") == "me" else None,
                 region_code=query.get("region"),
                 q=query.get("q"),
+                channel=query.get("channel"),
+                phone_hash=search_hash(query["phone"]) if query.get("phone") else None,
+                reported_from=query.get("reported_from"),
+                reported_before=query.get("reported_before"),
+                rated=query["rated"],
             ),
         )
-        page = selectors.queue_page if query["order"] == "deadline" else selectors.newest_page
+        page = PAGES[Order(query["order"])]
         rows, next_cursor = page(cases, cursor=query.get("cursor"), size=query["page_size"])
         next_url = (
             replace_query_param(request.build_absolute_uri(), "cursor", next_cursor)

@@ -3,20 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from gridgov.cases import errors
-from gridgov.cases.models import Case, CaseEvent, Category
+from gridgov.cases.models import CASE_NUMBER, Case, CaseEvent, Category
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
-from gridgov.core.codes import is_within
+from gridgov.core.codes import is_valid_code, is_within
 from gridgov.core.errors import NotFound
 from gridgov.core.keyset import decode_cursor, encode_cursor, parse_cursor_time
-from gridgov.core.scoping import Actor, scope_queryset
+from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
 
 
 def case_queryset(*, actor: Actor) -> QuerySet[Case]:
@@ -66,6 +67,20 @@ class CaseFilters:
     assignee_id: int | None = None
     region_code: str | None = None
     q: str | None = None
+    channel: str | None = None
+    # The keyed hash of a reporter's phone (exact match: the number itself is never searched).
+    phone_hash: str | None = None
+    reported_from: datetime | None = None
+    reported_before: datetime | None = None
+    rated: bool | None = None
+
+
+def _keyword(q: str) -> Q:
+    """A case number matches exactly; any other text is looked for in the title, the
+    description and the address."""
+    if CASE_NUMBER.fullmatch(q):
+        return Q(number=q)
+    return Q(title__icontains=q) | Q(description__icontains=q) | Q(address__icontains=q)
 
 
 def _filtered(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
@@ -92,9 +107,23 @@ def _filtered(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
     if filters.assignee_id:
         queryset = queryset.filter(assignee_id=filters.assignee_id)
     if filters.region_code:
-        queryset = queryset.filter(region_code__startswith=filters.region_code)
+        # The place's own scope column (its town, village, grid...): an equality, not a LIKE.
+        # A code of no level's length names no place: nothing is there.
+        if not is_valid_code(filters.region_code):
+            return queryset.none()
+        queryset = queryset.filter(jurisdiction_q([filters.region_code]))
     if filters.q:
-        queryset = queryset.filter(Q(number__icontains=filters.q) | Q(title__icontains=filters.q))
+        queryset = queryset.filter(_keyword(filters.q.strip()))
+    if filters.channel:
+        queryset = queryset.filter(channel=filters.channel)
+    if filters.phone_hash:
+        queryset = queryset.filter(reporter_phone_hash=filters.phone_hash)
+    if filters.reported_from:
+        queryset = queryset.filter(created_at__gte=filters.reported_from)
+    if filters.reported_before:
+        queryset = queryset.filter(created_at__lt=filters.reported_before)
+    if filters.rated is not None:
+        queryset = queryset.filter(rating__isnull=not filters.rated)
     return queryset
 
 
@@ -153,6 +182,27 @@ def newest_page(
             created_at__lte=created,
         )
     rows = list(queryset.order_by("-created_at", "-id")[: size + 1])
+    next_cursor = None
+    if len(rows) > size:
+        rows = rows[:size]
+        last = rows[-1]
+        next_cursor = encode_cursor({"created_at": last.created_at.isoformat(), "id": last.pk})
+    return rows, next_cursor
+
+
+def oldest_page(
+    queryset: QuerySet[Case], *, cursor: str | None, size: int
+) -> tuple[list[Case], str | None]:
+    """A page of `queryset` ordered oldest first (the longest waiting), after `cursor`."""
+    if cursor:
+        key = decode_cursor(cursor)
+        created = parse_cursor_time(key.get("created_at"))
+        # See newest_page: the plain bound is what makes the page an index seek.
+        queryset = queryset.filter(
+            Q(created_at__gt=created) | Q(created_at=created, id__gt=key["id"]),
+            created_at__gte=created,
+        )
+    rows = list(queryset.order_by("created_at", "id")[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]

@@ -8,7 +8,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-import phonenumbers
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F
@@ -37,7 +36,7 @@ from gridgov.core.errors import (
     Problem,
     ValidationFailed,
 )
-from gridgov.core.pii import EncryptedValue, search_hash
+from gridgov.core.pii import EncryptedValue, normalize_phone, search_hash
 from gridgov.regions.errors import OUTSIDE_GRIDS
 from gridgov.regions.locator import PointOutsideGrids, locate_point
 from gridgov.regions.models import Region
@@ -133,12 +132,8 @@ def _validate(data: CaseInput) -> tuple[Category, str, list[tuple[UploadedFile, 
         problems["urgency"] = [errors.UNKNOWN_URGENCY.bind(urgency=data.urgency)]
     phone = ""
     if data.reporter_phone.strip():
-        try:
-            parsed = phonenumbers.parse(data.reporter_phone, "CN")
-            if not phonenumbers.is_valid_number(parsed):
-                raise phonenumbers.NumberParseException(1, "invalid")
-            phone = phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164)
-        except phonenumbers.NumberParseException:
+        phone = normalize_phone(data.reporter_phone) or ""
+        if not phone:
             problems["reporter_phone"] = [errors.BAD_PHONE.bind()]
     has_point = data.latitude is not None and data.longitude is not None
     if (data.latitude is None) != (data.longitude is None):

@@ -33,6 +33,7 @@ def test_every_app_registered_its_pages_in_order():
         "my_tasks",
         "cases_report",
         "queue",
+        "all_cases",
         "overdue",
         "inbox",
         "regions",
