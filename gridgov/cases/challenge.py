@@ -203,3 +203,5 @@ class RateLimit:
 
 REPORTS = RateLimit("reports", "GRIDGOV_PUBLIC_REPORTS_PER_HOUR", 5)
 FAILURES = RateLimit("challenge-failures", "GRIDGOV_PUBLIC_CHALLENGE_FAILURES_PER_HOUR", 20)
+# Look-ups by case number and code that found nothing: guessing codes stops here.
+LOOKUP_FAILURES = RateLimit("lookup-failures", "GRIDGOV_PUBLIC_LOOKUP_FAILURES_PER_HOUR", 20)

@@ -22,6 +22,7 @@ from gridgov.cases.models import (
 )
 from gridgov.cases.selectors.waiting import WAITING_LABELS, Waiting
 from gridgov.cases.services.intake import MAX_PHOTOS
+from gridgov.cases.services.transitions import PUBLIC_NOTE_MAX_LENGTH
 from gridgov.cases.states import WORKING_STATES, Action, State
 from gridgov.core.pii import normalize_phone
 from gridgov.core.timebounds import is_plausible
@@ -255,6 +256,9 @@ class ActionForm(forms.Form):
         choices=[("", "—"), *TRANSFER_KIND_CHOICES],
     )
     transfer_to = forms.CharField(label=_("department or desk"), required=False, max_length=120)
+    public_note = forms.CharField(
+        label=_("for the resident"), required=False, max_length=PUBLIC_NOTE_MAX_LENGTH
+    )
     photos = PhotosField(label=_("photos"))
     next = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 

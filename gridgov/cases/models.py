@@ -230,6 +230,8 @@ class Case(RegionScoped):
     publication_consent = models.BooleanField(_("publication consent"), default=False)
     # An unguessable token for the public status page and Open311 (no personal data behind it).
     tracking_token = models.CharField(max_length=32, unique=True)
+    # Read out on the phone with the number: see cases.tracking.
+    tracking_code = models.CharField(_("tracking code"), max_length=6, blank=True)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),

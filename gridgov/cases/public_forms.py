@@ -16,9 +16,10 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.cases import challenge
-from gridgov.cases.models import Category, Channel
+from gridgov.cases.models import CASE_NUMBER, Category, Channel
 from gridgov.cases.services import CaseInput
 from gridgov.cases.services.intake import MAX_PHOTOS, check_photos
+from gridgov.cases.tracking import is_phone_tail, normalize_code
 from gridgov.core.codes import is_within
 from gridgov.core.errors import ValidationFailed
 from gridgov.regions.locator import PointOutsideGrids, locate_point
@@ -339,6 +340,41 @@ class ReportForm(forms.Form):
                 self.add_error("photos", _("Only JPEG, PNG or WebP photos up to 5 MB."))
             else:
                 self.add_error(None, _("The report could not be saved. Check it and try again."))
+
+
+class TrackByCodeForm(forms.Form):
+    """The case number with the short code (or the last four digits of the phone given)."""
+
+    number = forms.CharField(
+        label=_("Case number"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "inputmode": "numeric",
+                "placeholder": "610324-20261204-000001",
+            }
+        ),
+    )
+    code = forms.CharField(
+        label=_("Tracking code, or the last 4 digits of your phone"),
+        max_length=16,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters"}),
+    )
+
+    def clean_number(self) -> str:
+        number = str(self.cleaned_data["number"]).strip()
+        if not CASE_NUMBER.fullmatch(number):
+            raise forms.ValidationError(_("A case number looks like 610324-20261204-000001."))
+        return number
+
+    def clean_code(self) -> str:
+        code = str(self.cleaned_data["code"]).strip()
+        if normalize_code(code) is None and not is_phone_tail(code):
+            raise forms.ValidationError(
+                _("Give the 6-character tracking code, or the last 4 digits of your phone.")
+            )
+        return code
 
 
 class TrackForm(forms.Form):

@@ -31,10 +31,15 @@ from gridgov.cases.public_forms import (
     RateForm,
     ReopenForm,
     ReportForm,
+    TrackByCodeForm,
     TrackForm,
     category_label,
 )
-from gridgov.cases.selectors import case_by_tracking_token, category_list
+from gridgov.cases.selectors import (
+    case_by_number_and_code,
+    case_by_tracking_token,
+    category_list,
+)
 from gridgov.cases.services import case_rate, case_reopen_by_resident, case_report
 from gridgov.cases.services.feedback import REOPEN_WINDOW
 from gridgov.cases.sla import expected_datetime
@@ -44,7 +49,13 @@ from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.core.pages import add_problems
-from gridgov.regions.public import public_outlines_etag, public_outlines_json, public_place_rows
+from gridgov.core.pii import redact_text
+from gridgov.regions.public import (
+    public_outlines_etag,
+    public_outlines_json,
+    public_place_rows,
+    region_names_public,
+)
 
 # The state in plain words, for the resident.
 STATE_WORDS = {
@@ -82,6 +93,7 @@ STEP_WORDS = {
     "merge_in": gettext_lazy("Another report of the same problem was joined to this one."),
     "rate": gettext_lazy("You rated the handling."),
 }
+DISPATCHED_AT = gettext_lazy("A handler of %(unit)s was assigned.")
 ESCALATED_TO = {
     HandlingLevel.TOWN: gettext_lazy("The case was passed up to the town or street."),
     HandlingLevel.COUNTY: gettext_lazy("The case was passed up to the county."),
@@ -213,7 +225,7 @@ def _case_or_404(request: HttpRequest, token: str) -> Case | HttpResponse:
     try:
         return _county_case(token)
     except NotFound:
-        return render(request, "public/not_found.html", {"form": TrackForm()}, status=404)
+        return render(request, "public/not_found.html", _track_forms(), status=404)
 
 
 @require_safe
@@ -230,9 +242,12 @@ def received(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_safe
 def track(request: HttpRequest) -> HttpResponse:
-    """Look a report up by its tracking number."""
+    """Look a report up: by its case number and short code (or the last four digits of the phone
+    given), or by its tracking link. Failed look-ups are limited per connection."""
+    if "number" in request.GET:
+        return _track_by_code(request)
     if "token" not in request.GET:
-        return render(request, "public/track.html", {"form": TrackForm()})
+        return render(request, "public/track.html", _track_forms())
     form = TrackForm(request.GET)
     if form.is_valid():
         token = form.cleaned_data["token"]
@@ -244,7 +259,33 @@ def track(request: HttpRequest) -> HttpResponse:
             )
         else:
             return redirect("public:status", token=token)
-    return render(request, "public/track.html", {"form": form}, status=404)
+    return render(request, "public/track.html", _track_forms(link=form), status=404)
+
+
+def _track_forms(
+    *, code: TrackByCodeForm | None = None, link: TrackForm | None = None
+) -> dict[str, Any]:
+    return {"code_form": code or TrackByCodeForm(), "form": link or TrackForm()}
+
+
+def _track_by_code(request: HttpRequest) -> HttpResponse:
+    client = challenge.client_key(client_address(request))
+    if challenge.LOOKUP_FAILURES.exceeded(client):
+        return _too_many(request, challenge.LOOKUP_FAILURES)
+    form = TrackByCodeForm(request.GET)
+    if not form.is_valid():
+        return render(request, "public/track.html", _track_forms(code=form), status=400)
+    try:
+        case = case_by_number_and_code(
+            number=form.cleaned_data["number"], code=form.cleaned_data["code"]
+        )
+        if case.county_code != _county_code():
+            raise NotFound(TRACKING_NOT_FOUND)
+    except NotFound:
+        challenge.LOOKUP_FAILURES.hit(client)
+        form.add_error(None, _("No report has this number and code. Check both and try again."))
+        return render(request, "public/track.html", _track_forms(code=form), status=404)
+    return redirect("public:status", token=case.tracking_token)
 
 
 @dataclass(frozen=True)
@@ -252,9 +293,19 @@ class Step:
     at: datetime
     text: str
     rating: int | None = None
+    # What the handler said they did, with personal data masked (a resolve step).
+    note: str = ""
 
 
-def _step(event: CaseEvent) -> Step | None:
+def _step(event: CaseEvent, names: dict[str, str], reporter_name: str) -> Step | None:
+    if event.action == "dispatch" and event.handling_code_after in names:
+        unit = names[event.handling_code_after]
+        return Step(at=event.created_at, text=DISPATCHED_AT % {"unit": unit})
+    if event.action == "resolve":
+        # Only what the handler wrote for the resident, never the internal note; masked still.
+        public_note = str(event.data.get("public_note", ""))
+        note = redact_text(public_note, names=[reporter_name] if reporter_name else [])
+        return Step(at=event.created_at, text=str(STEP_WORDS["resolve"]), note=note)
     if event.action == "escalate":
         text = ESCALATED_TO.get(HandlingLevel(event.level_after)) if event.level_after else None
     elif event.action == "transfer":
@@ -273,10 +324,19 @@ def _step(event: CaseEvent) -> Step | None:
 
 
 def public_steps(case: Case) -> list[Step]:
-    events = case.events.order_by("created_at", "id").only(
-        "created_at", "action", "level_after", "data"
+    """What was done, as the resident may see it: the steps without who took them; a dispatch
+    names the unit (a village, a town), a resolve says what the handler wrote, masked."""
+    events = list(
+        case.events.order_by("created_at", "id").only(
+            "created_at", "action", "level_after", "handling_code_after", "note", "data"
+        )
     )
-    return [step for step in (_step(event) for event in events) if step is not None]
+    units = {e.handling_code_after for e in events if e.action == "dispatch"}
+    names = region_names_public(region_codes=units)
+    # Read only to mask it where the handler wrote it; never shown.
+    reporter = str(case.reporter_name.reveal()) if case.reporter_name else ""
+    steps = (_step(event, names, reporter) for event in events)
+    return [step for step in steps if step is not None]
 
 
 def _render_status(
@@ -294,6 +354,7 @@ def _render_status(
     context = {
         "token": case.tracking_token,
         "number": case.number,
+        "code": case.tracking_code,
         "reported_at": case.created_at,
         "state": case.state,
         "state_words": STATE_WORDS[State(case.state)],

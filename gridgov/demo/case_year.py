@@ -21,6 +21,7 @@ from gridgov.cases import notices
 from gridgov.cases.models import Case, Channel, Urgency
 from gridgov.cases.services.intake import DUPLICATE_RADIUS_M, DUPLICATE_WINDOW, distance_m
 from gridgov.cases.states import OPEN_STATES, Action
+from gridgov.cases.tracking import new_tracking_code
 from gridgov.core import codes
 from gridgov.core.pii import EncryptedValue, search_hash
 from gridgov.demo import case_texts, names
@@ -552,6 +553,7 @@ class Planner:
             story, case = seed.story, seed.story.case
             story.report(seed.reported_at, seed.actor)
             case.tracking_token = secrets.token_urlsafe(16)[:22]
+            case.tracking_code = new_tracking_code()
             if case.latitude is not None and case.longitude is not None:
                 cell = (case.category_id, int(case.latitude / 0.003), int(case.longitude / 0.003))
                 story.possible_duplicate_of = self.duplicate_of(case, cell, nearby)

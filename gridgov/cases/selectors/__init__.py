@@ -3,6 +3,7 @@ listings (`queues`)."""
 
 from gridgov.cases.selectors.cases import (
     CaseFilters,
+    case_by_number_and_code,
     case_by_tracking_token,
     case_get,
     case_list,
@@ -21,6 +22,7 @@ from gridgov.cases.selectors.cases import (
 
 __all__ = [
     "CaseFilters",
+    "case_by_number_and_code",
     "case_by_tracking_token",
     "case_get",
     "case_list",

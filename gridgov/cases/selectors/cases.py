@@ -12,6 +12,7 @@ from django.utils import timezone
 from gridgov.cases import errors
 from gridgov.cases.models import CASE_NUMBER, Case, CaseEvent, Category
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES
+from gridgov.cases.tracking import codes_match, is_phone_tail, normalize_code
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import is_valid_code, is_within
@@ -53,6 +54,22 @@ def case_by_tracking_token(*, token: str) -> Case:
     if case is None:
         raise NotFound(errors.TRACKING_NOT_FOUND)
     return case
+
+
+def case_by_number_and_code(*, number: str, code: str) -> Case:
+    """For residents following a report by phone: the case number with its short code, or with
+    the last four digits of the phone given; NotFound for anything else (alike, whichever part
+    was wrong)."""
+    case = Case.objects.select_related("category").filter(number=number.strip()).first()
+    if case is not None:
+        short = normalize_code(code)
+        if short is not None and codes_match(case.tracking_code, short):
+            return case
+        phone = case.reporter_phone
+        # Compared, never shown: the phone stays where it is kept, so nothing here reveals it.
+        if is_phone_tail(code) and phone and codes_match(phone.reveal()[-4:], code.strip()):
+            return case
+    raise NotFound(errors.TRACKING_NOT_FOUND)
 
 
 @dataclass(frozen=True)

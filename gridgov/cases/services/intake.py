@@ -26,6 +26,7 @@ from gridgov.cases.models import (
 )
 from gridgov.cases.sla import set_deadlines
 from gridgov.cases.states import OPEN_STATES, State
+from gridgov.cases.tracking import new_tracking_code
 from gridgov.core import codes
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
@@ -261,6 +262,7 @@ def case_report(*, actor: Any, data: CaseInput, client_address: str | None = Non
             reporter_phone_hash=search_hash(phone) if phone else "",
             publication_consent=data.publication_consent,
             tracking_token=secrets.token_urlsafe(16)[:22],
+            tracking_code=new_tracking_code(),
             possible_duplicate_of=find_duplicate(
                 category=category, latitude=data.latitude, longitude=data.longitude, now=now
             ),

@@ -31,6 +31,7 @@ from gridgov.cases.states import (
 )
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import (
+    TOO_LONG,
     Conflict,
     PermissionDenied,
     Problem,
@@ -43,6 +44,8 @@ NOTE_REQUIRED = frozenset(
     {Action.REJECT, Action.RETURN, Action.SUSPEND, Action.TRANSFER, Action.RESOLVE, Action.REOPEN}
 )
 TRANSFER_KINDS = {"department", "court"}
+# What the handler tells the resident they did (shown on the public status page, masked).
+PUBLIC_NOTE_MAX_LENGTH = 500
 
 
 def _not_in_state(error: IllegalTransition) -> Conflict | ValidationFailed:
@@ -178,6 +181,7 @@ def case_transition(
     assignee: Any = None,
     transfer_kind: str = "",
     transfer_to: str = "",
+    public_note: str = "",
     photos: Sequence[UploadedFile] = (),
 ) -> Case:
     """Take `action` on `case` as `actor`, with `photos` attached to its timeline row.
@@ -218,6 +222,10 @@ def case_transition(
             if not transfer_to.strip():
                 problems["transfer_to"] = [errors.TRANSFER_TO_REQUIRED.bind()]
             data.update(transfer_kind=transfer_kind, transfer_to=transfer_to.strip())
+        if action == Action.RESOLVE and public_note.strip():
+            if len(public_note) > PUBLIC_NOTE_MAX_LENGTH:
+                problems["public_note"] = [TOO_LONG.bind(limit=PUBLIC_NOTE_MAX_LENGTH)]
+            data["public_note"] = public_note.strip()
         checked_photos, photo_problems = check_photos(list(photos))
         if photo_problems:
             problems["photos"] = photo_problems

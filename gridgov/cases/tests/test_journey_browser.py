@@ -94,6 +94,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     # then the page gives a tracking number and the case number
     tracking = resident.inner_text("#tracking-number strong").strip()
     number = resident.inner_text("#case-number").strip()
+    code = resident.inner_text("#short-code").strip()
     assert re.fullmatch(r"610324-\d{8}-\d{6}", number)
     assert tracking
 
@@ -177,11 +178,13 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     )
     assert timeline == ["report", "accept", "dispatch", "start", "resolve", "verify", "close"]
 
-    # when the resident looks the report up by its tracking number and rates the handling
+    # when the resident looks the report up by its number and the code, read out in lower case
+    # as one would over the phone, and rates the handling
     resident.goto(f"{base}/public/track/")
-    resident.fill("#id_token", tracking)
+    resident.fill("#id_number", number)
+    resident.fill("#id_code", " ".join(code.lower()))
     with resident.expect_navigation():
-        resident.click("main form button[type=submit]")
+        resident.click("#track-by-code button[type=submit]")
     assert resident.locator("#state.state-closed").count() == 1
     steps_before = resident.locator("#steps li").count()
     resident.check("#rate-form input[name=rating][value='5']")

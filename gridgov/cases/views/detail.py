@@ -177,6 +177,7 @@ def transition(request: HttpRequest, number: str) -> HttpResponse:
             assignee=assignee,
             transfer_kind=data["transfer_kind"],
             transfer_to=data["transfer_to"],
+            public_note=data["public_note"],
             photos=data["photos"],
         )
     except ValidationFailed as error:
