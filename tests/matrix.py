@@ -637,7 +637,7 @@ def _audit_seed_rows(probe: Probe) -> Call:
 
 
 _AUDIT_ROW = re.compile(r"<tr data-sequence=.*?</tr>", re.S)
-_CELL_CODE = re.compile(r"<td>([0-9]{6,18})</td>")
+_CELL_CODE = re.compile(r"<td(?: data-label=\"[^\"]*\")?>([0-9]{6,18})</td>")
 
 
 def _listed_audit_regions(response: HttpResponseBase, text: str) -> set[str]:

@@ -179,3 +179,11 @@ def candidate_users(*, handling_code: str, user_ids: set[int]) -> dict[int, User
 def active_user_named(*, username: str) -> User | None:
     """The active account with this username, if any (callers decide what the person may do)."""
     return User.objects.filter(username=username, is_active=True).first()
+
+
+def display_names(*, usernames: set[str]) -> dict[str, str]:
+    """The names people go by, for usernames a record kept (a timeline's "dispatched to")."""
+    rows = User.objects.filter(username__in=sorted(usernames)).values_list(
+        "username", "display_name"
+    )
+    return {username: display_name or username for username, display_name in rows}

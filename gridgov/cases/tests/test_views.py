@@ -1044,3 +1044,17 @@ def test_a_leader_who_routes_nowhere_sees_the_highest_unit_and_a_worker_none(peo
     assert case.handling_code in [unit.region_code for unit in leader.context["units"]]
     assert worker.status_code == 200
     assert worker.context["unit"] is None
+
+
+@pytest.mark.django_db
+def test_the_timeline_names_whom_a_case_was_dispatched_to_by_their_name(people):
+    # given a grid worker who goes by a name, and a case dispatched to them
+    worker = people["worker"]
+    worker.display_name = "张网格员"
+    worker.save(update_fields=["display_name"])
+    case = dispatched_to(people)
+    # when the secretary reads the case page
+    page = client_for(people["secretary"]).get(detail_url(case)).content.decode()
+    # then the dispatch says to whom by name
+    assert "to 张网格员" in page
+    assert f"to {worker.username}" not in page

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
-from gridgov.accounts.selectors import candidate_users, handler_candidates
+from gridgov.accounts.selectors import candidate_users, display_names, handler_candidates
 from gridgov.cases import policy
 from gridgov.cases.errors import PHOTO_NOT_FOUND
 from gridgov.cases.forms import (
@@ -70,8 +70,14 @@ def _detail_context(
     events = list(
         case.events.select_related("actor").prefetch_related("photos").order_by("created_at", "id")
     )
+    names = display_names(
+        usernames={str(e.data["assignee"]) for e in events if e.data.get("assignee")}
+    )
     for event in events:
         event_labels(event)
+        # The person a case was dispatched to, by the name they go by, not their username.
+        assignee = event.data.get("assignee")
+        event.assignee_name = names.get(str(assignee), "") if assignee else ""  # type: ignore[attr-defined]
     # Links name only cases the actor may see.
     duplicate_of = visible_linked_case(actor=actor, linked=case.possible_duplicate_of)
     merged_into = visible_linked_case(actor=actor, linked=case.merged_into)
