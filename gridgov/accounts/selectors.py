@@ -17,6 +17,7 @@ from gridgov.core.codes import minimal_cover
 from gridgov.core.errors import NotFound
 from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
 from gridgov.regions.models import Region
+from gridgov.regions.selectors import public_names
 
 
 def user_jurisdiction(*, actor: Any) -> dict[str, Any]:
@@ -145,11 +146,34 @@ def lockout_state(*, user: User) -> Lockout:
 MAX_HANDLER_CANDIDATES = 400
 
 
-def handler_candidates(*, handling_code: str) -> list[tuple[int, str]]:
+@dataclass(frozen=True)
+class Candidate:
+    """Someone who may be dispatched a unit's cases, as a picker shows them."""
+
+    user_id: int
+    name: str
+    role_label: str
+    region_code: str
+    region_name: str
+
+
+def _closeness(region_code: str, near: str) -> int:
+    """How many leading digits the two codes share: the case's own grid first, then its
+    village's people, then the town's."""
+    shared = 0
+    for mine, theirs in zip(region_code, near, strict=False):
+        if mine != theirs:
+            break
+        shared += 1
+    return shared
+
+
+def handler_candidates(*, handling_code: str, near: str = "") -> list[Candidate]:
     """People who may be dispatched the unit's cases (policy.may_handle): handlers whose
-    jurisdiction lies in the unit, or holds it. Each as (user id, label)."""
+    jurisdiction lies in the unit, or holds it; those working nearest `near` (the case's place)
+    first, then by name."""
     ancestors = [handling_code[:n] for n in codes.CODE_LENGTHS if n < len(handling_code)]
-    assignments = (
+    assignments = list(
         RoleAssignment.objects.filter(
             is_active=True,
             user__is_active=True,
@@ -157,22 +181,28 @@ def handler_candidates(*, handling_code: str) -> list[tuple[int, str]]:
         )
         .filter(Q(region_code__startswith=handling_code) | Q(region_code__in=ancestors))
         .select_related("user")
-        .order_by("region_code", "user__username")
+        .order_by("region_code", "user__username")[:MAX_HANDLER_CANDIDATES]
     )
-    labels: dict[int, str] = {}
+    names = public_names(region_codes={a.region_code for a in assignments})
     role_names = dict(Role.choices)
-    for assignment in assignments[:MAX_HANDLER_CANDIDATES]:
-        if assignment.user_id in labels:
+    found: dict[int, Candidate] = {}
+    for assignment in assignments:
+        if assignment.user_id in found:
             continue
-        labels[assignment.user_id] = (
-            f"{assignment.user} · {role_names.get(assignment.role, assignment.role)}"
-            f" · {assignment.region_code}"
+        found[assignment.user_id] = Candidate(
+            user_id=assignment.user_id,
+            name=str(assignment.user),
+            role_label=str(role_names.get(assignment.role, assignment.role)),
+            region_code=assignment.region_code,
+            region_name=names.get(assignment.region_code, ""),
         )
-    return list(labels.items())
+    return sorted(
+        found.values(), key=lambda c: (-_closeness(c.region_code, near or handling_code), c.name)
+    )
 
 
 def candidate_users(*, handling_code: str, user_ids: set[int]) -> dict[int, User]:
-    allowed = {user_id for user_id, _ in handler_candidates(handling_code=handling_code)}
+    allowed = {c.user_id for c in handler_candidates(handling_code=handling_code)}
     return {user.pk: user for user in User.objects.filter(pk__in=user_ids & allowed)}
 
 

@@ -1058,3 +1058,24 @@ def test_the_timeline_names_whom_a_case_was_dispatched_to_by_their_name(people):
     # then the dispatch says to whom by name
     assert "to 张网格员" in page
     assert f"to {worker.username}" not in page
+
+
+@pytest.mark.django_db
+def test_the_dispatch_picker_lists_the_grids_worker_first_by_name_with_their_load(people, tree):
+    # given a reported and accepted case in the first grid, and the worker of the second grid
+    # already handling one case
+    dispatched_to(people, assignee_key="handler")
+    case = report(people["worker"], description="第二件")
+    case = case_transition(actor=people["secretary"], case=case, action="accept")
+    # when the secretary opens the case
+    page = client_for(people["secretary"]).get(detail_url(case))
+    options = [label for _id, label in page.context["candidates"]]
+    # then the first grid's worker comes first, then the others; each by name, role and place
+    worker, handler = people["worker"], people["handler"]
+    assert options[0].startswith(f"{worker} · ")
+    assert tree.names[tree.grids[0]] in options[0]
+    assert "0 open tasks" in options[0]
+    handler_option = next(label for label in options if label.startswith(f"{handler} · "))
+    assert "1 open task" in handler_option
+    # (each place by its name, never its code)
+    assert not any(label.split(" · ")[2].isdigit() for label in options)

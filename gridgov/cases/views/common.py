@@ -10,10 +10,11 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_noop
+from django.utils.translation import gettext_noop, ngettext
 
 from gridgov.cases.forms import STATE_LABELS, category_label
 from gridgov.cases.models import ACTION_LABELS, Case, HandlingLevel
+from gridgov.cases.selectors.candidates import LoadedCandidate
 from gridgov.cases.states import WORKING_STATES
 
 LEVEL_LABELS = dict(HandlingLevel.choices)
@@ -64,3 +65,24 @@ def safe_next(request: HttpRequest, target: str) -> str | None:
     ):
         return target
     return None
+
+
+def candidate_choices(rows: Iterable[LoadedCandidate]) -> list[tuple[int, str]]:
+    """A dispatch picker's options: each person by name, role, where they work, and load."""
+    return [
+        (
+            row.candidate.user_id,
+            ngettext(
+                "%(name)s · %(role)s · %(place)s · %(count)d open task",
+                "%(name)s · %(role)s · %(place)s · %(count)d open tasks",
+                row.open_tasks,
+            )
+            % {
+                "name": row.candidate.name,
+                "role": row.candidate.role_label,
+                "place": row.candidate.region_name or row.candidate.region_code,
+                "count": row.open_tasks,
+            },
+        )
+        for row in rows
+    ]

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
-from gridgov.accounts.selectors import candidate_users, display_names, handler_candidates
+from gridgov.accounts.selectors import candidate_users, display_names
 from gridgov.cases import policy
 from gridgov.cases.errors import PHOTO_NOT_FOUND
 from gridgov.cases.forms import (
@@ -28,12 +28,14 @@ from gridgov.cases.forms import (
 )
 from gridgov.cases.models import Case
 from gridgov.cases.selectors import case_get, visible_linked_case
+from gridgov.cases.selectors.candidates import dispatch_candidates
 from gridgov.cases.services import case_merge, case_transition
 from gridgov.cases.services.contact import case_reveal_contact, may_reveal_contact
 from gridgov.cases.services.transitions import NOTE_REQUIRED
 from gridgov.cases.states import Action
 from gridgov.cases.views.common import (
     annotate_case,
+    candidate_choices,
     event_labels,
     safe_next,
 )
@@ -101,7 +103,11 @@ def _detail_context(
     annotate_case(case, now=timezone.now(), names=names)
     actions = policy.actions_for(actor, case)
     candidates = (
-        handler_candidates(handling_code=case.handling_code) if Action.DISPATCH in actions else []
+        candidate_choices(
+            dispatch_candidates(handling_code=case.handling_code, near=case.region_code)
+        )
+        if Action.DISPATCH in actions
+        else []
     )
     action_rows = [
         {
@@ -161,7 +167,11 @@ def transition(request: HttpRequest, number: str) -> HttpResponse:
     case = case_get(actor=actor, number=number)
     action = request.POST.get("action", "")
     candidates = (
-        handler_candidates(handling_code=case.handling_code) if action == Action.DISPATCH else []
+        candidate_choices(
+            dispatch_candidates(handling_code=case.handling_code, near=case.region_code)
+        )
+        if action == Action.DISPATCH
+        else []
     )
     form = ActionForm(request.POST, request.FILES, candidates=candidates)
     if not form.is_valid():

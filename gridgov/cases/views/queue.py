@@ -15,15 +15,17 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
-from gridgov.accounts.selectors import candidate_users, handler_candidates
+from gridgov.accounts.selectors import candidate_users
 from gridgov.cases import policy
 from gridgov.cases.forms import BulkAcceptForm, BulkDispatchForm, QueueFilterForm
 from gridgov.cases.selectors import case_get, category_list
+from gridgov.cases.selectors.candidates import dispatch_candidates
 from gridgov.cases.selectors.queues import QueueFilters, default_unit, queue_rows
 from gridgov.cases.selectors.waiting import Waiting, unit_waiting_counts, waiting_rows
 from gridgov.cases.services import case_transition
 from gridgov.cases.states import Action
 from gridgov.cases.views.common import (
+    candidate_choices,
     decorate,
 )
 from gridgov.core.access import Perm
@@ -90,7 +92,11 @@ def queue(request: HttpRequest) -> HttpResponse:
             lists=unit_waiting_counts(actor=actor, unit=unit.region_code),
             next_query=next_query,
             may_accept=may_accept,
-            candidates=(handler_candidates(handling_code=unit.region_code) if may_dispatch else []),
+            candidates=(
+                candidate_choices(dispatch_candidates(handling_code=unit.region_code))
+                if may_dispatch
+                else []
+            ),
             is_first_page=not data["cursor"],
         )
     return render(request, "cases/queue.html", context)
@@ -134,7 +140,7 @@ def bulk_dispatch(request: HttpRequest) -> HttpResponse:
     actor = actor_from(request)
     require_permission(actor, Perm.CASES_ROUTE)
     unit = case_unit(actor=actor, code=request.POST.get("unit", ""))
-    candidates = handler_candidates(handling_code=unit.region_code)
+    candidates = candidate_choices(dispatch_candidates(handling_code=unit.region_code))
     form = BulkDispatchForm(request.POST, candidates=candidates)
     back = reverse("cases:queue") + "?" + urlencode({"unit": unit.region_code})
     if not form.is_valid():
