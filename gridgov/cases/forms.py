@@ -295,6 +295,10 @@ class OverdueFilterForm(forms.Form):
     cursor = forms.CharField(required=False, max_length=200, widget=forms.HiddenInput)
 
 
+# The all-cases list's pseudo-state: every case not yet finished.
+OPEN = "open"
+
+
 class AllCasesForm(forms.Form):
     """The all-cases list's search and filters (GET). Places are chosen from the actor's towns
     and villages, then a village's grids; the phone is matched exactly, through its keyed hash."""
@@ -302,7 +306,13 @@ class AllCasesForm(forms.Form):
     q = forms.CharField(label=_("number or words"), required=False, max_length=64)
     phone = forms.CharField(label=_("reporter's phone"), required=False, max_length=32)
     state = forms.ChoiceField(
-        label=_("state"), required=False, choices=[("", _("any")), *STATE_LABELS.items()]
+        label=_("state"),
+        required=False,
+        choices=[
+            ("", _("any")),
+            (OPEN, _("open (any state before closing)")),
+            *STATE_LABELS.items(),
+        ],
     )
     level = forms.ChoiceField(
         label=_("level"), required=False, choices=[("", _("any")), *HandlingLevel.choices]

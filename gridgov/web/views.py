@@ -19,11 +19,13 @@ from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
 from gridgov.accounts.selectors import region_staff, region_staff_counts, user_jurisdiction
 from gridgov.cases.selectors.waiting import (
+    jurisdiction_overview,
+    my_reports,
     my_waiting_counts,
     routing_units,
     unit_waiting_counts,
 )
-from gridgov.core import errors
+from gridgov.core import codes, errors
 from gridgov.core.access import Perm
 from gridgov.core.pages import json_view, public_page
 from gridgov.regions.figures import RegionFigures, children_figures, region_figures
@@ -79,6 +81,15 @@ def home(request: HttpRequest) -> HttpResponse:
         "may_manage_accounts": _may(actor, Perm.ACCOUNTS_MANAGE),
         "may_read_audit": _may(actor, Perm.AUDIT_VIEW),
         "waiting": _waiting_on(actor),
+        "overview": (
+            jurisdiction_overview(actor=actor)
+            if any(
+                len(code) == codes.COUNTY_LEN for code in actor.jurisdiction_codes(Perm.CASES_VIEW)
+            )
+            else None
+        ),
+        "my_reports": my_reports(actor=actor) if _may(actor, Perm.CASES_REPORT) else None,
+        "may_view_cases": _may(actor, Perm.CASES_VIEW),
         "my_work": my_waiting_counts(actor=actor) if _may(actor, Perm.CASES_HANDLE) else None,
     }
     return render(request, "web/home.html", context)

@@ -14,11 +14,12 @@ from enum import StrEnum
 from typing import Any, cast
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.cases.selectors.cases import LIST_COLUMNS, case_queryset, newest_page, queue_page
-from gridgov.cases.states import Action, State
+from gridgov.cases.states import OPEN_STATES, WORKING_STATES, Action, State
 from gridgov.core.access import Perm
 from gridgov.core.scoping import Actor
 
@@ -136,3 +137,42 @@ def my_waiting_counts(*, actor: Actor) -> dict[str, int]:
         tasks=Count("pk"),
         returned=Count("pk", filter=Q(state=State.RETURNED)),
     )
+
+
+def my_reports(*, actor: Actor, limit: int = 10) -> list[Case]:
+    """The cases the actor entered, newest first, with their state (an information officer's or
+    a grid worker's "what became of what I reported"). One's own reports, so no jurisdiction
+    applies: a volunteer who reports but reads no cases still sees what became of theirs."""
+    return list(
+        Case.objects.filter(reporter_id=cast(int, actor.pk))
+        .select_related("category")
+        .only(*LIST_COLUMNS)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+@dataclass(frozen=True)
+class Overview:
+    open: int
+    overdue: int
+    escalated: int
+
+
+def jurisdiction_overview(*, actor: Actor) -> Overview:
+    """Open, overdue and escalated-and-open cases in the whole of the actor's jurisdiction, in
+    one query (a county leader's and an operator's home; the command centre has the full view)."""
+    now = timezone.now()
+    working = [state.value for state in WORKING_STATES]
+    counts = (
+        case_queryset(actor=actor)
+        .filter(state__in=[state.value for state in OPEN_STATES])
+        .aggregate(
+            open=Count("pk"),
+            overdue=Count("pk", filter=Q(due_at__lt=now, state__in=working)),
+            escalated=Count(
+                "pk",
+                filter=Exists(CaseEvent.objects.filter(case=OuterRef("pk"), action="escalate")),
+            ),
+        )
+    )
+    return Overview(counts["open"] or 0, counts["overdue"] or 0, counts["escalated"] or 0)

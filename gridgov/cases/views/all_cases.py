@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
-from gridgov.cases.forms import AllCasesForm
+from gridgov.cases.forms import OPEN, AllCasesForm
 from gridgov.cases.selectors import CaseFilters, category_list
 from gridgov.cases.selectors.listing import Order, case_export_rows, case_search_page
 from gridgov.cases.views.common import decorate
@@ -59,7 +59,8 @@ def filters_from(data: dict[str, Any]) -> CaseFilters:
     return CaseFilters(
         q=data["q"].strip() or None,
         phone_hash=search_hash(phone) if phone else None,
-        state=data["state"] or None,
+        state=data["state"] if data["state"] not in ("", OPEN) else None,
+        open_only=data["state"] == OPEN,
         level=data["level"] or None,
         region_code=data["grid"] or data["place"] or None,
         category=data["category"] or None,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import NoReverseMatch, reverse
 
+from gridgov.cases.services import CaseInput, case_report
 from gridgov.core.access import Role
 from gridgov.regions.models import Region
 
@@ -124,3 +125,52 @@ def test_resident_sees_a_plain_page(tree, user_factory, client_as):
     body = response.content.decode()
     assert _section_ids(body) == {"resident-section"}
     assert reverse("web:regions") not in body
+    # and the way to report and to follow a report
+    assert f'href="{reverse("public:report")}"' in body
+    assert f'href="{reverse("public:track")}"' in body
+
+
+@pytest.mark.django_db
+def test_an_information_officer_sees_what_they_reported(tree, user_factory, client_as):
+    # given an information officer who reported a case
+    officer = user_factory(Role.INFO_OFFICER, tree.micro_grids[0])
+    case = case_report(
+        actor=officer,
+        data=CaseInput(
+            category_code="dispute-neighbour",
+            description="楼道堆放杂物",
+            channel="grid_patrol",
+            region_code=tree.micro_grids[0],
+            address="3号楼2单元",
+        ),
+    )
+    # when they open their home
+    body = client_as(officer).get(reverse("web:home")).content.decode()
+    # then the case is listed with its state, and the way to report another
+    assert f'data-case="{case.number}"' in body
+    assert 'id="my-reports"' in body
+    assert f'href="{reverse("cases:report")}"' in body
+
+
+@pytest.mark.django_db
+def test_the_county_leader_sees_the_countys_figures_each_a_link(tree, user_factory, client_as):
+    # given an open case and the county's leader
+    worker = user_factory(Role.GRID_WORKER, tree.grids[0])
+    case_report(
+        actor=worker,
+        data=CaseInput(
+            category_code="dispute-neighbour",
+            description="噪音扰民",
+            channel="grid_patrol",
+            latitude=34.2,
+            longitude=107.06,
+        ),
+    )
+    leader = user_factory(Role.COUNTY_LEADER, tree.county)
+    # when they open their home
+    response = client_as(leader).get(reverse("web:home"))
+    # then it counts the open cases, and the count opens the list that holds exactly them
+    overview = response.context["overview"]
+    assert (overview.open, overview.overdue, overview.escalated) == (1, 0, 0)
+    listed = client_as(leader).get(reverse("cases:all"), {"state": "open"})
+    assert len(listed.context["rows"]) == overview.open
