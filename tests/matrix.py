@@ -28,6 +28,8 @@ from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.accounts.models import RoleAssignment, User
+from gridgov.accounts.selectors import live_api_tokens
+from gridgov.accounts.services import api_token_issue
 from gridgov.cases.models import Case, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.core.access import Perm, Role, role_grants
@@ -632,6 +634,28 @@ def _role_revoke(probe: Probe) -> Call:
     return Call("post", reverse("accounts:role-revoke", kwargs=kwargs))
 
 
+def _live_token_id(user: User) -> int:
+    """The user's live API token, issued when there is none (the same one while it lives, so a
+    probe's address can be computed again)."""
+    live = live_api_tokens(user=user).first()
+    return (live or api_token_issue(user=user).token).pk
+
+
+def _own_token_revoke(probe: Probe) -> Call:
+    token_id = _live_token_id(probe.actor) if probe.actor is not None else MISSING_OBJECT_ID
+    return Call("post", reverse("accounts:token-revoke", kwargs={"token_id": token_id}))
+
+
+def _user_token_revoke(probe: Probe) -> Call:
+    """A token of the staff member at the target region, revoked by the prober."""
+    subject = probe.world.subjects.get(probe.code)
+    if subject is None:
+        kwargs = {"user_id": MISSING_OBJECT_ID, "token_id": MISSING_OBJECT_ID}
+    else:
+        kwargs = {"user_id": subject.pk, "token_id": _live_token_id(subject)}
+    return Call("post", reverse("accounts:user-token-revoke", kwargs=kwargs))
+
+
 def _audit_seed_rows(probe: Probe) -> Call:
     return Call("get", reverse("audit:list"), {"action": "matrix.seed"})
 
@@ -965,6 +989,9 @@ _ROUTE_LIST: list[Route] = [
         listed=_listed_features,
         expected_listed=_expected_region_and_children,
     ),
+    # One's own account
+    Route("accounts:me", Kind.SELF, _get("accounts:me"), page=True),
+    Route("accounts:token-revoke", Kind.SELF, _own_token_revoke, page=True, ok=302),
     # Account management (system administrators)
     Route(
         "accounts:users",
@@ -1024,6 +1051,14 @@ _ROUTE_LIST: list[Route] = [
         "accounts:user-unlock",
         Kind.OBJECT,
         _user_page("accounts:user-unlock", lambda probe: {}),
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "accounts:user-token-revoke",
+        Kind.OBJECT,
+        _user_token_revoke,
         permission=Perm.ACCOUNTS_MANAGE,
         page=True,
         ok=302,

@@ -31,19 +31,32 @@ STORED_DATA_DECIDES = [
     ("GET", r"^/api/v1/notifications/$"),
     ("POST", r"^/api/v1/regions/import/$"),
 ]
+# Revoking the token a request carries: the first example revokes the operator's token, and every
+# later one, sent with it, is rightly refused as not logged in.
+REVOKES_ITS_CREDENTIALS = [("DELETE", r"^/api/v1/auth/token/$")]
 CONFIG = SchemathesisConfig.from_dict(
     {
         "operations": [
-            {
-                "include-method": method,
-                "include-path-regex": path,
-                "checks": {
-                    "positive_data_acceptance": {
-                        "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]
-                    }
-                },
-            }
-            for method, path in STORED_DATA_DECIDES
+            *(
+                {
+                    "include-method": method,
+                    "include-path-regex": path,
+                    "checks": {
+                        "positive_data_acceptance": {
+                            "expected-statuses": ["2xx", "400", "401", "403", "404", "409", "429"]
+                        }
+                    },
+                }
+                for method, path in STORED_DATA_DECIDES
+            ),
+            *(
+                {
+                    "include-method": method,
+                    "include-path-regex": path,
+                    "checks": {"positive_data_acceptance": {"expected-statuses": ["2xx", "401"]}},
+                }
+                for method, path in REVOKES_ITS_CREDENTIALS
+            ),
         ]
     }
 )

@@ -38,3 +38,6 @@ OWN_MANAGEMENT_ROLE = error_code(
 ASSIGNMENT_NOT_FOUND = error_code(
     "account.assignment_not_found", _("There is no such role assignment here.")
 )
+API_TOKEN_NOT_FOUND = error_code(
+    "account.api_token_not_found", _("There is no such API token here.")
+)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -74,3 +76,36 @@ class RoleAssignment(RegionScoped):
 
     def __str__(self) -> str:
         return f"{self.user} {self.role} @ {self.region_code}"
+
+
+class ApiToken(models.Model):
+    """An API token as the server keeps it: the SHA-256 of the secret, never the secret itself,
+    and a few characters of it, enough for its owner to tell their tokens apart."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("user"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(_("key hash"), max_length=64, unique=True)
+    prefix = models.CharField(_("prefix"), max_length=8)
+    created_at = models.DateTimeField(_("created at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("expires at"))
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    client_address = models.GenericIPAddressField(_("client address"), null=True, blank=True)
+    user_agent = models.CharField(_("user agent"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+        indexes = [
+            models.Index(fields=["user", "revoked_at", "expires_at"], name="api_token_user_live"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.prefix}… ({self.user})"
+
+    @staticmethod
+    def hash_of(key: str) -> str:
+        # Unkeyed: the secret is 160 random bits, so its hash cannot be searched back to it, and
+        # rotating the personal-data key does not log every client out.
+        return hashlib.sha256(key.encode()).hexdigest()

@@ -8,9 +8,10 @@ from typing import Any
 from axes.models import AccessAttempt
 from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
 
 from gridgov.accounts.errors import USER_NOT_FOUND
-from gridgov.accounts.models import RoleAssignment, User
+from gridgov.accounts.models import ApiToken, RoleAssignment, User
 from gridgov.core import codes
 from gridgov.core.access import Perm, Role, roles_granting
 from gridgov.core.codes import minimal_cover
@@ -217,3 +218,19 @@ def display_names(*, usernames: set[str]) -> dict[str, str]:
         "username", "display_name"
     )
     return {username: display_name or username for username, display_name in rows}
+
+
+# API tokens. Only their hashes are stored: a token is found by the hash of the key presented.
+
+
+def api_token_by_key(*, key: str) -> ApiToken | None:
+    """The token whose key this is, with its user, revoked and lapsed ones included (the caller
+    refuses them)."""
+    return ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_of(key)).first()
+
+
+def live_api_tokens(*, user: User) -> QuerySet[ApiToken]:
+    """The user's tokens that still authenticate, newest first."""
+    return ApiToken.objects.filter(
+        user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).order_by("-created_at", "-pk")

@@ -1,14 +1,21 @@
-"""Writes to accounts: users and their role assignments. Atomic and audited."""
+"""Writes to accounts: users, their role assignments and API tokens. Atomic and audited."""
 
 from __future__ import annotations
 
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
 from axes.utils import reset as axes_reset
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from gridgov.accounts import errors
-from gridgov.accounts.models import RoleAssignment, User
+from gridgov.accounts.models import ApiToken, RoleAssignment, User
+from gridgov.accounts.selectors import managed_user
 from gridgov.core import codes
 from gridgov.core.access import ROLE_SPECS, Perm, role_grants
 from gridgov.core.audit import audit_record
@@ -155,3 +162,84 @@ def user_unlock(*, actor: Actor, user: User) -> int:
             detail={"records_cleared": cleared},
         )
     return cleared
+
+
+# API tokens
+
+
+# How finely a token's last use is kept: a client making a request a second must not make a
+# write a second.
+TOKEN_LAST_USED_RESOLUTION = timedelta(minutes=1)
+USER_AGENT_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: ApiToken
+    key: str  # the secret, given once to whoever logged in; only its hash is stored
+
+
+def api_token_issue(
+    *, user: User, client_address: str | None = None, user_agent: str = ""
+) -> IssuedToken:
+    """A fresh token for a login, replacing every earlier one of the user: a client that logs in
+    again, or a stolen token's owner who does, leaves no older token working.
+
+    Tokens lapse `API_TOKEN_TTL_HOURS` after they are issued.
+    """
+    now = timezone.now()
+    key = secrets.token_hex(20)
+    with transaction.atomic():
+        # Lapsed ones are dead anyway; the revoked but unlapsed stay until the next login.
+        ApiToken.objects.filter(user=user, expires_at__lte=now).delete()
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        token = ApiToken.objects.create(
+            user=user,
+            key_hash=ApiToken.hash_of(key),
+            prefix=key[:8],
+            created_at=now,
+            expires_at=now + timedelta(hours=settings.API_TOKEN_TTL_HOURS),
+            client_address=client_address or None,
+            user_agent=user_agent[:USER_AGENT_LENGTH],
+        )
+    return IssuedToken(token=token, key=key)
+
+
+def api_token_touch(*, token: ApiToken) -> None:
+    """Note that the token was used now; at most one write a minute."""
+    now = timezone.now()
+    if token.last_used_at is not None and now - token.last_used_at < TOKEN_LAST_USED_RESOLUTION:
+        return
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    token.last_used_at = now
+
+
+def api_token_revoke(*, actor: Actor, token_id: int, user_id: int | None = None) -> ApiToken:
+    """Revoke one of the actor's own tokens or, given `user_id`, as an account administrator one
+    of a user they manage. NotFound for a token that is neither (another's looks missing); a no-op
+    for one already revoked."""
+    if user_id is None:
+        owner: User = actor  # type: ignore[assignment]
+    else:
+        owner = managed_user(actor=actor, user_id=user_id)
+    token = ApiToken.objects.filter(pk=token_id, user_id=owner.pk).first()
+    if token is None:
+        raise NotFound(errors.API_TOKEN_NOT_FOUND, id=token_id)
+    now = timezone.now()
+    with transaction.atomic():
+        # Conditional, so two concurrent revokes write one audit row.
+        revoked = ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(
+            revoked_at=now
+        )
+        if revoked:
+            assignments = owner.active_assignments()
+            audit_record(
+                actor=actor,
+                action="api_token.revoke",
+                object_type="user",
+                object_id=owner.pk,
+                region_code=assignments[0].region_code if assignments else None,
+                detail={"token_id": token.pk, "prefix": token.prefix},
+            )
+            token.revoked_at = now
+    return token

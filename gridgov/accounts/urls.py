@@ -1,4 +1,4 @@
-"""Pages for managing accounts (system administrators)."""
+"""Account pages: one's own account, and managing accounts (system administrators)."""
 
 from django.urls import path
 
@@ -7,6 +7,8 @@ from gridgov.accounts import views
 app_name = "accounts"
 
 urlpatterns = [
+    path("me/", views.account_view, name="me"),
+    path("me/tokens/<int:token_id>/revoke/", views.token_revoke_view, name="token-revoke"),
     path("users/", views.user_list_view, name="users"),
     path("users/new/", views.user_create_view, name="user-create"),
     path("users/<int:user_id>/", views.user_detail_view, name="user"),
@@ -17,4 +19,9 @@ urlpatterns = [
         name="role-revoke",
     ),
     path("users/<int:user_id>/unlock/", views.user_unlock_view, name="user-unlock"),
+    path(
+        "users/<int:user_id>/tokens/<int:token_id>/revoke/",
+        views.user_token_revoke_view,
+        name="user-token-revoke",
+    ),
 ]

@@ -1,5 +1,6 @@
-"""Account management pages for system administrators: users in their jurisdiction, their roles,
-new accounts and lockouts. Nothing here shows residents' or cases' data."""
+"""Account pages: everyone's own account and API tokens; for system administrators the users in
+their jurisdiction, their roles, tokens, new accounts and lockouts. Nothing here shows residents'
+or cases' data."""
 
 from __future__ import annotations
 
@@ -16,12 +17,20 @@ from gridgov.accounts.errors import ASSIGNMENT_NOT_FOUND
 from gridgov.accounts.forms import RoleAssignForm, UserCreateForm, UserSearchForm
 from gridgov.accounts.models import User
 from gridgov.accounts.selectors import (
+    live_api_tokens,
     lockout_state,
     managed_user,
     managed_users,
     name_assignment_regions,
+    user_jurisdiction,
 )
-from gridgov.accounts.services import role_assign, role_revoke, user_create, user_unlock
+from gridgov.accounts.services import (
+    api_token_revoke,
+    role_assign,
+    role_revoke,
+    user_create,
+    user_unlock,
+)
 from gridgov.core.access import Perm
 from gridgov.core.errors import Conflict, NotFound, ValidationFailed
 from gridgov.core.pages import add_problems, page_view
@@ -31,6 +40,27 @@ USERS_PAGE_SIZE = 50
 
 
 # Pages
+
+
+@require_GET
+@page_view
+def account_view(request: HttpRequest) -> HttpResponse:
+    """The signed-in user's own account: roles and live API tokens."""
+    actor = actor_from(request)
+    return render(
+        request,
+        "accounts/account.html",
+        {"account": user_jurisdiction(actor=actor), "tokens": live_api_tokens(user=actor)},
+    )
+
+
+@require_POST
+@page_view
+def token_revoke_view(request: HttpRequest, token_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    token = api_token_revoke(actor=actor, token_id=token_id)
+    messages.success(request, _("API token %(prefix)s… revoked.") % {"prefix": token.prefix})
+    return redirect("accounts:me")
 
 
 @require_GET
@@ -98,6 +128,7 @@ def _user_page(request: HttpRequest, user: User, assign_form: RoleAssignForm) ->
             "assignments": user.visible_assignments,  # type: ignore[attr-defined]
             "assign_form": assign_form,
             "lockout": lockout_state(user=user),
+            "tokens": live_api_tokens(user=user),
         },
     )
 
@@ -159,3 +190,12 @@ def user_unlock_view(request: HttpRequest, user_id: int) -> HttpResponse:
     user_unlock(actor=actor, user=user)
     messages.success(request, _("Login lockout cleared for %(username)s.") % {"username": user})
     return redirect("accounts:user", user_id=user.pk)
+
+
+@require_POST
+@page_view
+def user_token_revoke_view(request: HttpRequest, user_id: int, token_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    token = api_token_revoke(actor=actor, token_id=token_id, user_id=user_id)
+    messages.success(request, _("API token %(prefix)s… revoked.") % {"prefix": token.prefix})
+    return redirect("accounts:user", user_id=user_id)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import pytest
-from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
-from gridgov.accounts.models import RoleAssignment, User
+from gridgov.accounts.models import ApiToken, RoleAssignment, User
 from gridgov.core.access import Role
 from gridgov.testing import TEST_PASSWORD, Tree
 
@@ -30,21 +29,27 @@ def test_a_token_is_issued_for_the_right_password_and_authenticates(
     # then
     assert response.status_code == 200
     token = response.json()["token"]
-    assert Token.objects.get(user=official).key == token
+    stored = ApiToken.objects.get(user=official)
+    assert stored.key_hash == ApiToken.hash_of(token)
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.get(ME_URL).json()["username"] == official.username
 
 
 @pytest.mark.django_db
-def test_asking_twice_returns_the_same_token(tree: Tree, user_factory: Callable[..., User]):
+def test_logging_in_again_replaces_the_token(tree: Tree, user_factory: Callable[..., User]):
     # given
     official = user_factory(Role.TOWN_OFFICIAL, tree.towns[0])
     credentials = {"username": official.username, "password": TEST_PASSWORD}
     first = APIClient().post(TOKEN_URL, credentials, format="json").json()["token"]
     # when
     second = APIClient().post(TOKEN_URL, credentials, format="json").json()["token"]
-    # then
-    assert first == second
+    # then the old token no longer works, the new one does
+    assert first != second
+    old, new = APIClient(), APIClient()
+    old.credentials(HTTP_AUTHORIZATION=f"Token {first}")
+    new.credentials(HTTP_AUTHORIZATION=f"Token {second}")
+    assert old.get(ME_URL).status_code == 401
+    assert new.get(ME_URL).status_code == 200
 
 
 @pytest.mark.django_db
@@ -98,7 +103,7 @@ def test_a_wrong_password_is_401_and_says_nothing_about_the_account(
     assert wrong.status_code == unknown.status_code == 401
     assert wrong.json()["code"] == "invalid_credentials"
     assert wrong.json() == unknown.json()
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 @pytest.mark.django_db
@@ -113,7 +118,7 @@ def test_a_disabled_account_gets_no_token(tree: Tree, user_factory: Callable[...
     )
     # then
     assert response.status_code == 401
-    assert not Token.objects.exists()
+    assert not ApiToken.objects.exists()
 
 
 @pytest.mark.django_db
