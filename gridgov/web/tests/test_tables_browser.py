@@ -1,5 +1,5 @@
 """The pages with wide tables or lists (the work queue, the overdue view, all cases, the audit
-log, the account list) fit the screen at 1,440 px and at 390 px: on a phone a table becomes a
+log, the account list, a user's page and one's own with their API tokens) fit the screen at 1,440 px and at 390 px: on a phone a table becomes a
 card a row, and long values wrap, so nothing is clipped and nothing scrolls sideways.
 
 Drives Debian's Chromium through Playwright; skipped when it is missing unless
@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from gridgov.accounts.services import api_token_issue
 from gridgov.browser_testing import PHONE, new_page
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.cases.services.sweep import escalate_overdue_cases
@@ -24,7 +25,13 @@ pytestmark = [pytest.mark.browser]
 
 WIDE = {"width": 1440, "height": 900}
 PAGES = {
-    Role.TOWN_OFFICIAL: ["/cases/queue/", "/cases/overdue/?show=escalated", "/cases/all/", "/"],
+    Role.TOWN_OFFICIAL: [
+        "/cases/queue/",
+        "/cases/overdue/?show=escalated",
+        "/cases/all/",
+        "/",
+        "/accounts/me/",
+    ],
     Role.AUDITOR: ["/audit/"],
     Role.SYSADMIN: ["/accounts/users/"],
 }
@@ -53,6 +60,14 @@ def test_wide_pages_fit_a_desk_and_a_phone(transactional_db, live_server, browse
         Role.SYSADMIN: make_user(Role.SYSADMIN, tree.county, username="admin_a"),
     }
     worker = make_user(Role.GRID_WORKER, tree.grids[0], username="zhang_worker")
+    # API tokens with a long user agent, on the official's own page and the administrator's
+    api_token_issue(
+        user=people[Role.TOWN_OFFICIAL],
+        client_address="127.0.0.1",
+        user_agent="Mozilla/5.0 (Linux; Android 14; SM-S9180) AppleWebKit/537.36 GridApp/2.1.7",
+    )
+    pages = {**PAGES, Role.SYSADMIN: [*PAGES[Role.SYSADMIN]]}
+    pages[Role.SYSADMIN].append(f"/accounts/users/{people[Role.TOWN_OFFICIAL].pk}/")
     for index in range(3):
         case_report(
             actor=worker,
@@ -68,7 +83,7 @@ def test_wide_pages_fit_a_desk_and_a_phone(transactional_db, live_server, browse
     errors: list[str] = []
     too_wide = []
     # when each opens their pages at both widths
-    for role, paths in PAGES.items():
+    for role, paths in pages.items():
         for size in (WIDE, PHONE):
             page = new_page(browser, size, errors)
             _log_in(page, live_server.url, people[role].username)
