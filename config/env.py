@@ -80,3 +80,15 @@ def pii_key(var: Path) -> str:
         key_file.write_text(base64.urlsafe_b64encode(secrets.token_bytes(32)).decode())
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def audit_anchor_key(secret: str) -> str:
+    """The key that signs the audit chain's anchors: GRIDGOV_AUDIT_ANCHOR_KEY, or one derived from
+    SECRET_KEY (a derived key, so the secret itself never signs anything readable)."""
+    from_env = env_str("GRIDGOV_AUDIT_ANCHOR_KEY")
+    if from_env:
+        return from_env
+    import hashlib
+    import hmac
+
+    return hmac.new(secret.encode(), b"gridgov audit anchor", hashlib.sha256).hexdigest()

@@ -13,6 +13,15 @@ SECRET_KEY = env.secret_key(VAR_DIR)
 PII_KEY = env.pii_key(VAR_DIR)
 # Keys the audit log's hash chain (HMAC); keep it outside the database, like the PII key.
 AUDIT_KEY = env.local_key(VAR_DIR, "audit.key", "GRIDGOV_AUDIT_KEY")
+# The audit chain's head is signed with this key and appended to the anchor file, outside the
+# database, so a cut end, an emptied table or an older database restored shows. Point the file at
+# another disk (or a mount that is not backed up with the database) in production: a backup that
+# holds both the database and its anchors could restore them together.
+AUDIT_ANCHOR_KEY = env.audit_anchor_key(SECRET_KEY)
+AUDIT_ANCHOR_FILE = env.env_str("GRIDGOV_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audit-anchors.jsonl"))
+# A process anchors after a commit at most once in this many seconds; a periodic task anchors
+# every minute whatever the traffic.
+AUDIT_ANCHOR_INTERVAL_SECONDS = env.env_int("GRIDGOV_AUDIT_ANCHOR_INTERVAL", 10)
 DEBUG = False
 ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -15,10 +17,20 @@ from typing import Any
 from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
+from gridgov.core.audit_anchor import (
+    Anchor,
+    ChainHead,
+    anchor_file_path,
+    anchors_append,
+    anchors_read,
+)
 from gridgov.core.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
+# The name the anchors give the installation's one chain.
+INSTALLATION_CHAIN = "installation"
 # Any constant will do; it keeps concurrent appends to the chain in order on PostgreSQL.
 _CHAIN_LOCK_ID = 61032400
 
@@ -168,7 +180,39 @@ def audit_record(
         entry.set_region_code(region_code or settings.GRIDGOV_COUNTY_CODE)
         entry.entry_hash = _digest_of(entry)
         entry.save()
+    if anchor_file_path() is not None:
+        # robust: the caller's work is committed by then; a full disk must not turn it into a 500.
+        transaction.on_commit(_anchor_after_commit, robust=True)
     return entry
+
+
+# When this process last anchored (time.monotonic()).
+_last_anchored = {"at": float("-inf")}
+_anchor_throttle = threading.Lock()
+
+
+def _anchor_after_commit() -> None:
+    """Anchor the heads at most once per AUDIT_ANCHOR_INTERVAL_SECONDS in this process; the
+    periodic task covers the rows of the last interval."""
+    now = time.monotonic()
+    with _anchor_throttle:
+        if now - _last_anchored["at"] < settings.AUDIT_ANCHOR_INTERVAL_SECONDS:
+            return
+        _last_anchored["at"] = now
+    audit_anchor_heads()
+
+
+def chain_heads() -> dict[str, ChainHead]:
+    """The newest row of each chain in the database (a chain without rows has no head)."""
+    tail = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
+    if tail is None:
+        return {}
+    return {INSTALLATION_CHAIN: ChainHead(INSTALLATION_CHAIN, tail["sequence"], tail["entry_hash"])}
+
+
+def audit_anchor_heads() -> int:
+    """Append the database's chain heads, signed, to the anchor file; answers how many."""
+    return anchors_append(list(chain_heads().values()), anchored_at=timezone.now())
 
 
 def audit_out_of_jurisdiction(
@@ -190,11 +234,89 @@ def audit_out_of_jurisdiction(
 @dataclass(frozen=True)
 class ChainProblem:
     sequence: int
-    kind: str  # "edited", "inserted", "deleted", "reordered"
+    # "edited", "inserted", "deleted": a row breaks the chain; "cut": the database ends before
+    # the anchored head; "replaced": the anchored row is not the one anchored; "anchor_tampered":
+    # a line of the anchor file does not carry a valid signature (`sequence` is its line number).
+    kind: str
     message: str
+    chain: str = INSTALLATION_CHAIN
+
+
+@dataclass(frozen=True)
+class HeadComparison:
+    chain: str
+    database: ChainHead | None
+    anchored: Anchor | None
+
+
+def head_comparisons() -> list[HeadComparison]:
+    """Each chain's head in the database beside its furthest anchored head."""
+    database = chain_heads()
+    anchored = anchors_read().furthest
+    return [
+        HeadComparison(chain, database.get(chain), anchored.get(chain))
+        for chain in sorted(set(database) | set(anchored))
+    ]
 
 
 def verify_chain(batch_size: int = 5000) -> Iterator[ChainProblem]:
+    """Every problem of the audit log: the rows that break the chain, then the chain's end
+    against the anchors written outside the database."""
+    yield from _verify_rows(batch_size)
+    yield from _verify_anchors()
+
+
+def _verify_anchors() -> Iterator[ChainProblem]:
+    anchors = anchors_read()
+    for line in anchors.tampered_lines:
+        yield ChainProblem(
+            line,
+            "anchor_tampered",
+            gettext("anchor line %(line)d: its signature does not match (the file was edited)")
+            % {"line": line},
+            chain="",
+        )
+    database = chain_heads()
+    for chain, anchor in sorted(anchors.furthest.items()):
+        anchored = anchor.head
+        head = database.get(chain)
+        if head is None or head.sequence < anchored.sequence:
+            yield ChainProblem(
+                anchored.sequence,
+                "cut",
+                gettext(
+                    "chain %(chain)s ends at row %(database)d but row %(anchored)d was anchored "
+                    "at %(at)s: rows were cut or an older database was restored"
+                )
+                % {
+                    "chain": chain,
+                    "database": head.sequence if head else 0,
+                    "anchored": anchored.sequence,
+                    "at": anchor.anchored_at,
+                },
+                chain=chain,
+            )
+            continue
+        row_hash = (
+            AuditEntry.objects.filter(sequence=anchored.sequence)
+            .values_list("entry_hash", flat=True)
+            .first()
+        )
+        # A missing anchored row is a gap, which the walk over the rows already names.
+        if row_hash is not None and row_hash != anchored.entry_hash:
+            yield ChainProblem(
+                anchored.sequence,
+                "replaced",
+                gettext(
+                    "chain %(chain)s: row %(sequence)d is not the row anchored at %(at)s "
+                    "(the chain was rewritten or another database was restored)"
+                )
+                % {"chain": chain, "sequence": anchored.sequence, "at": anchor.anchored_at},
+                chain=chain,
+            )
+
+
+def _verify_rows(batch_size: int) -> Iterator[ChainProblem]:
     """Walk the chain in order and report every row that breaks it."""
     expected_sequence = 1
     previous_hash = GENESIS_HASH

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 # roles.py imports only Django, so naming the permission here creates no import cycle.
 from gridgov.core.access import Perm
-from gridgov.core.audit import ChainProblem, verify_chain
+from gridgov.core.audit import ChainProblem, HeadComparison, head_comparisons, verify_chain
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
 
@@ -80,6 +80,7 @@ def audit_page(*, actor: Actor, filters: AuditFilters, size: int = AUDIT_PAGE_SI
 class AuditVerification:
     total: int
     problems: list[ChainProblem]
+    heads: list[HeadComparison]
 
     @property
     def intact(self) -> bool:
@@ -87,7 +88,10 @@ class AuditVerification:
 
 
 def audit_verify(*, actor: Actor) -> AuditVerification:
-    """Walk the whole hash chain (it is one chain for the installation, not one per region)."""
+    """Walk the whole hash chain (it is one chain for the installation, not one per region) and
+    compare its end with the anchors kept outside the database."""
     require_permission(actor, Perm.AUDIT_VIEW)
     problems = list(verify_chain())
-    return AuditVerification(total=AuditEntry.objects.count(), problems=problems)
+    return AuditVerification(
+        total=AuditEntry.objects.count(), problems=problems, heads=head_comparisons()
+    )
