@@ -37,6 +37,15 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> None:
+    """Each test starts with an empty cache: rate limits and the once-an-hour anonymous refusal
+    rows count there, and one test's count must not decide another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _seeded_categories(request: pytest.FixtureRequest) -> None:
     """Transactional tests flush the database after they run, seeded rows included; put the
     migration-seeded case categories back for the ones that need a real database."""

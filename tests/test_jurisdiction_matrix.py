@@ -12,6 +12,7 @@ from collections import Counter
 from collections.abc import Iterator
 
 import pytest
+from django.core.cache import cache
 from django.db import transaction
 from django.http import HttpResponseBase
 from django.test import Client
@@ -73,6 +74,8 @@ def _send_counting_refusals(
     cookies = copy.deepcopy(client.cookies)
     # A savepoint per probe: writes (logout, token, audit rows) do not reach the next probe,
     # and the cookies go back to what they were, so a logout does not end the next probe's session.
+    # Nor do the cache's counts (rate limits, the once-an-hour anonymous refusal rows).
+    cache.clear()
     with transaction.atomic():
         refusals_before = AuditEntry.objects.filter(outcome=AuditEntry.Outcome.DENIED).count()
         if call.method == "get":
