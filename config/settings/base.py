@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from django.utils.translation import gettext_lazy as _
 
 from config import env
@@ -66,12 +68,33 @@ MIDDLEWARE = [
     "axes.middleware.AxesMiddleware",
 ]
 
+
 # Scripts only from this server (no inline script, no eval); styles may be inline (Leaflet and
 # ECharts set them); images also from data: and blob: URLs (map markers, chart exports). A county
 # that configures base-map tiles adds their host to img-src here.
+def map_tile_origin(template: str) -> str:
+    """The CSP source of a tile URL template: its scheme and host, a `{s}` subdomain as `*`
+    (https://t{s}.tianditu.gov.cn/... -> https://*.tianditu.gov.cn); "" for no template."""
+    parsed = urlsplit(template.replace("{s}", "SUBDOMAIN"))
+    if not parsed.scheme or not parsed.netloc:
+        return ""
+    host = parsed.netloc
+    if "SUBDOMAIN" in host:
+        host = "*." + host.split(".", 1)[1]
+    return f"{parsed.scheme}://{host}"
+
+
+# Base-map tiles, when the deployment has them: a Leaflet URL template, e.g. Tianditu's
+# (with the county's key) or a local tile server's http://tiles.example/{z}/{x}/{y}.png. Without
+# it the maps draw the region outlines only, and every point and village still comes out right.
+GRIDGOV_MAP_TILES = env.env_str("GRIDGOV_MAP_TILES")
+GRIDGOV_MAP_TILES_ATTRIBUTION = env.env_str("GRIDGOV_MAP_TILES_ATTRIBUTION")
+_TILE_SOURCE = map_tile_origin(GRIDGOV_MAP_TILES)
+
 GRIDGOV_CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; "
+    f"img-src 'self' data: blob:{' ' + _TILE_SOURCE if _TILE_SOURCE else ''}; "
+    "connect-src 'self'; font-src 'self' data:; "
     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
 )
 
@@ -100,6 +123,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "gridgov.notifications.views.inbox_unread",
+                "gridgov.core.context_processors.map_tiles",
             ],
         },
     },

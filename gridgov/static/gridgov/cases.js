@@ -52,6 +52,7 @@
 
   function plainMap(element) {
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
+    if (window.gridgovMapTiles) { window.gridgovMapTiles(map); }
     return map;
   }
 

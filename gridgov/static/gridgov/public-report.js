@@ -89,6 +89,7 @@
       clear: document.getElementById("pin-clear"),
     };
     var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
+    if (window.gridgovMapTiles) { window.gridgovMapTiles(map); }
     var features = [];
     var marker = null;
 

@@ -9,6 +9,7 @@
   var FILL_OPACITY = 0.35;
 
   var map = L.map(element, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
+    if (window.gridgovMapTiles) { window.gridgovMapTiles(map); }
 
   function showMessage(text) {
     element.classList.add("has-message");
