@@ -71,6 +71,7 @@ PLACEMENTS: dict[str, Callable[[Tree], str]] = {
     Role.MEDIATOR: lambda tree: tree.towns[1],
     Role.VOLUNTEER: lambda tree: tree.villages[3],
     Role.SYSADMIN: lambda tree: tree.county,
+    Role.SECURITY_ADMIN: lambda tree: tree.county,
     Role.AUDITOR: lambda tree: tree.towns[0],
     Role.RESIDENT: lambda tree: tree.grids[2],
 }
@@ -992,15 +993,16 @@ _ROUTE_LIST: list[Route] = [
     # One's own account
     Route("accounts:me", Kind.SELF, _get("accounts:me"), page=True),
     Route("accounts:token-revoke", Kind.SELF, _own_token_revoke, page=True, ok=302),
-    # Account management (system administrators)
+    # Account management: the system administrator creates and unlocks; roles are seen and given
+    # by them, the security administrator and the county leader.
     Route(
         "accounts:users",
         Kind.LIST,
         _users,
-        permission=Perm.ACCOUNTS_MANAGE,
+        permission=Perm.ACCOUNTS_VIEW,
         page=True,
         listed=_listed_subjects,
-        expected_listed=_expected_subtree(Perm.ACCOUNTS_MANAGE),
+        expected_listed=_expected_subtree(Perm.ACCOUNTS_VIEW),
     ),
     Route(
         "accounts:user-create",
@@ -1025,7 +1027,7 @@ _ROUTE_LIST: list[Route] = [
         "accounts:user",
         Kind.OBJECT,
         _user_page("accounts:user"),
-        permission=Perm.ACCOUNTS_MANAGE,
+        permission=Perm.ACCOUNTS_VIEW,
         page=True,
     ),
     Route(
@@ -1035,7 +1037,7 @@ _ROUTE_LIST: list[Route] = [
             "accounts:role-assign",
             lambda probe: {"role": SUBJECT_ROLE, "region_code": probe.code},
         ),
-        permission=Perm.ACCOUNTS_MANAGE,
+        permission=Perm.ACCOUNTS_VIEW,
         page=True,
         ok=302,
     ),
@@ -1043,7 +1045,7 @@ _ROUTE_LIST: list[Route] = [
         "accounts:role-revoke",
         Kind.OBJECT,
         _role_revoke,
-        permission=Perm.ACCOUNTS_MANAGE,
+        permission=Perm.ACCOUNTS_VIEW,
         page=True,
         ok=302,
     ),

@@ -14,5 +14,5 @@ class AccountsConfig(AppConfig):
         from gridgov.accounts import signals  # noqa: F401  (connects the audit receivers)
 
         register_menu(
-            MenuEntry("accounts", _("Accounts"), "accounts:users", Perm.ACCOUNTS_MANAGE, 900)
+            MenuEntry("accounts", _("Accounts"), "accounts:users", Perm.ACCOUNTS_VIEW, 900)
         )

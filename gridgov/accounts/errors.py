@@ -41,3 +41,22 @@ ASSIGNMENT_NOT_FOUND = error_code(
 API_TOKEN_NOT_FOUND = error_code(
     "account.api_token_not_found", _("There is no such API token here.")
 )
+# 三员分立: the refusals that keep the three administrative powers apart.
+GRANT_NEEDS_SECURITY_ADMIN = error_code(
+    "account.grant_needs_security_admin",
+    _("Only the security administrator or the county leader may give or take the role “%(role)s”."),
+    labels={"role": _role_label},
+)
+GRANT_BY_CREATOR = error_code(
+    "account.grant_by_creator",
+    _("You created this account, so you may not give it the role “%(role)s”."),
+    labels={"role": _role_label},
+)
+TWO_POWERS = error_code(
+    "account.two_powers",
+    _(
+        "This person is already %(held)s; nobody may hold two of the system administrator, "
+        "the security administrator and the auditor."
+    ),
+    labels={"held": _role_label},
+)

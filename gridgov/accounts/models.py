@@ -17,6 +17,16 @@ class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=64, blank=True)
     # For SMS notices; personal data, so encrypted at rest and masked when shown.
     phone = EncryptedField(_("phone"), kind="phone")
+    # Who created the account: they set its first password, so they may never give it a role that
+    # reads personal data (三员分立). Empty for accounts made by commands and migrations.
+    created_by = models.ForeignKey(
+        "self",
+        verbose_name=_("created by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 
-from gridgov.accounts.errors import USER_NOT_FOUND
+from gridgov.accounts.errors import ASSIGNMENT_NOT_FOUND, USER_NOT_FOUND
 from gridgov.accounts.models import ApiToken, RoleAssignment, User
 from gridgov.core import codes
 from gridgov.core.access import Perm, Role, roles_granting
@@ -89,7 +89,7 @@ def managed_assignments(*, actor: Actor) -> QuerySet[RoleAssignment]:
     return scope_queryset(
         RoleAssignment.objects.exclude(role=Role.RESIDENT),
         actor=actor,
-        permission=Perm.ACCOUNTS_MANAGE,
+        permission=Perm.ACCOUNTS_VIEW,
     )
 
 
@@ -113,6 +113,15 @@ def managed_user(*, actor: Actor, user_id: int) -> User:
     if user is None:
         raise NotFound(USER_NOT_FOUND)
     return user
+
+
+def managed_assignment(*, actor: Actor, user_id: int, assignment_id: int) -> RoleAssignment:
+    """One of `user_id`'s assignments visible to the actor; NotFound for any other."""
+    user = managed_user(actor=actor, user_id=user_id)
+    for assignment in user.visible_assignments:  # type: ignore[attr-defined]
+        if assignment.pk == assignment_id:
+            return assignment
+    raise NotFound(ASSIGNMENT_NOT_FOUND)
 
 
 def name_assignment_regions(*, users: list[User]) -> None:

@@ -17,10 +17,24 @@ from gridgov.accounts import errors
 from gridgov.accounts.models import ApiToken, RoleAssignment, User
 from gridgov.accounts.selectors import managed_user
 from gridgov.core import codes
-from gridgov.core.access import ROLE_SPECS, Perm, role_grants
+from gridgov.core.access import (
+    ADMINISTRATIVE_POWERS,
+    ROLE_SPECS,
+    Perm,
+    role_grants,
+    role_needs_security_grant,
+)
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from gridgov.core.scoping import Actor, require_permission, scope_queryset
+from gridgov.core.errors import (
+    AUTHENTICATION_REQUIRED,
+    NO_ROLE_GRANTS,
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    RefusalTarget,
+    ValidationFailed,
+)
+from gridgov.core.scoping import Actor, jurisdiction_q, require_permission, scope_queryset
 from gridgov.regions.models import Region
 
 
@@ -28,6 +42,44 @@ def _require_manages(actor: Actor, region_code: str) -> None:
     jurisdiction = require_permission(actor, Perm.ACCOUNTS_MANAGE)
     if not any(codes.is_within(region_code, top) for top in jurisdiction):
         raise NotFound(errors.REGION_NOT_FOUND, code=region_code)
+
+
+def _granting_jurisdiction(actor: Actor) -> list[str]:
+    """Where the actor may give or take roles at all: as the system administrator (the roles
+    that read no personal data) or as the security administrator or county leader (any)."""
+    if actor is None or not actor.is_authenticated:
+        raise PermissionDenied(AUTHENTICATION_REQUIRED)
+    codes_ = actor.jurisdiction_codes(Perm.ACCOUNTS_MANAGE) + actor.jurisdiction_codes(
+        Perm.ROLES_GRANT
+    )
+    if not codes_:
+        raise PermissionDenied(NO_ROLE_GRANTS, permission=Perm.ROLES_GRANT)
+    return sorted(set(codes_))
+
+
+def _grant_target(*, user_id: int, role: str, region_code: str, operation: str) -> RefusalTarget:
+    """What a refused grant or revocation names in the audit log (`user.role_assign`)."""
+    return RefusalTarget(
+        object_type="user",
+        object_id=str(user_id),
+        operation=operation,
+        region_code=region_code,
+        detail={"role": role},
+    )
+
+
+def _require_may_grant(
+    actor: Actor, *, user_id: int, role: str, region_code: str, operation: str
+) -> None:
+    """三员分立: a role that reads personal data, or one of the three powers, is given or taken
+    only under ROLES_GRANT; the system administrator gives the others."""
+    if not role_needs_security_grant(role):
+        return
+    target = _grant_target(user_id=user_id, role=role, region_code=region_code, operation=operation)
+    if not any(
+        codes.is_within(region_code, top) for top in actor.jurisdiction_codes(Perm.ROLES_GRANT)
+    ):
+        raise PermissionDenied(errors.GRANT_NEEDS_SECURITY_ADMIN, target=target, role=role)
 
 
 def user_create(
@@ -41,7 +93,11 @@ def user_create(
         raise ValidationFailed.on("region_code", errors.REGION_NOT_FOUND, code=region_code)
     if User.objects.filter(username=username).exists():
         raise ValidationFailed.on("username", errors.USERNAME_TAKEN)
-    user = User(username=username, display_name=display_name)
+    user = User(
+        username=username,
+        display_name=display_name,
+        created_by=actor if isinstance(actor, User) else None,
+    )
     try:
         # The model's own rules: a username that is not blank, not too long, of allowed characters.
         user.full_clean(exclude=["password"])
@@ -65,8 +121,14 @@ def user_create(
 
 
 def role_assign(*, actor: Actor, user: User, role: str, region_code: str) -> RoleAssignment:
-    """Give `user` the role within the subtree of `region_code` (a level the role allows)."""
-    _require_manages(actor, region_code)
+    """Give `user` the role within the subtree of `region_code` (a level the role allows).
+
+    The system administrator gives only roles that read no personal data; the security
+    administrator or the county leader gives any, but never to an account they created; and
+    nobody ends up holding two of the system administrator, security administrator and auditor.
+    """
+    if not any(codes.is_within(region_code, top) for top in _granting_jurisdiction(actor)):
+        raise NotFound(errors.REGION_NOT_FOUND, code=region_code)
     if user.pk == actor.pk:
         # Separation of duties: an administrator who reads no cases cannot give themselves a
         # role that does.
@@ -82,7 +144,29 @@ def role_assign(*, actor: Actor, user: User, role: str, region_code: str) -> Rol
         )
     if not Region.objects.filter(region_code=region_code).exists():
         raise ValidationFailed.on("region_code", errors.REGION_NOT_FOUND, code=region_code)
+    _require_may_grant(
+        actor, user_id=user.pk, role=role, region_code=region_code, operation="role_assign"
+    )
+    target = _grant_target(
+        user_id=user.pk, role=role, region_code=region_code, operation="role_assign"
+    )
+    if role_needs_security_grant(role) and user.created_by_id == actor.pk:
+        # Whoever created the account chose its first password: they could log in as it.
+        raise PermissionDenied(errors.GRANT_BY_CREATOR, target=target, role=role)
     with transaction.atomic():
+        # The user's row is locked, so two grants of two powers at once cannot both pass.
+        User.objects.select_for_update().filter(pk=user.pk).first()
+        if role in ADMINISTRATIVE_POWERS:
+            held = (
+                RoleAssignment.objects.filter(
+                    user=user, is_active=True, role__in=ADMINISTRATIVE_POWERS
+                )
+                .exclude(role=role)
+                .values_list("role", flat=True)
+                .first()
+            )
+            if held is not None:
+                raise PermissionDenied(errors.TWO_POWERS, target=target, held=held)
         assignment, created = RoleAssignment.objects.get_or_create(
             user=user, role=role, region_code=region_code, defaults={"is_active": True}
         )
@@ -106,15 +190,25 @@ def role_revoke(*, actor: Actor, assignment_id: int) -> RoleAssignment:
     The row is kept (inactive), so the history of who held which role stays readable.
     """
     assignment = (
-        scope_queryset(RoleAssignment.objects.all(), actor=actor, permission=Perm.ACCOUNTS_MANAGE)
+        RoleAssignment.objects.filter(jurisdiction_q(_granting_jurisdiction(actor)))
         .filter(pk=assignment_id)
         .first()
     )
     if assignment is None:
         raise NotFound(errors.ASSIGNMENT_NOT_FOUND, id=assignment_id)
     # An administrator who revoked their own management role could lock every administrator out.
-    if assignment.user_id == actor.pk and role_grants(assignment.role, Perm.ACCOUNTS_MANAGE):
+    if assignment.user_id == actor.pk and (
+        role_grants(assignment.role, Perm.ACCOUNTS_MANAGE)
+        or role_grants(assignment.role, Perm.ROLES_GRANT)
+    ):
         raise Conflict(errors.OWN_MANAGEMENT_ROLE)
+    _require_may_grant(
+        actor,
+        user_id=assignment.user_id,
+        role=assignment.role,
+        region_code=assignment.region_code,
+        operation="role_revoke",
+    )
     with transaction.atomic():
         # A conditional UPDATE, so two concurrent revokes write one audit row, not two.
         revoked = RoleAssignment.objects.filter(pk=assignment.pk, is_active=True).update(
@@ -221,6 +315,9 @@ def api_token_revoke(*, actor: Actor, token_id: int, user_id: int | None = None)
     if user_id is None:
         owner: User = actor  # type: ignore[assignment]
     else:
+        # The system administrator's, like clearing a lockout: the security administrator and the
+        # county leader see a user's tokens but do not revoke them.
+        require_permission(actor, Perm.ACCOUNTS_MANAGE)
         owner = managed_user(actor=actor, user_id=user_id)
     token = ApiToken.objects.filter(pk=token_id, user_id=owner.pk).first()
     if token is None:

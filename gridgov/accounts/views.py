@@ -1,6 +1,7 @@
-"""Account pages: everyone's own account and API tokens; for system administrators the users in
-their jurisdiction, their roles, tokens, new accounts and lockouts. Nothing here shows residents'
-or cases' data."""
+"""Account pages: everyone's own account and API tokens; users in the actor's jurisdiction, their
+roles and tokens (for the system administrator, the security administrator and the county leader);
+new accounts and lockouts (the system administrator's). Nothing here shows residents' or cases'
+data."""
 
 from __future__ import annotations
 
@@ -129,6 +130,9 @@ def _user_page(request: HttpRequest, user: User, assign_form: RoleAssignForm) ->
             "assign_form": assign_form,
             "lockout": lockout_state(user=user),
             "tokens": live_api_tokens(user=user),
+            # Clearing a lockout or revoking a token is the system administrator's, not the
+            # security administrator's or the county leader's.
+            "may_administer": bool(actor_from(request).jurisdiction_codes(Perm.ACCOUNTS_MANAGE)),
         },
     )
 
@@ -186,6 +190,8 @@ def role_revoke_view(request: HttpRequest, user_id: int, assignment_id: int) -> 
 @page_view
 def user_unlock_view(request: HttpRequest, user_id: int) -> HttpResponse:
     actor = actor_from(request)
+    # The permission first: the security administrator sees the account but may not unlock it.
+    require_permission(actor, Perm.ACCOUNTS_MANAGE)
     user = managed_user(actor=actor, user_id=user_id)
     user_unlock(actor=actor, user=user)
     messages.success(request, _("Login lockout cleared for %(username)s.") % {"username": user})

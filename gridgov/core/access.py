@@ -22,8 +22,11 @@ class Role(models.TextChoices):
     INFO_OFFICER = "info_officer", _("Information officer")
     MEDIATOR = "mediator", _("Mediator")
     VOLUNTEER = "volunteer", _("Volunteer")
-    # Manages accounts; reads no residents' or cases' data.
+    # Manages accounts (creates them, clears lockouts); grants no role that reads residents' or
+    # cases' data, and reads none itself.
     SYSADMIN = "sysadmin", _("System administrator")
+    # 安全保密管理员: grants and revokes roles, those that read personal data included.
+    SECURITY_ADMIN = "security_admin", _("Security administrator")
     # Reads the audit log and nothing else.
     AUDITOR = "auditor", _("Auditor")
     RESIDENT = "resident", _("Resident")
@@ -35,7 +38,12 @@ class Perm:
     REGIONS_VIEW = "regions.view"
     REGIONS_MANAGE = "regions.manage"
     REGIONS_STAFF_VIEW = "regions.staff_view"
+    # See the accounts of a jurisdiction and their roles (the account pages).
+    ACCOUNTS_VIEW = "accounts.view"
+    # Create accounts, clear lockouts; grant and revoke the roles that read no personal data.
     ACCOUNTS_MANAGE = "accounts.manage"
+    # Grant and revoke any role, those that read residents' or cases' data included.
+    ROLES_GRANT = "accounts.grant_roles"
     AUDIT_VIEW = "audit.view"
     # Cases: see them; report them; handle what is dispatched to you; route them at your unit's
     # level (accept, dispatch, verify, close, escalate, refer, transfer, suspend).
@@ -56,8 +64,13 @@ _CASE_WORK = frozenset({Perm.CASES_VIEW, Perm.CASES_REPORT, Perm.CASES_HANDLE})
 _CASE_ROUTING = _CASE_WORK | {Perm.CASES_ROUTE}
 _ALL = frozenset({"county", "town", "village", "grid", "micro_grid"})
 
+_GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
+
 ROLE_SPECS: dict[str, RoleSpec] = {
-    Role.COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | {Perm.CASES_VIEW}),
+    # The county leader answers for who reads the county's data, so may grant roles too.
+    Role.COUNTY_LEADER: RoleSpec(
+        frozenset({"county"}), _STAFF_VIEW | _GRANTING | {Perm.CASES_VIEW}
+    ),
     Role.COUNTY_OPERATOR: RoleSpec(
         frozenset({"county"}), _STAFF_VIEW | _CASE_ROUTING | {Perm.REGIONS_MANAGE}
     ),
@@ -71,8 +84,10 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.VOLUNTEER: RoleSpec(_ALL, frozenset({Perm.REGIONS_VIEW, Perm.CASES_REPORT})),
     # The tree is not residents' data: an administrator needs it to place accounts.
     Role.SYSADMIN: RoleSpec(
-        frozenset({"county"}), frozenset({Perm.REGIONS_VIEW, Perm.ACCOUNTS_MANAGE})
+        frozenset({"county"}),
+        frozenset({Perm.REGIONS_VIEW, Perm.ACCOUNTS_VIEW, Perm.ACCOUNTS_MANAGE}),
     ),
+    Role.SECURITY_ADMIN: RoleSpec(frozenset({"county"}), _GRANTING | {Perm.REGIONS_VIEW}),
     Role.AUDITOR: RoleSpec(frozenset({"county", "town"}), frozenset({Perm.AUDIT_VIEW})),
     Role.RESIDENT: RoleSpec(_ALL, frozenset()),
 }
@@ -85,3 +100,28 @@ def role_grants(role: str, permission: str) -> bool:
 
 def roles_granting(permission: str) -> list[str]:
     return [role for role, spec in ROLE_SPECS.items() if permission in spec.permissions]
+
+
+# What reads residents' or cases' data: seeing cases, or handling or routing them (which shows the
+# reporter's contact on request). A role granting any of these is given only by whoever holds
+# ROLES_GRANT, never by the account's creator.
+READS_PERSONAL_DATA: frozenset[str] = frozenset(
+    {Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CASES_ROUTE}
+)
+
+# 三员分立: the three administrative powers; nobody holds two of them.
+ADMINISTRATIVE_POWERS: frozenset[str] = frozenset(
+    {Role.SYSADMIN, Role.SECURITY_ADMIN, Role.AUDITOR}
+)
+
+
+def role_reads_personal_data(role: str) -> bool:
+    spec = ROLE_SPECS.get(role)
+    return spec is not None and not spec.permissions.isdisjoint(READS_PERSONAL_DATA)
+
+
+def role_needs_security_grant(role: str) -> bool:
+    """Whether giving or taking `role` needs ROLES_GRANT (the security administrator or the county
+    leader): a role that reads personal data, or one of the three powers (a system administrator
+    who could make a security administrator could give themselves the data through them)."""
+    return role_reads_personal_data(role) or role in ADMINISTRATIVE_POWERS

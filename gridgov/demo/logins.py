@@ -20,7 +20,9 @@ DEMO_ACCOUNTS: list[dict[str, str]] = [
     for username, role, code in (
         ("county_leader", Role.COUNTY_LEADER, _COUNTY),
         ("operator", Role.COUNTY_OPERATOR, _COUNTY),
+        # 三员分立: accounts, roles and the audit log are three different people.
         ("sysadmin", Role.SYSADMIN, _COUNTY),
+        ("security_admin", Role.SECURITY_ADMIN, _COUNTY),
         ("auditor", Role.AUDITOR, _COUNTY),
         ("town_chengguan", Role.TOWN_OFFICIAL, _CHENGGUAN),
         ("town_tiandu", Role.TOWN_OFFICIAL, _TIANDU),

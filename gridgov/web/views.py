@@ -78,7 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
             for region in regions
         ],
         "may_browse_regions": _may(actor, Perm.REGIONS_VIEW),
-        "may_manage_accounts": _may(actor, Perm.ACCOUNTS_MANAGE),
+        "may_manage_accounts": _may(actor, Perm.ACCOUNTS_VIEW),
         "may_read_audit": _may(actor, Perm.AUDIT_VIEW),
         "waiting": _waiting_on(actor),
         "overview": (

@@ -21,6 +21,12 @@ def admin(tree: Tree, user_factory: Callable[..., User]) -> User:
     return user_factory(Role.SYSADMIN, tree.county)
 
 
+@pytest.fixture
+def security(tree: Tree, user_factory: Callable[..., User]) -> User:
+    """The security administrator, who gives the roles that read personal data."""
+    return user_factory(Role.SECURITY_ADMIN, tree.county)
+
+
 # user_create
 
 
@@ -133,13 +139,13 @@ def test_create_without_the_manage_role_is_refused(
 
 @pytest.mark.django_db
 def test_assign_a_role_that_scopes_the_users_jurisdiction(
-    tree: Tree, admin: User, user_factory: Callable[..., User]
+    tree: Tree, security: User, user_factory: Callable[..., User]
 ) -> None:
     # given
     user = user_factory(Role.VOLUNTEER, tree.grids[0], username="han.meimei")
     # when
     assignment = role_assign(
-        actor=admin, user=user, role=Role.VILLAGE_SECRETARY, region_code=tree.villages[2]
+        actor=security, user=user, role=Role.VILLAGE_SECRETARY, region_code=tree.villages[2]
     )
     # then
     assert assignment.is_active
@@ -153,14 +159,14 @@ def test_assign_a_role_that_scopes_the_users_jurisdiction(
 
 @pytest.mark.django_db
 def test_assigning_a_held_role_again_keeps_one_row_and_reactivates_it(
-    tree: Tree, admin: User, user_factory: Callable[..., User]
+    tree: Tree, security: User, user_factory: Callable[..., User]
 ) -> None:
     # given: a grid worker whose role was revoked
     worker = user_factory(Role.GRID_WORKER, tree.grids[0])
     RoleAssignment.objects.filter(user=worker).update(is_active=False)
     # when
-    role_assign(actor=admin, user=worker, role=Role.GRID_WORKER, region_code=tree.grids[0])
-    role_assign(actor=admin, user=worker, role=Role.GRID_WORKER, region_code=tree.grids[0])
+    role_assign(actor=security, user=worker, role=Role.GRID_WORKER, region_code=tree.grids[0])
+    role_assign(actor=security, user=worker, role=Role.GRID_WORKER, region_code=tree.grids[0])
     # then
     rows = list(RoleAssignment.objects.filter(user=worker))
     assert len(rows) == 1
@@ -170,7 +176,7 @@ def test_assigning_a_held_role_again_keeps_one_row_and_reactivates_it(
 @pytest.mark.django_db
 @pytest.mark.parametrize("role", list(ROLE_SPECS))
 def test_every_role_is_refused_at_a_level_it_does_not_work_at(
-    tree: Tree, admin: User, user_factory: Callable[..., User], role: str
+    tree: Tree, security: User, user_factory: Callable[..., User], role: str
 ) -> None:
     # given
     user = user_factory(Role.RESIDENT, tree.grids[0], username="someone")
@@ -186,10 +192,10 @@ def test_every_role_is_refused_at_a_level_it_does_not_work_at(
     # when / then
     for code in wrong:
         with pytest.raises(ValidationFailed) as refused:
-            role_assign(actor=admin, user=user, role=role, region_code=code)
+            role_assign(actor=security, user=user, role=role, region_code=code)
         assert "region_code" in refused.value.errors
     for code in right:
-        role_assign(actor=admin, user=user, role=role, region_code=code)
+        role_assign(actor=security, user=user, role=role, region_code=code)
     assert RoleAssignment.objects.filter(user=user, role=role).count() == len(right)
 
 
