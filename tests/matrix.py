@@ -657,6 +657,16 @@ def _user_token_revoke(probe: Probe) -> Call:
     return Call("post", reverse("accounts:user-token-revoke", kwargs=kwargs))
 
 
+def _api_role_assign(probe: Probe) -> Call:
+    path = reverse("api:user-role-assign", kwargs={"user_id": probe.subject_id()})
+    return Call("post", path, {"role": SUBJECT_ROLE, "region_code": probe.code}, json=True)
+
+
+def _api_role_revoke(probe: Probe) -> Call:
+    kwargs = {"user_id": probe.subject_id(), "assignment_id": probe.assignment_id()}
+    return Call("post", reverse("api:user-role-revoke", kwargs=kwargs), {}, json=True)
+
+
 def _audit_seed_rows(probe: Probe) -> Call:
     return Call("get", reverse("audit:list"), {"action": "matrix.seed"})
 
@@ -885,6 +895,21 @@ _ROUTE_LIST: list[Route] = [
         signed_in_status=200,
     ),
     Route("api:me", Kind.SELF, _get("api:me")),
+    # Roles over the API: the subject's role (a volunteer) reads no personal data, so the system
+    # administrator gives it as well as the security administrator and the county leader.
+    Route(
+        "api:user-role-assign",
+        Kind.OBJECT,
+        _api_role_assign,
+        permission=Perm.ACCOUNTS_VIEW,
+        ok=201,
+    ),
+    Route(
+        "api:user-role-revoke",
+        Kind.OBJECT,
+        _api_role_revoke,
+        permission=Perm.ACCOUNTS_VIEW,
+    ),
     Route(
         "api:region-list",
         Kind.LIST,

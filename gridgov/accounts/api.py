@@ -1,4 +1,5 @@
-"""API: obtain and revoke a token, and who am I."""
+"""API: obtain and revoke a token, who am I, and giving and taking roles (三员分立 applies, as on
+the pages)."""
 
 from __future__ import annotations
 
@@ -14,11 +15,13 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.authentication import ExpiringTokenAuthentication
+from gridgov.accounts.forms import STAFF_ROLE_CHOICES
 from gridgov.accounts.models import ApiToken
-from gridgov.accounts.selectors import user_jurisdiction
-from gridgov.accounts.services import api_token_issue, api_token_revoke
+from gridgov.accounts.selectors import managed_assignment, managed_user, user_jurisdiction
+from gridgov.accounts.services import api_token_issue, api_token_revoke, role_assign, role_revoke
 from gridgov.core.access import Role
 from gridgov.core.clientaddress import client_address
+from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
 
 class TokenInput(serializers.Serializer):
@@ -123,3 +126,66 @@ class MeApi(APIView):
     @extend_schema(responses={200: MeOutput})
     def get(self, request: Request) -> Response:
         return Response(MeOutput(user_jurisdiction(actor=actor_from(request))).data)
+
+
+class RoleAssignInput(serializers.Serializer):
+    role = serializers.ChoiceField(choices=STAFF_ROLE_CHOICES)
+    region_code = serializers.CharField(max_length=18)
+
+
+class RoleAssignmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    user_id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_label = serializers.CharField(source="get_role_display")
+    region_code = serializers.CharField()
+    is_active = serializers.BooleanField()
+
+
+class RoleAssignApi(APIView):
+    """Give an account a role. A role that reads residents' or cases' data, or one of the three
+    administrative powers, needs the security administrator or the county leader, never the
+    account's creator; nobody holds two of the system administrator, security administrator and
+    auditor (403 `account.two_powers`)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="v1_user_role_assign",
+        request=RoleAssignInput,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: RoleAssignmentOutput},
+    )
+    @idempotent
+    def post(self, request: Request, user_id: int) -> Response:
+        actor = actor_from(request)
+        user = managed_user(actor=actor, user_id=user_id)
+        data = RoleAssignInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        assignment = role_assign(
+            actor=actor,
+            user=user,
+            role=data.validated_data["role"],
+            region_code=data.validated_data["region_code"].strip(),
+        )
+        return Response(RoleAssignmentOutput(assignment).data, status=status.HTTP_201_CREATED)
+
+
+class RoleRevokeApi(APIView):
+    """Take a role back (the assignment stays, inactive); the same powers as giving it."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="v1_user_role_revoke",
+        request=None,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={200: RoleAssignmentOutput},
+    )
+    @idempotent
+    def post(self, request: Request, user_id: int, assignment_id: int) -> Response:
+        actor = actor_from(request)
+        # The assignment must be this user's and visible here: a mismatched URL answers 404.
+        managed_assignment(actor=actor, user_id=user_id, assignment_id=assignment_id)
+        assignment = role_revoke(actor=actor, assignment_id=assignment_id)
+        return Response(RoleAssignmentOutput(assignment).data)

@@ -6,7 +6,7 @@ in `cases-api:`, so names stay stable as apps are added.
 
 from django.urls import URLPattern, include, path
 
-from gridgov.accounts.api import MeApi, TokenObtainApi
+from gridgov.accounts.api import MeApi, RoleAssignApi, RoleRevokeApi, TokenObtainApi
 from gridgov.cases.api.cases import (
     CaseCategoryListApi,
     CaseDetailApi,
@@ -22,6 +22,12 @@ from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
 platform_patterns: list[URLPattern] = [
     path("auth/token/", TokenObtainApi.as_view(), name="token"),
     path("me/", MeApi.as_view(), name="me"),
+    path("users/<int:user_id>/roles/", RoleAssignApi.as_view(), name="user-role-assign"),
+    path(
+        "users/<int:user_id>/roles/<int:assignment_id>/revoke/",
+        RoleRevokeApi.as_view(),
+        name="user-role-revoke",
+    ),
     path("notifications/", NotificationListApi.as_view(), name="notification-list"),
     path(
         "notifications/<int:notification_id>/read/",
