@@ -41,6 +41,7 @@ def _place(tree: Tree, role: str) -> str:
         Role.MEDIATOR: tree.towns[0],
         Role.VOLUNTEER: tree.villages[0],
         Role.SYSADMIN: tree.county,
+        Role.SECURITY_ADMIN: tree.county,
         Role.AUDITOR: tree.county,
         Role.RESIDENT: tree.grids[0],
     }
