@@ -25,6 +25,7 @@ FULL = {
     "case_rows": 1_000_000,
     "overdue": 500_000,
     "sweep_sample": 2_000,
+    "audit_writes": 2_000,
 }
 QUICK = {
     "points": 100_000,
@@ -35,6 +36,7 @@ QUICK = {
     "case_rows": 100_000,
     "overdue": 50_000,
     "sweep_sample": 200,
+    "audit_writes": 300,
 }
 
 
@@ -60,6 +62,7 @@ def run_backend(
         f"--case-rows={sizes['case_rows']}",
         f"--overdue={sizes['overdue']}",
         f"--sweep-sample={sizes['sweep_sample']}",
+        f"--audit-writes={sizes['audit_writes']}",
         f"--result-file={result_file}",
     ]
     if only:
@@ -78,6 +81,13 @@ def run_backend(
 def summary(results: dict[str, dict[str, Any]]) -> None:
     print("\n=== summary ===")
     for backend, result in results.items():
+        audit = result.get("audit")
+        if audit:
+            print(
+                f"{backend:<10} {'audit':<8} {'writes: per-county vs one chain':<38} "
+                f"{audit['per_county_per_s']:,.0f} vs {audit['one_chain_per_s']:,.0f} writes/s, "
+                f"ratio {audit['ratio']:.2f} (no target)"
+            )
         for bench in ("locator", "listing", "cases"):
             for item in result.get(bench, {}).get("comparisons", []):
                 verdict = "MET" if item["met"] else "NOT MET"

@@ -9,7 +9,7 @@ import time
 import django
 
 # `cases` runs the three case benchmarks; `case-<part>` one of them.
-ONLY = ["locator", "listing", "cases", "case-intake", "case-queue", "case-sweep"]
+ONLY = ["locator", "listing", "cases", "case-intake", "case-queue", "case-sweep", "audit"]
 
 
 def main() -> None:
@@ -22,6 +22,7 @@ def main() -> None:
     parser.add_argument("--case-rows", type=int, required=True)
     parser.add_argument("--overdue", type=int, required=True)
     parser.add_argument("--sweep-sample", type=int, required=True)
+    parser.add_argument("--audit-writes", type=int, required=True)
     parser.add_argument("--only", choices=ONLY, default=None)
     parser.add_argument("--result-file", required=True)
     args = parser.parse_args()
@@ -30,7 +31,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import cases_bench, listing_bench, locator_bench
+    from bench import audit_bench, cases_bench, listing_bench, locator_bench
     from bench.county import load_county
     from gridgov.core.audit_triggers import create_audit_triggers, drop_audit_triggers
 
@@ -65,6 +66,8 @@ def main() -> None:
             repeat=args.repeat,
             parts=parts,
         )
+    if args.only in (None, "audit"):
+        results["audit"] = audit_bench.run(writes=args.audit_writes)
     with open(args.result_file, "w", encoding="utf-8") as handle:
         json.dump(results, handle)
 

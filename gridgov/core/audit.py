@@ -7,6 +7,7 @@ import hmac
 import json
 import threading
 import time
+import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -29,14 +30,32 @@ from gridgov.core.audit_anchor import (
 from gridgov.core.models import AuditEntry
 
 GENESIS_HASH = "0" * 64
-# The name the anchors give the installation's one chain.
+# The rows written while the installation had one chain (core migration 0004 split it). They
+# keep their sequence numbers and hashes and stay verifiable as they were; nothing appends to it.
 INSTALLATION_CHAIN = "installation"
-# Any constant will do; it keeps concurrent appends to the chain in order on PostgreSQL.
-_CHAIN_LOCK_ID = 61032400
+# The chain of rows that belong to no county.
+GLOBAL_CHAIN = "global"
+# The first key of every chain's advisory lock on PostgreSQL (any constant will do).
+_CHAIN_LOCK_CLASS = 61032400
+
+
+def chain_for(county_code: str) -> str:
+    """The chain a row is appended to: its county's, so counties never wait for each other."""
+    return county_code or GLOBAL_CHAIN
+
+
+def chain_lock_key(chain: str) -> tuple[int, int]:
+    """The two 32-bit keys of the chain's PostgreSQL advisory lock: a county code is six digits
+    and is its own key, so no two counties ever share a lock."""
+    if chain.isdigit() and int(chain) < 2**31:
+        return _CHAIN_LOCK_CLASS, int(chain)
+    # "global" (and any other name): a negative key, apart from every county code.
+    return _CHAIN_LOCK_CLASS, -1 - zlib.crc32(chain.encode()) % 2**31
 
 
 def entry_digest(
     *,
+    chain: str,
     sequence: int,
     created_at: datetime,
     actor_id: int | None,
@@ -52,22 +71,28 @@ def entry_digest(
 ) -> str:
     """HMAC-SHA256, keyed with settings.AUDIT_KEY, over a canonical JSON of the row's content and
     the previous row's hash. The key lives outside the database, so someone who can write to the
-    table cannot recompute a valid chain after editing it."""
+    table cannot recompute a valid chain after editing it.
+
+    A county's row covers its chain's name too; the installation chain's rows were hashed before
+    chains had names, and keep the hash they were written with."""
+    content: list[Any] = [
+        sequence,
+        created_at.astimezone(UTC).isoformat(timespec="microseconds"),
+        actor_id,
+        actor_username,
+        action,
+        object_type,
+        object_id,
+        outcome,
+        client_address,
+        region_code,
+        detail,
+        previous_hash,
+    ]
+    if chain != INSTALLATION_CHAIN:
+        content.append(chain)
     payload = json.dumps(
-        [
-            sequence,
-            created_at.astimezone(UTC).isoformat(timespec="microseconds"),
-            actor_id,
-            actor_username,
-            action,
-            object_type,
-            object_id,
-            outcome,
-            client_address,
-            region_code,
-            detail,
-            previous_hash,
-        ],
+        content,
         sort_keys=True,
         ensure_ascii=False,
         separators=(",", ":"),
@@ -78,6 +103,7 @@ def entry_digest(
 
 def _digest_of(entry: AuditEntry) -> str:
     return entry_digest(
+        chain=entry.chain,
         sequence=entry.sequence,
         created_at=entry.created_at,
         actor_id=entry.actor_id,
@@ -93,12 +119,13 @@ def _digest_of(entry: AuditEntry) -> str:
     )
 
 
-def _lock_chain() -> None:
+def _lock_chain(chain: str) -> None:
     # SQLite's BEGIN IMMEDIATE already serialises writers; PostgreSQL needs an explicit lock so
-    # two appends never read the same tail.
+    # two appends to one chain never read the same tail. One lock per chain: writers of different
+    # counties go on in parallel. Held until the transaction ends.
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_ID])
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", list(chain_lock_key(chain)))
 
 
 # Refused attempts written while a `refusals_outlive_rollback()` block is open, so they can be
@@ -159,25 +186,29 @@ def audit_record(
         )
     actor_id = actor.pk if actor is not None and getattr(actor, "is_authenticated", False) else None
     username = getattr(actor, "username", "") or "" if actor_id else ""
+    entry = AuditEntry(
+        actor_id=actor_id,
+        actor_username=username,
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        outcome=outcome,
+        client_address=client_address or None,
+        detail=detail or {},
+    )
+    entry.set_region_code(region_code or settings.GRIDGOV_COUNTY_CODE)
+    entry.chain = chain_for(entry.county_code)
     with transaction.atomic():
-        _lock_chain()
-        tail = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
-        sequence = tail["sequence"] + 1 if tail else 1
-        previous_hash = tail["entry_hash"] if tail else GENESIS_HASH
-        entry = AuditEntry(
-            sequence=sequence,
-            created_at=timezone.now(),
-            actor_id=actor_id,
-            actor_username=username,
-            action=action,
-            object_type=object_type,
-            object_id=str(object_id),
-            outcome=outcome,
-            client_address=client_address or None,
-            detail=detail or {},
-            previous_hash=previous_hash,
+        _lock_chain(entry.chain)
+        tail = (
+            AuditEntry.objects.filter(chain=entry.chain)
+            .order_by("-sequence")
+            .values("sequence", "entry_hash")
+            .first()
         )
-        entry.set_region_code(region_code or settings.GRIDGOV_COUNTY_CODE)
+        entry.sequence = tail["sequence"] + 1 if tail else 1
+        entry.previous_hash = tail["entry_hash"] if tail else GENESIS_HASH
+        entry.created_at = timezone.now()
         entry.entry_hash = _digest_of(entry)
         entry.save()
     if anchor_file_path() is not None:
@@ -202,12 +233,33 @@ def _anchor_after_commit() -> None:
     audit_anchor_heads()
 
 
+def _chains() -> Iterator[str]:
+    """Every chain that has rows, one index seek each on (chain, sequence) instead of a scan of
+    the table (a GROUP BY reads every row, and this runs every few seconds)."""
+    chain = AuditEntry.objects.order_by("chain").values_list("chain", flat=True).first()
+    while chain is not None:
+        yield chain
+        chain = (
+            AuditEntry.objects.filter(chain__gt=chain)
+            .order_by("chain")
+            .values_list("chain", flat=True)
+            .first()
+        )
+
+
 def chain_heads() -> dict[str, ChainHead]:
     """The newest row of each chain in the database (a chain without rows has no head)."""
-    tail = AuditEntry.objects.order_by("-sequence").values("sequence", "entry_hash").first()
-    if tail is None:
-        return {}
-    return {INSTALLATION_CHAIN: ChainHead(INSTALLATION_CHAIN, tail["sequence"], tail["entry_hash"])}
+    heads: dict[str, ChainHead] = {}
+    for chain in _chains():
+        tail = (
+            AuditEntry.objects.filter(chain=chain)
+            .order_by("-sequence")
+            .values_list("sequence", "entry_hash")
+            .first()
+        )
+        if tail is not None:
+            heads[chain] = ChainHead(chain, *tail)
+    return heads
 
 
 def audit_anchor_heads() -> int:
@@ -239,7 +291,7 @@ class ChainProblem:
     # a line of the anchor file does not carry a valid signature (`sequence` is its line number).
     kind: str
     message: str
-    chain: str = INSTALLATION_CHAIN
+    chain: str
 
 
 @dataclass(frozen=True)
@@ -298,7 +350,7 @@ def _verify_anchors() -> Iterator[ChainProblem]:
             )
             continue
         row_hash = (
-            AuditEntry.objects.filter(sequence=anchored.sequence)
+            AuditEntry.objects.filter(chain=chain, sequence=anchored.sequence)
             .values_list("entry_hash", flat=True)
             .first()
         )
@@ -317,22 +369,29 @@ def _verify_anchors() -> Iterator[ChainProblem]:
 
 
 def _verify_rows(batch_size: int) -> Iterator[ChainProblem]:
-    """Walk the chain in order and report every row that breaks it."""
+    """Walk each chain in order and report every row that breaks it."""
+    chain = None
     expected_sequence = 1
     previous_hash = GENESIS_HASH
-    queryset = AuditEntry.objects.order_by("sequence")
+    queryset = AuditEntry.objects.order_by("chain", "sequence")
     for entry in queryset.iterator(chunk_size=batch_size):
+        if entry.chain != chain:
+            chain, expected_sequence, previous_hash = entry.chain, 1, GENESIS_HASH
         rows_missing = entry.sequence > expected_sequence
         if rows_missing:
             yield ChainProblem(
                 entry.sequence,
                 "deleted",
                 f"rows {expected_sequence}..{entry.sequence - 1} are missing (deleted)",
+                chain=entry.chain,
             )
         recomputed = _digest_of(entry)
         if recomputed != entry.entry_hash:
             yield ChainProblem(
-                entry.sequence, "edited", f"row {entry.sequence}: content does not match its hash"
+                entry.sequence,
+                "edited",
+                f"row {entry.sequence}: content does not match its hash",
+                chain=entry.chain,
             )
         # After missing rows the link cannot match; the deletion is the finding, not an insertion.
         elif not rows_missing and entry.previous_hash != previous_hash:
@@ -341,6 +400,7 @@ def _verify_rows(batch_size: int) -> Iterator[ChainProblem]:
                 "inserted",
                 f"row {entry.sequence}: does not follow row {entry.sequence - 1} "
                 f"(one of the two was inserted or replaced)",
+                chain=entry.chain,
             )
         previous_hash = entry.entry_hash
         expected_sequence = entry.sequence + 1

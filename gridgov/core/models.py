@@ -44,6 +44,9 @@ class RegionScoped(models.Model):
 class AuditEntry(RegionScoped):
     """One append-only, hash-chained row of the audit log.
 
+    Each county writes its own chain (`chain` is the row's county code, or "global" for a row
+    without one), so two counties' writers never wait for each other; the rows written before
+    the chains were split stay in the "installation" chain, unchanged. Within a chain
     `entry_hash` covers every field and the previous row's hash, and `sequence` has no gaps, so
     `verify_audit` finds an edited, inserted or deleted row.
     """
@@ -59,7 +62,8 @@ class AuditEntry(RegionScoped):
     # where the act happened at the time.
     rescope_on_move = False
 
-    sequence = models.PositiveBigIntegerField(_("sequence"), unique=True)
+    chain = models.CharField(_("chain"), max_length=16)
+    sequence = models.PositiveBigIntegerField(_("sequence"))
     created_at = models.DateTimeField(_("time"))
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -84,7 +88,11 @@ class AuditEntry(RegionScoped):
     class Meta:
         verbose_name = _("audit entry")
         verbose_name_plural = _("audit log")
-        ordering = ["-sequence"]
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # Also the index a chain's tail is read from when appending.
+            models.UniqueConstraint(fields=["chain", "sequence"], name="audit_chain_sequence"),
+        ]
         indexes = [
             models.Index(fields=["county_code", "created_at", "id"], name="audit_county_time"),
             models.Index(fields=["town_code", "created_at", "id"], name="audit_town_time"),
@@ -94,7 +102,7 @@ class AuditEntry(RegionScoped):
         ]
 
     def __str__(self) -> str:
-        return f"#{self.sequence} {self.action} {self.outcome}"
+        return f"{self.chain} #{self.sequence} {self.action} {self.outcome}"
 
     def save(self, *args: Any, **kwargs: Any) -> None:
         if self.pk is not None:

@@ -88,8 +88,9 @@ class AuditVerification:
 
 
 def audit_verify(*, actor: Actor) -> AuditVerification:
-    """Walk the whole hash chain (it is one chain for the installation, not one per region) and
-    compare its end with the anchors kept outside the database."""
+    """Walk every chain of the log (one per county, whatever the auditor's jurisdiction: a break
+    anywhere is the auditor's business) and compare each end with the anchors kept outside the
+    database."""
     require_permission(actor, Perm.AUDIT_VIEW)
     problems = list(verify_chain())
     return AuditVerification(

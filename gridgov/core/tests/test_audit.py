@@ -66,6 +66,7 @@ def _raw_insert(entry: AuditEntry) -> None:
 def _forged(*, sequence: int, previous_hash: str, template: AuditEntry) -> AuditEntry:
     """A row whose own hash matches its content (the forger computed it)."""
     forged = AuditEntry(
+        chain=template.chain,
         sequence=sequence,
         created_at=template.created_at,
         actor_username="",
@@ -78,6 +79,7 @@ def _forged(*, sequence: int, previous_hash: str, template: AuditEntry) -> Audit
     )
     forged.set_region_code("610324001")
     forged.entry_hash = entry_digest(
+        chain=forged.chain,
         sequence=forged.sequence,
         created_at=forged.created_at,
         actor_id=None,

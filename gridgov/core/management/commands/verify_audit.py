@@ -38,7 +38,7 @@ class Command(BaseCommand):
         total = AuditEntry.objects.count()
         if problems:
             for problem in problems:
-                self.stderr.write(f"{problem.kind}: {problem.message}")
+                self.stderr.write(f"{problem.kind}: {problem.message} [{problem.chain}]")
             raise CommandError(
                 _("audit log broken: %(count)d problem(s) in %(total)d rows")
                 % {"count": len(problems), "total": total}
