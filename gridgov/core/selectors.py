@@ -11,6 +11,7 @@ from django.utils import timezone
 # roles.py imports only Django, so naming the permission here creates no import cycle.
 from gridgov.core.access import Perm
 from gridgov.core.audit import ChainProblem, HeadComparison, head_comparisons, verify_chain
+from gridgov.core.codes import COUNTY_LEN
 from gridgov.core.models import AuditEntry
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
 
@@ -88,11 +89,18 @@ class AuditVerification:
 
 
 def audit_verify(*, actor: Actor) -> AuditVerification:
-    """Walk every chain of the log (one per county, whatever the auditor's jurisdiction: a break
-    anywhere is the auditor's business) and compare each end with the anchors kept outside the
-    database."""
-    require_permission(actor, Perm.AUDIT_VIEW)
-    problems = list(verify_chain())
+    """Walk every chain of the log (one per county) and compare each end with the anchors kept
+    outside the database; report the chains of the auditor's counties and those of no county."""
+    codes = require_permission(actor, Perm.AUDIT_VIEW)
+    counties = {code[:COUNTY_LEN] for code in codes}
+
+    def visible(chain: str) -> bool:
+        # A county's chain is its auditors' (a town's auditor included: the chain covers their
+        # rows); the installation's and the global chain, and anchor lines, name no county.
+        return not chain.isdigit() or chain in counties
+
     return AuditVerification(
-        total=AuditEntry.objects.count(), problems=problems, heads=head_comparisons()
+        total=AuditEntry.objects.count(),
+        problems=[problem for problem in verify_chain() if visible(problem.chain)],
+        heads=[head for head in head_comparisons() if visible(head.chain)],
     )

@@ -14,8 +14,11 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.db import DatabaseError, connection, transaction
+from django.test import Client
+from django.urls import reverse
 from django.utils import timezone
 
+from gridgov.core.access import Role
 from gridgov.core.audit import (
     GENESIS_HASH,
     GLOBAL_CHAIN,
@@ -257,3 +260,21 @@ def test_concurrent_writers_of_two_counties_keep_two_unbroken_chains():
     heads = chain_heads()
     assert {chain: head.sequence for chain, head in heads.items()} == {FUFENG: 30, QISHAN: 30}
     assert not list(verify_chain())
+
+
+@pytest.mark.django_db
+def test_the_check_page_shows_an_auditor_the_chains_of_their_county_only(tree, user_factory):
+    # given: a Fufeng town's auditor; Qishan's chain is broken, Fufeng's is intact
+    auditor = user_factory(Role.AUDITOR, tree.towns[0])
+    _write(FUFENG, 2)
+    _write(QISHAN, 3)
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM {TABLE} WHERE chain = %s AND sequence = 2", [QISHAN])
+    client = Client()
+    client.force_login(auditor)
+    # when
+    body = client.get(reverse("audit:verify")).content.decode()
+    # then
+    assert f'data-chain="{FUFENG}"' in body
+    assert QISHAN not in body
+    assert 'data-intact="true"' in body
