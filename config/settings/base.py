@@ -204,6 +204,8 @@ AXES_LOCKOUT_CALLABLE = "gridgov.web.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "gridgov.core.clientaddress.client_address"
 
 LANGUAGE_CODE = "zh-hans"
+# Our own format overrides (numbers grouped by thousands in Chinese too).
+FORMAT_MODULE_PATH = ["gridgov.formats"]
 LANGUAGES = [("zh-hans", _("Simplified Chinese")), ("en", _("English"))]
 LOCALE_PATHS = [BASE_DIR / "gridgov" / "locale"]
 TIME_ZONE = "Asia/Shanghai"
