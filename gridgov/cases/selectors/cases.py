@@ -185,47 +185,43 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
     )
 
 
-def newest_page(
-    queryset: QuerySet[Case], *, cursor: str | None, size: int
+def _created_page(
+    queryset: QuerySet[Case], *, cursor: str | None, size: int, newest_first: bool
 ) -> tuple[list[Case], str | None]:
-    """A page of `queryset` ordered newest first, after `cursor`; returns rows and next cursor."""
+    """A page of `queryset` by reporting time, after `cursor`; returns rows and next cursor."""
+    after, bound = ("lt", "lte") if newest_first else ("gt", "gte")
     if cursor:
         key = decode_cursor(cursor)
         created = parse_cursor_time(key.get("created_at"))
         # The plain bound lets the database seek in the index; the OR alone makes SQLite and
         # PostgreSQL walk every row before the key (60-700 ms at page 10,000 of a million).
         queryset = queryset.filter(
-            Q(created_at__lt=created) | Q(created_at=created, id__lt=key["id"]),
-            created_at__lte=created,
+            Q(**{f"created_at__{after}": created})
+            | Q(created_at=created, **{f"id__{after}": key["id"]}),
+            **{f"created_at__{bound}": created},
         )
-    rows = list(queryset.order_by("-created_at", "-id")[: size + 1])
+    order = ("-created_at", "-id") if newest_first else ("created_at", "id")
+    rows = list(queryset.order_by(*order)[: size + 1])
     next_cursor = None
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
         next_cursor = encode_cursor({"created_at": last.created_at.isoformat(), "id": last.pk})
     return rows, next_cursor
+
+
+def newest_page(
+    queryset: QuerySet[Case], *, cursor: str | None, size: int
+) -> tuple[list[Case], str | None]:
+    """A page of `queryset` ordered newest first, after `cursor`."""
+    return _created_page(queryset, cursor=cursor, size=size, newest_first=True)
 
 
 def oldest_page(
     queryset: QuerySet[Case], *, cursor: str | None, size: int
 ) -> tuple[list[Case], str | None]:
     """A page of `queryset` ordered oldest first (the longest waiting), after `cursor`."""
-    if cursor:
-        key = decode_cursor(cursor)
-        created = parse_cursor_time(key.get("created_at"))
-        # See newest_page: the plain bound is what makes the page an index seek.
-        queryset = queryset.filter(
-            Q(created_at__gt=created) | Q(created_at=created, id__gt=key["id"]),
-            created_at__gte=created,
-        )
-    rows = list(queryset.order_by("created_at", "id")[: size + 1])
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        next_cursor = encode_cursor({"created_at": last.created_at.isoformat(), "id": last.pk})
-    return rows, next_cursor
+    return _created_page(queryset, cursor=cursor, size=size, newest_first=False)
 
 
 def queue_page(
