@@ -164,7 +164,7 @@ def _add_cases(world: World) -> None:
                 region_code=code,
                 address=f"{name}东口",
                 reporter_name="赵六",
-                reporter_phone="13812345678",
+                reporter_phone=PROBE_PHONE,
             ),
         )
         world.cases[code] = case
@@ -461,18 +461,23 @@ def leaks(probe: Probe, call: Call, text: str) -> list[str]:
 
     The prober's own region bounds what it may learn (an auditor or resident sees where they are
     assigned, nothing else). Codes of its ancestors are prefixes of its own code, and codes it
-    sent itself are echoes, so neither tells it anything; names of ancestors do, and count.
+    sent itself are echoes, so neither tells it anything. The names of its ancestors may show:
+    a grid worker's pages name the worker's village and town ("第1网格 · 西关村"), which every
+    person working there knows. A name the prober sent (a search) is an echo too.
     """
     world = probe.world
     inside = world.subtree(probe.own) if probe.own is not None else set()
     if probe.route.public_scope:
         inside |= world.subtree(world.tree.county)
+    ancestors = {code for code in world.codes if is_within(probe.own, code)} if probe.own else set()
+    sent = {str(value) for value in call.data.values()}
     found: list[str] = []
     # Test-tree names nest (a grid's name starts with its village's), so an outside name counts
     # only where it is not part of an inside name.
-    covered = _intervals(text, {world.tree.names[code] for code in inside})
+    allowed = inside | ancestors
+    covered = _intervals(text, {world.tree.names[code] for code in allowed})
     for code, name in sorted(world.tree.names.items()):
-        if code in inside:
+        if code in allowed or name in sent:
             continue
         for match in re.finditer(re.escape(name), text):
             if not any(start <= match.start() and match.end() <= end for start, end in covered):
@@ -703,6 +708,8 @@ def _expected_own(probe: Probe) -> set[str]:
 
 # Cases
 
+PROBE_PHONE = "13812345678"
+
 
 def _case_api(name: str) -> Callable[[Probe], Call]:
     return lambda probe: Call("get", reverse(name, kwargs={"number": probe.case_number()}))
@@ -726,6 +733,40 @@ def _case_list(probe: Probe) -> Call:
     assert probe.target is not None
     params = {} if probe.target is ALL else {"region": probe.target.code}
     return Call("get", reverse("cases-api:case-list"), params)
+
+
+_PLACE_CODE = re.compile(r'data-place-code="([0-9]+)"')
+# What the report form's place search shows at most.
+PLACES_SHOWN = 20
+
+
+def _report_places(probe: Probe) -> Call:
+    query = probe.world.tree.names.get(probe.code, "无此地方")
+    return Call("get", reverse("cases:report-places"), {"place_query": query})
+
+
+def _listed_report_places(response: HttpResponseBase, text: str) -> set[str]:
+    return set(_PLACE_CODE.findall(text))
+
+
+def _expected_report_places(probe: Probe) -> set[str]:
+    """The places the actor may report at (grids and up) whose name or parent's name holds the
+    target's name, larger ones first, as many as the search shows."""
+    names = probe.world.tree.names
+    query = names.get(probe.code, "")
+    if not query:
+        return set()
+    visible = visible_codes(probe, Perm.CASES_REPORT)
+    hits = sorted(
+        (
+            code
+            for code in visible
+            if len(code) < MICRO_GRID_LEN
+            and (query in names[code] or query in names.get(parent_code(code) or "", ""))
+        ),
+        key=lambda code: (len(code), code),
+    )
+    return set(hits[:PLACES_SHOWN])
 
 
 def _listed_case_regions(response: HttpResponseBase, text: str) -> set[str]:
@@ -1183,6 +1224,25 @@ _ROUTE_LIST: list[Route] = [
         ok=302,
         outside=400,
         missing_target=False,
+    ),
+    Route(
+        "cases:report-places",
+        Kind.LIST,
+        _report_places,
+        permission=Perm.CASES_REPORT,
+        page=True,
+        all_target=False,  # a search by a place's name
+        listed=_listed_report_places,
+        expected_listed=_expected_report_places,
+    ),
+    # The caller's earlier cases: always the probe world's one phone; that the cases listed are
+    # the actor's is tested in the cases app (the fragment shows at most ten).
+    Route(
+        "cases:report-caller",
+        Kind.SELF,
+        lambda probe: Call("get", reverse("cases:report-caller"), {"reporter_phone": PROBE_PHONE}),
+        permission=Perm.CASES_VIEW,
+        page=True,
     ),
     Route("cases:my-tasks", Kind.SELF, _get("cases:my-tasks"), Perm.CASES_HANDLE, page=True),
     Route(

@@ -22,6 +22,7 @@ from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 from tests.matrix import (
     ROUTES,
+    Call,
     Kind,
     Probe,
     Target,
@@ -237,3 +238,26 @@ def test_the_matrix_reaches_every_route_role_and_target(world: World) -> None:
         "other county",
         "missing",
     }
+
+
+@pytest.mark.django_db
+def test_ancestors_names_may_show_but_a_neighbours_may_not(world: World) -> None:
+    # given: a grid worker's page naming the worker's grid with its village and town, then a
+    # page naming the neighbouring village, then a search for that village's name
+    route = next(route for routes in ROUTES.values() for route in routes if route.kind is Kind.SELF)
+    probe = Probe(world, Role.GRID_WORKER, route, None)
+    names = world.tree.names
+    own_grid, own_village = world.tree.grids[0], world.tree.villages[0]
+    neighbour = world.tree.villages[1]
+    assert world.placements[Role.GRID_WORKER] == own_grid
+    plain = Call("get", "/")
+    search = Call("get", "/", {"q": names[neighbour]})
+    ancestry = f"{names[own_grid]} · {names[own_village]} · {names[world.tree.towns[0]]}"
+    # when
+    own_page = leaks(probe, plain, ancestry)
+    neighbour_page = leaks(probe, plain, f"附近：{names[neighbour]}")
+    echo = leaks(probe, search, f"没有名为“{names[neighbour]}”的地方")
+    # then
+    assert own_page == []
+    assert neighbour_page == [f"name {names[neighbour]} ({neighbour})"]
+    assert echo == []

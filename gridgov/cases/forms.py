@@ -35,6 +35,9 @@ TRANSFER_KIND_CHOICES = [
 ]
 
 # How staff come to know of a case (residents, devices and Open311 have their own entrances).
+# A grid worker picks from a village's few places; more than this are searched by name.
+PLACE_SELECT_MAX = 60
+
 STAFF_CHANNELS = [Channel.GRID_PATROL, Channel.HOTLINE, Channel.GROUP_CHAT, Channel.WALK_IN]
 
 
@@ -158,6 +161,9 @@ class CaseReportForm(forms.Form):
         region_field = self.fields["region_code"]
         assert isinstance(region_field, forms.ChoiceField)
         region_field.choices = [("", _("Choose a region")), *regions]
+        # A long list is searched by name instead of scrolled (the page asks the server).
+        self.place_search = len(region_field.choices) > PLACE_SELECT_MAX
+        self.chosen_place = dict(region_field.choices).get(self["region_code"].value() or "", "")
         if not self.is_bound:
             # A fresh key per rendered form: a double tap sends the same one twice.
             self.initial["idempotency_key"] = uuid.uuid4()

@@ -8,6 +8,8 @@ app_name = "cases"
 
 urlpatterns = [
     path("report/", views.report, name="report"),
+    path("report/places/", views.report_places, name="report-places"),
+    path("report/caller/", views.report_caller, name="report-caller"),
     path("tasks/", views.tasks, name="my-tasks"),
     path("queue/", views.queue, name="queue"),
     path("queue/dispatch/", views.bulk_dispatch, name="bulk-dispatch"),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.db.models.functions import Length
 
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
@@ -101,11 +103,56 @@ def region_names(*, actor: Actor, region_codes: set[str]) -> dict[str, str]:
     return dict(regions.filter(region_code__in=wanted).values_list("region_code", "name"))
 
 
-def report_regions(*, actor: Actor) -> list[tuple[str, str]]:
-    """Where the actor may place a report by address: their report jurisdiction, down to grids."""
+@dataclass(frozen=True)
+class ReportPlace:
+    """A place a report can be filed at, named so that a person can tell it from its namesakes:
+    "第1网格 · 西关村" (every village has a 第1网格)."""
+
+    code: str
+    name: str
+    within: str  # the parent's name; empty for a county
+
+    @property
+    def label(self) -> str:
+        return f"{self.name} · {self.within}" if self.within else self.name
+
+
+# A longer list than this is searched by name, not scrolled (a county has about 1,400 places).
+REPORT_PLACES_MAX = 2000
+
+
+def _report_place_rows(*, actor: Actor) -> QuerySet[Region]:
     regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.CASES_REPORT)
-    rows = regions.exclude(level=Level.MICRO_GRID).order_by("region_code")
-    return [(code, name) for code, name in rows.values_list("region_code", "name")[:2000]]
+    return regions.exclude(level=Level.MICRO_GRID)
+
+
+def _places(rows: QuerySet[Region]) -> list[ReportPlace]:
+    return [
+        ReportPlace(code=code, name=name, within=parent_name or "")
+        for code, name, parent_name in rows.values_list("region_code", "name", "parent__name")
+    ]
+
+
+def report_regions(*, actor: Actor) -> list[ReportPlace]:
+    """Where the actor may place a report by address: their report jurisdiction, down to grids."""
+    rows = _report_place_rows(actor=actor).order_by("region_code")
+    return _places(rows[:REPORT_PLACES_MAX])
+
+
+def report_place_search(*, actor: Actor, query: str, limit: int = 20) -> list[ReportPlace]:
+    """Places in the actor's report jurisdiction whose name, or whose parent's name, contains the
+    query ("西关" finds the village and its grids); larger places first."""
+    query = query.strip()
+    if not query:
+        return []
+    rows = _report_place_rows(actor=actor).filter(
+        Q(name__icontains=query) | Q(parent__name__icontains=query)
+    )
+    # Codes are paths, so a shorter code is a larger place: villages before their grids.
+    ordered = rows.annotate(code_length=Length("region_code")).order_by(
+        "code_length", "region_code"
+    )
+    return _places(ordered[:limit])
 
 
 def case_units(*, actor: Actor) -> list[Region]:

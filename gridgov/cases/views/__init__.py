@@ -5,6 +5,7 @@ from gridgov.cases.views.all_cases import all_cases, all_cases_export
 from gridgov.cases.views.detail import detail, merge, photo, reveal_contact, transition
 from gridgov.cases.views.overdue import overdue
 from gridgov.cases.views.queue import bulk_accept, bulk_dispatch, queue
+from gridgov.cases.views.report_lookups import report_caller, report_places
 from gridgov.cases.views.worker import report, tasks
 
 __all__ = [
@@ -18,6 +19,8 @@ __all__ = [
     "photo",
     "queue",
     "report",
+    "report_caller",
+    "report_places",
     "reveal_contact",
     "tasks",
     "transition",

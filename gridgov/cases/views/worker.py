@@ -15,6 +15,7 @@ from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
 from gridgov.cases import policy
 from gridgov.cases.forms import ACTION_VERBS, PHOTO_ACTIONS, CaseReportForm
+from gridgov.cases.models import Channel
 from gridgov.cases.selectors import category_list, my_tasks, queue_page
 from gridgov.cases.selectors.queues import PAGE_SIZE
 from gridgov.cases.services import CaseInput, case_report
@@ -23,6 +24,7 @@ from gridgov.cases.views.common import (
 )
 from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
+from gridgov.core.codes import TOWN_LEN
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.idempotency import HEADER, run_idempotently
 from gridgov.core.pages import add_problems, page_view
@@ -32,17 +34,32 @@ from gridgov.regions.selectors import region_names, report_regions
 _IDEMPOTENCY_META = "HTTP_" + HEADER.upper().replace("-", "_")
 
 
+def _desk_channel(actor: User) -> str:
+    """Staff at a county or town desk mostly enter calls; everyone else reports what they saw."""
+    desk = any(len(code) <= TOWN_LEN for code in actor.jurisdiction_codes(Perm.CASES_REPORT))
+    return Channel.HOTLINE if desk else Channel.GRID_PATROL
+
+
 def _report_form(request: HttpRequest, actor: User) -> CaseReportForm:
-    categories, regions = category_list(), report_regions(actor=actor)
+    categories = category_list()
+    regions = [(place.code, place.label) for place in report_regions(actor=actor)]
     if request.method == "POST":
         return CaseReportForm(request.POST, request.FILES, categories=categories, regions=regions)
-    return CaseReportForm(categories=categories, regions=regions)
+    return CaseReportForm(
+        categories=categories, regions=regions, initial={"channel": _desk_channel(actor)}
+    )
 
 
 def _render_report(
     request: HttpRequest, form: CaseReportForm, *, key: str, status: int = 200
 ) -> HttpResponse:
-    context = {"form": form, "idempotency_key": key}
+    actor = actor_from(request)
+    context = {
+        "form": form,
+        "idempotency_key": key,
+        # The caller's earlier cases are cases read: shown to those who may read them.
+        "may_see_callers": bool(actor.jurisdiction_codes(Perm.CASES_VIEW)),
+    }
     return render(request, "cases/report.html", context, status=status)
 
 

@@ -189,9 +189,49 @@
   showJsOnly(document);
   twoLevelCategory();
   reportLocation();
+  placeSearch();
   caseMap();
   selectAll();
   submitOnce();
+  // The report form's place search: a result chosen fills the form's region; Enter in the
+  // search box searches rather than submitting the report half filled.
+  function placeSearch() {
+    var box = document.querySelector("[data-place-search]");
+    if (!box) {
+      return;
+    }
+    var codeInput = box.querySelector("[data-place-code-input]");
+    var chosen = box.querySelector("[data-place-chosen]");
+    var chosenLabel = box.querySelector("[data-place-chosen-label]");
+    var query = box.querySelector("input[type='search']");
+    var results = box.querySelector("#place-results");
+    query.addEventListener("keydown", function (event) {
+      if (event.key === "Enter") {
+        event.preventDefault();
+      }
+    });
+    results.addEventListener("click", function (event) {
+      var button = event.target.closest("[data-place-code]");
+      if (!button) {
+        return;
+      }
+      codeInput.value = button.dataset.placeCode;
+      chosenLabel.textContent = button.dataset.placeLabel;
+      chosen.hidden = false;
+      results.innerHTML = "";
+      query.value = "";
+    });
+  }
+
+  // A lookup that answers 400 (a half-typed phone, an over-long query) still shows its message.
+  document.body.addEventListener("htmx:beforeSwap", function (event) {
+    var target = event.detail.elt;
+    if (event.detail.xhr.status === 400 && target && target.hasAttribute("data-swap-errors")) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = false;
+    }
+  });
+
   document.body.addEventListener("htmx:afterSwap", function () {
     selectAll();
   });
