@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Any
 
@@ -162,6 +163,7 @@ class Candidate:
 
     user_id: int
     name: str
+    role: str
     role_label: str
     region_code: str
     region_name: str
@@ -178,16 +180,41 @@ def _closeness(region_code: str, near: str) -> int:
     return shared
 
 
-def handler_candidates(*, handling_code: str, near: str = "") -> list[Candidate]:
+def _nearness(candidate: Candidate, near: str, first_roles: Collection[str]) -> tuple[int, int]:
+    """The case's own grid first, then its village's people, then the people of the roles the
+    case calls for (a dispute's mediators), then everybody else; nearer first within each."""
+    shared = _closeness(candidate.region_code, near)
+    if shared >= codes.GRID_LEN:
+        tier = 0
+    elif shared >= codes.VILLAGE_LEN:
+        tier = 1
+    elif candidate.role in first_roles:
+        tier = 2
+    else:
+        tier = 3
+    return tier, -shared
+
+
+def handler_candidates(
+    *,
+    handling_code: str,
+    near: str = "",
+    roles: Collection[str] | None = None,
+    first_roles: Collection[str] = (),
+) -> list[Candidate]:
     """People who may be dispatched the unit's cases (policy.may_handle): handlers whose
-    jurisdiction lies in the unit, or holds it; those working nearest `near` (the case's place)
-    first, then by name."""
+    jurisdiction lies in the unit, or holds it; only those of `roles` when given. Those working
+    nearest `near` (the case's place) first, `first_roles` right after the village's people,
+    then by name."""
     ancestors = [handling_code[:n] for n in codes.CODE_LENGTHS if n < len(handling_code)]
+    handling_roles = set(roles_granting(Perm.CASES_HANDLE))
+    if roles is not None:
+        handling_roles &= set(roles)
     assignments = list(
         RoleAssignment.objects.filter(
             is_active=True,
             user__is_active=True,
-            role__in=roles_granting(Perm.CASES_HANDLE),
+            role__in=sorted(handling_roles),
         )
         .filter(Q(region_code__startswith=handling_code) | Q(region_code__in=ancestors))
         .select_related("user")
@@ -202,12 +229,14 @@ def handler_candidates(*, handling_code: str, near: str = "") -> list[Candidate]
         found[assignment.user_id] = Candidate(
             user_id=assignment.user_id,
             name=str(assignment.user),
+            role=assignment.role,
             role_label=str(role_names.get(assignment.role, assignment.role)),
             region_code=assignment.region_code,
             region_name=names.get(assignment.region_code, ""),
         )
     return sorted(
-        found.values(), key=lambda c: (-_closeness(c.region_code, near or handling_code), c.name)
+        found.values(),
+        key=lambda c: (*_nearness(c, near or handling_code, first_roles), c.name),
     )
 
 

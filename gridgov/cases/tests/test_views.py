@@ -23,6 +23,7 @@ from gridgov.accounts.models import User
 from gridgov.cases.models import Case, CaseEvent, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report, case_transition
 from gridgov.cases.services.contact import case_reveal_contact
+from gridgov.core.access import Role
 from gridgov.core.errors import PermissionDenied, ValidationFailed
 from gridgov.core.models import AuditEntry
 from gridgov.notifications.models import Notification
@@ -1079,3 +1080,34 @@ def test_the_dispatch_picker_lists_the_grids_worker_first_by_name_with_their_loa
     assert "1 open task" in handler_option
     # (each place by its name, never its code)
     assert not any(label.split(" · ")[2].isdigit() for label in options)
+
+
+@pytest.mark.django_db
+def test_a_dispute_offers_mediators_after_the_villages_people_and_other_cases_none(
+    people, tree, user_factory
+):
+    # given a mediator of the first town (which holds the village), and a dispute and a road case
+    # in the first grid, both accepted by the village
+    mediator = user_factory(Role.MEDIATOR, tree.towns[0], username="mediator")
+    dispute = case_transition(
+        actor=people["secretary"], case=report(people["worker"]), action="accept"
+    )
+    road = case_transition(
+        actor=people["secretary"],
+        case=report(people["worker"], category_code="infrastructure-road"),
+        action="accept",
+    )
+    client = client_for(people["secretary"])
+    # when
+    dispute_ids = [
+        user_id for user_id, _label in client.get(detail_url(dispute)).context["candidates"]
+    ]
+    road_ids = [user_id for user_id, _label in client.get(detail_url(road)).context["candidates"]]
+    # then: the grid's worker, the village's other people, the mediator, then the town's others
+    village_people = {people["worker"].pk, people["handler"].pk, people["secretary"].pk}
+    assert dispute_ids[0] == people["worker"].pk
+    mediator_at = dispute_ids.index(mediator.pk)
+    assert set(dispute_ids[:mediator_at]) <= village_people
+    assert set(dispute_ids[mediator_at + 1 :]).isdisjoint(village_people)
+    assert mediator.pk not in road_ids
+    assert road_ids[0] == people["worker"].pk

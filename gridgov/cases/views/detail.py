@@ -104,7 +104,9 @@ def _detail_context(
     actions = policy.actions_for(actor, case)
     candidates = (
         candidate_choices(
-            dispatch_candidates(handling_code=case.handling_code, near=case.region_code)
+            dispatch_candidates(
+                handling_code=case.handling_code, near=case.region_code, category=case.category
+            )
         )
         if Action.DISPATCH in actions
         else []
@@ -168,7 +170,9 @@ def transition(request: HttpRequest, number: str) -> HttpResponse:
     action = request.POST.get("action", "")
     candidates = (
         candidate_choices(
-            dispatch_candidates(handling_code=case.handling_code, near=case.region_code)
+            dispatch_candidates(
+                handling_code=case.handling_code, near=case.region_code, category=case.category
+            )
         )
         if action == Action.DISPATCH
         else []

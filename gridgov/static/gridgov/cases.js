@@ -186,13 +186,6 @@
     });
   }
 
-  showJsOnly(document);
-  twoLevelCategory();
-  reportLocation();
-  placeSearch();
-  caseMap();
-  selectAll();
-  submitOnce();
   // The report form's place search: a result chosen fills the form's region; Enter in the
   // search box searches rather than submitting the report half filled.
   function placeSearch() {
@@ -223,6 +216,36 @@
     });
   }
 
+  // An assignee picker with many people narrows to those whose name, role or place holds what
+  // is typed, and chooses the first of them.
+  function filterOptions() {
+    document.querySelectorAll("[data-filter-options]").forEach(function (input) {
+      var select = document.getElementById(input.dataset.filterOptions);
+      if (!select) {
+        return;
+      }
+      input.addEventListener("input", function () {
+        var needle = input.value.trim().toLowerCase();
+        var first = null;
+        Array.prototype.forEach.call(select.options, function (option) {
+          if (!option.value) {
+            return;
+          }
+          var match = !needle || option.text.toLowerCase().indexOf(needle) !== -1;
+          option.hidden = !match;
+          option.disabled = !match;
+          if (match && first === null) {
+            first = option;
+          }
+        });
+        var chosen = select.options[select.selectedIndex];
+        if (needle && first !== null && (!chosen || !chosen.value || chosen.disabled)) {
+          select.value = first.value;
+        }
+      });
+    });
+  }
+
   // A lookup that answers 400 (a half-typed phone, an over-long query) still shows its message.
   document.body.addEventListener("htmx:beforeSwap", function (event) {
     var target = event.detail.elt;
@@ -232,6 +255,14 @@
     }
   });
 
+  showJsOnly(document);
+  twoLevelCategory();
+  reportLocation();
+  placeSearch();
+  filterOptions();
+  caseMap();
+  selectAll();
+  submitOnce();
   document.body.addEventListener("htmx:afterSwap", function () {
     selectAll();
   });
