@@ -22,6 +22,7 @@ from gridgov.cases.selectors.waiting import (
     jurisdiction_overview,
     my_reports,
     my_waiting_counts,
+    reports_from_my_phone,
     routing_units,
     unit_waiting_counts,
 )
@@ -92,6 +93,12 @@ def home(request: HttpRequest) -> HttpResponse:
         "may_view_cases": _may(actor, Perm.CASES_VIEW),
         "my_work": my_waiting_counts(actor=actor) if _may(actor, Perm.CASES_HANDLE) else None,
     }
+    # Somebody with none of the staff pages is a resident: their reports and the way to report.
+    context["is_resident"] = not (
+        context["may_browse_regions"] or context["may_manage_accounts"] or context["may_read_audit"]
+    )
+    if context["is_resident"]:
+        context["resident_reports"] = reports_from_my_phone(actor=actor)
     return render(request, "web/home.html", context)
 
 

@@ -21,6 +21,7 @@ from gridgov.cases.models import Case, CaseEvent
 from gridgov.cases.selectors.cases import LIST_COLUMNS, case_queryset, newest_page, queue_page
 from gridgov.cases.states import OPEN_STATES, WORKING_STATES, Action, State
 from gridgov.core.access import Perm
+from gridgov.core.pii import normalize_phone, search_hash
 from gridgov.core.scoping import Actor
 
 PAGE_SIZE = 50
@@ -147,6 +148,23 @@ def my_reports(*, actor: Actor, limit: int = 10) -> list[Case]:
         Case.objects.filter(reporter_id=cast(int, actor.pk))
         .select_related("category")
         .only(*LIST_COLUMNS)
+        .order_by("-created_at", "-id")[:limit]
+    )
+
+
+def reports_from_my_phone(*, actor: Any, limit: int = 10) -> list[Case]:
+    """A signed-in resident's reports, newest first: the cases given the phone of their account.
+
+    Residents report through the public form, which signs nobody in, so a report is theirs by the
+    phone they gave. The phone is compared through its keyed hash and never shown."""
+    stored = actor.phone
+    phone = normalize_phone(stored.reveal()) if stored else None
+    if phone is None:
+        return []
+    return list(
+        Case.objects.filter(reporter_phone_hash=search_hash(phone))
+        .select_related("category")
+        .only(*LIST_COLUMNS, "tracking_token")
         .order_by("-created_at", "-id")[:limit]
     )
 

@@ -174,3 +174,47 @@ def test_the_county_leader_sees_the_countys_figures_each_a_link(tree, user_facto
     assert (overview.open, overview.overdue, overview.escalated) == (1, 0, 0)
     listed = client_as(leader).get(reverse("cases:all"), {"state": "open"})
     assert len(listed.context["rows"]) == overview.open
+
+
+@pytest.mark.django_db
+def test_a_resident_sees_the_reports_made_with_their_phone(tree, user_factory, client_as):
+    # given a resident whose account has a phone, two public reports with that phone (written
+    # differently) and one with another
+    resident = user_factory(Role.RESIDENT, tree.villages[0])
+    resident.phone = "13912345678"
+    resident.save(update_fields=["phone"])
+
+    def public_report(phone: str, description: str):
+        return case_report(
+            actor=None,
+            data=CaseInput(
+                category_code="infrastructure-road",
+                description=description,
+                channel="resident_web",
+                region_code=tree.grids[0],
+                address="村口",
+                reporter_phone=phone,
+            ),
+        )
+
+    first = public_report("139 1234 5678", "村口路面塌陷")
+    second = public_report("+8613912345678", "路灯不亮")
+    other = public_report("13800000000", "别人的事")
+    # when
+    body = client_as(resident).get(reverse("web:home")).content.decode()
+    # then: theirs, newest first, each opening its public status page; the phone never shown
+    assert body.index(f'data-case="{second.number}"') < body.index(f'data-case="{first.number}"')
+    assert f'data-case="{other.number}"' not in body
+    assert reverse("public:status", args=[first.tracking_token]) in body
+    assert "13912345678" not in body
+
+
+@pytest.mark.django_db
+def test_a_resident_without_a_phone_is_told_how_reports_show_up(tree, user_factory, client_as):
+    # given
+    resident = user_factory(Role.RESIDENT, tree.villages[0])
+    # when
+    response = client_as(resident).get(reverse("web:home"))
+    # then
+    assert response.context["resident_reports"] == []
+    assert 'id="resident-reports"' in response.content.decode()
