@@ -17,6 +17,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -24,12 +25,14 @@ from django.core.files.base import ContentFile
 from django.http import HttpResponseBase
 from django.test import override_settings
 from django.urls import reverse
+from django.utils import timezone
 from shapely.geometry import Point, mapping
 from shapely.geometry.base import BaseGeometry
 
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.selectors import live_api_tokens
 from gridgov.accounts.services import api_token_issue
+from gridgov.broadcast.models import Broadcast
 from gridgov.cases.models import Case, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.core.access import Perm, Role, role_grants
@@ -64,6 +67,7 @@ class Kind(StrEnum):
 PLACEMENTS: dict[str, Callable[[Tree], str]] = {
     Role.COUNTY_LEADER: lambda tree: tree.county,
     Role.COUNTY_OPERATOR: lambda tree: tree.county,
+    Role.DEPUTY_COUNTY_LEADER: lambda tree: tree.county,
     Role.TOWN_OFFICIAL: lambda tree: tree.towns[0],
     Role.VILLAGE_SECRETARY: lambda tree: tree.villages[0],
     Role.GRID_WORKER: lambda tree: tree.grids[0],
@@ -101,6 +105,7 @@ class World:
     cases: dict[str, Case] = field(default_factory=dict)  # by micro-grid code
     photos: dict[str, int] = field(default_factory=dict)  # case number -> photo id
     notifications: dict[int, int] = field(default_factory=dict)  # user id -> notification id
+    broadcasts: dict[str, int] = field(default_factory=dict)  # region code -> message id
 
     @property
     def codes(self) -> set[str]:
@@ -139,7 +144,34 @@ def build_world() -> World:
     }
     world = World(tree=tree, placements=placements, actors=actors, subjects=subjects, shapes=shapes)
     _add_cases(world)
+    _add_broadcasts(world)
     return world
+
+
+def _add_broadcasts(world: World) -> None:
+    """A submitted message for every region of the tree, naming it (a tracer), written by the
+    staff member there (who composes none in real life: the row is made here directly)."""
+    now = timezone.now()
+    for code, name in sorted(world.tree.names.items()):
+        message = Broadcast(
+            title=f"{name}防汛通知",
+            text=f"{name}群众请注意防汛",
+            kind="flood",
+            severity="Severe",
+            urgency="Immediate",
+            certainty="Likely",
+            target_codes=[code],
+            expires_at=now + timedelta(hours=6),
+            state="submitted",
+            composer=world.subjects[code],
+            author_ids=[world.subjects[code].pk],
+            created_at=now,
+            updated_at=now,
+            submitted_at=now,
+        )
+        message.set_region_code(code)
+        message.save()
+        world.broadcasts[code] = message.pk
 
 
 def _add_cases(world: World) -> None:
@@ -311,6 +343,9 @@ class Probe:
             return self.world.notifications[self.actor.pk]
         subject = self.world.subjects.get(self.code)
         return self.world.notifications[subject.pk] if subject is not None else MISSING_OBJECT_ID
+
+    def broadcast_id(self) -> int:
+        return self.world.broadcasts.get(self.code, MISSING_OBJECT_ID)
 
     def assignment_id(self) -> int:
         if self.code not in self.world.subjects:
@@ -926,6 +961,56 @@ def _public_track(probe: Probe) -> Call:
     return Call("get", reverse("public:track"), {"token": token})
 
 
+# The emergency broadcast
+
+
+def _broadcast(name: str, data: dict[str, Any] | None = None) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        path = reverse(name, kwargs={"broadcast_id": probe.broadcast_id()})
+        return Call(
+            "post" if data is not None else "get", path, data or {}, json=name.endswith("-api")
+        )
+
+    return call
+
+
+def _broadcast_api_step(step: str, data: dict[str, Any]) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        path = reverse(f"broadcast-api:{step}", kwargs={"broadcast_id": probe.broadcast_id()})
+        return Call("post", path, data, json=True)
+
+    return call
+
+
+def _broadcast_fields(probe: Probe) -> dict[str, Any]:
+    return {
+        "title": "矩阵探针",
+        "text": "矩阵探针",
+        "kind": "notice",
+        "severity": "Minor",
+        "urgency": "Expected",
+        "certainty": "Likely",
+        "targets": [probe.code],
+        "repeats": 1,
+    }
+
+
+def _broadcast_compose_api(probe: Probe) -> Call:
+    return Call("post", reverse("broadcast-api:list"), _broadcast_fields(probe), json=True)
+
+
+def _broadcast_compose_page(probe: Probe) -> Call:
+    return Call("post", reverse("broadcast:compose"), {**_broadcast_fields(probe), "step": "save"})
+
+
+def _listed_broadcast_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)["results"]}
+
+
+def _expected_broadcast_regions(probe: Probe) -> set[str]:
+    return set(probe.world.broadcasts) & visible_codes(probe, Perm.BROADCAST_VIEW)
+
+
 _ROUTE_LIST: list[Route] = [
     # API v1
     Route(
@@ -1408,6 +1493,93 @@ _ROUTE_LIST: list[Route] = [
         public_scope=True,
         region_targets=True,
         ok=409,
+    ),
+    # The emergency broadcast (API)
+    Route(
+        "broadcast-api:list",
+        Kind.LIST,
+        lambda probe: Call("get", reverse("broadcast-api:list"), {"page_size": 200}),
+        permission=Perm.BROADCAST_VIEW,
+        variant="list",
+        region_targets=False,
+        listed=_listed_broadcast_regions,
+        expected_listed=_expected_broadcast_regions,
+    ),
+    Route(
+        "broadcast-api:list",
+        Kind.OBJECT,
+        _broadcast_compose_api,
+        permission=Perm.BROADCAST_COMPOSE,
+        variant="compose",
+        ok=201,
+        outside=400,  # "outside your jurisdiction", a bad target
+        missing_target=False,
+        same_as_missing=False,
+    ),
+    Route(
+        "broadcast-api:detail",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "get", reverse("broadcast-api:detail", kwargs={"broadcast_id": probe.broadcast_id()})
+        ),
+        permission=Perm.BROADCAST_VIEW,
+    ),
+    *(
+        Route(
+            f"broadcast-api:{step}",
+            Kind.OBJECT,
+            _broadcast_api_step(step, {"note": "矩阵"}),
+            permission=Perm.BROADCAST_VIEW,
+            # done, or not this role's step (its author, no approving), or not in this state
+            ok=frozenset({200, 403, 409}),
+        )
+        for step in ("submit", "approve", "reject", "cancel")
+    ),
+    # The emergency broadcast (pages)
+    Route("broadcast:list", Kind.SELF, _get("broadcast:list"), Perm.BROADCAST_VIEW, page=True),
+    Route(
+        "broadcast:compose",
+        Kind.SELF,
+        _get("broadcast:compose"),
+        permission=Perm.BROADCAST_COMPOSE,
+        variant="form",
+        page=True,
+    ),
+    Route(
+        "broadcast:compose",
+        Kind.OBJECT,
+        _broadcast_compose_page,
+        permission=Perm.BROADCAST_COMPOSE,
+        variant="post",
+        page=True,
+        ok=302,
+        outside=400,  # not one of the form's places
+        missing_target=False,
+        same_as_missing=False,
+        target_map=_unit_of,  # the form offers the county, towns and villages
+    ),
+    Route(
+        "broadcast:detail",
+        Kind.OBJECT,
+        _broadcast("broadcast:detail"),
+        permission=Perm.BROADCAST_VIEW,
+        page=True,
+    ),
+    Route(
+        "broadcast:edit",
+        Kind.OBJECT,
+        _broadcast("broadcast:edit"),
+        permission=Perm.BROADCAST_VIEW,
+        page=True,
+        ok=frozenset({200, 403}),  # the form, for whoever composes there
+    ),
+    Route(
+        "broadcast:step",
+        Kind.OBJECT,
+        _broadcast("broadcast:step", {"action": "approve"}),
+        permission=Perm.BROADCAST_VIEW,
+        page=True,
+        ok=frozenset({302, 403}),
     ),
     Route(
         "open311:not-found",

@@ -30,6 +30,10 @@ STORED_DATA_DECIDES = [
     ("POST", r"^/api/v1/cases/\{number\}/transition/$"),
     ("GET", r"^/api/v1/notifications/$"),
     ("POST", r"^/api/v1/regions/import/$"),
+    # A message's target must name regions that exist; its steps depend on its state.
+    ("POST", r"^/api/v1/broadcasts/$"),
+    ("PATCH", r"^/api/v1/broadcasts/\{broadcast_id\}/$"),
+    ("POST", r"^/api/v1/broadcasts/\{broadcast_id\}/[a-z]+/$"),
 ]
 # Revoking the token a request carries: the first example revokes the operator's token, and every
 # later one, sent with it, is rightly refused as not logged in.

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "gridgov.api",
     "gridgov.cases",
     "gridgov.open311",
+    "gridgov.broadcast",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -7,6 +7,14 @@ in `cases-api:`, so names stay stable as apps are added.
 from django.urls import URLPattern, include, path
 
 from gridgov.accounts.api import MeApi, RoleAssignApi, RoleRevokeApi, TokenObtainApi
+from gridgov.broadcast.api import (
+    BroadcastApproveApi,
+    BroadcastCancelApi,
+    BroadcastDetailApi,
+    BroadcastListApi,
+    BroadcastRejectApi,
+    BroadcastSubmitApi,
+)
 from gridgov.cases.api.cases import (
     CaseCategoryListApi,
     CaseDetailApi,
@@ -56,7 +64,17 @@ case_patterns: list[URLPattern] = [
     path("case-categories/", CaseCategoryListApi.as_view(), name="case-category-list"),
 ]
 
+broadcast_patterns: list[URLPattern] = [
+    path("broadcasts/", BroadcastListApi.as_view(), name="list"),
+    path("broadcasts/<int:broadcast_id>/", BroadcastDetailApi.as_view(), name="detail"),
+    path("broadcasts/<int:broadcast_id>/submit/", BroadcastSubmitApi.as_view(), name="submit"),
+    path("broadcasts/<int:broadcast_id>/approve/", BroadcastApproveApi.as_view(), name="approve"),
+    path("broadcasts/<int:broadcast_id>/reject/", BroadcastRejectApi.as_view(), name="reject"),
+    path("broadcasts/<int:broadcast_id>/cancel/", BroadcastCancelApi.as_view(), name="cancel"),
+]
+
 urlpatterns = [
     path("", include((platform_patterns, "api"))),
     path("", include((case_patterns, "cases-api"))),
+    path("", include((broadcast_patterns, "broadcast-api"))),
 ]

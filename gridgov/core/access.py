@@ -16,6 +16,8 @@ class Role(models.TextChoices):
     COUNTY_LEADER = "county_leader", _("County leader")
     # The command centre: sees and routes everything in the county.
     COUNTY_OPERATOR = "county_operator", _("County operator")
+    # 分管副县长: the county leader's deputy for emergencies; approves county-wide broadcasts.
+    DEPUTY_COUNTY_LEADER = "deputy_county_leader", _("Deputy county leader")
     TOWN_OFFICIAL = "town_official", _("Town/street official")
     VILLAGE_SECRETARY = "village_secretary", _("Village/community secretary")
     GRID_WORKER = "grid_worker", _("Grid worker")
@@ -51,6 +53,14 @@ class Perm:
     CASES_REPORT = "cases.report"
     CASES_HANDLE = "cases.handle"
     CASES_ROUTE = "cases.route"
+    # The emergency broadcast: see messages and terminals; compose and submit a message for
+    # regions of your jurisdiction; approve (or reject) somebody else's message whose whole
+    # target lies in your jurisdiction; approve a county-wide emergency (the county leader and
+    # their deputy only).
+    BROADCAST_VIEW = "broadcast.view"
+    BROADCAST_COMPOSE = "broadcast.compose"
+    BROADCAST_APPROVE = "broadcast.approve"
+    BROADCAST_APPROVE_COUNTY_EMERGENCY = "broadcast.approve_county_emergency"
 
 
 @dataclass(frozen=True)
@@ -65,17 +75,30 @@ _CASE_ROUTING = _CASE_WORK | {Perm.CASES_ROUTE}
 _ALL = frozenset({"county", "town", "village", "grid", "micro_grid"})
 
 _GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
+_BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE})
+_BROADCAST_APPROVING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_APPROVE})
+_BROADCAST_COUNTY = _BROADCAST_APPROVING | {Perm.BROADCAST_APPROVE_COUNTY_EMERGENCY}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
     # The county leader answers for who reads the county's data, so may grant roles too.
     Role.COUNTY_LEADER: RoleSpec(
-        frozenset({"county"}), _STAFF_VIEW | _GRANTING | {Perm.CASES_VIEW}
+        frozenset({"county"}), _STAFF_VIEW | _GRANTING | {Perm.CASES_VIEW} | _BROADCAST_COUNTY
     ),
     Role.COUNTY_OPERATOR: RoleSpec(
-        frozenset({"county"}), _STAFF_VIEW | _CASE_ROUTING | {Perm.REGIONS_MANAGE}
+        frozenset({"county"}),
+        _STAFF_VIEW | _CASE_ROUTING | {Perm.REGIONS_MANAGE} | _BROADCAST_COMPOSING,
     ),
-    Role.TOWN_OFFICIAL: RoleSpec(frozenset({"town"}), _STAFF_VIEW | _CASE_ROUTING),
-    Role.VILLAGE_SECRETARY: RoleSpec(frozenset({"village"}), _STAFF_VIEW | _CASE_ROUTING),
+    # Approves broadcasts only: the second person beside the operator who composes them.
+    Role.DEPUTY_COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | _BROADCAST_COUNTY),
+    # A town official composes for the town and approves another's message within it.
+    Role.TOWN_OFFICIAL: RoleSpec(
+        frozenset({"town"}),
+        _STAFF_VIEW | _CASE_ROUTING | _BROADCAST_COMPOSING | _BROADCAST_APPROVING,
+    ),
+    # A village composes; its town approves (a village rarely has two people to hand).
+    Role.VILLAGE_SECRETARY: RoleSpec(
+        frozenset({"village"}), _STAFF_VIEW | _CASE_ROUTING | _BROADCAST_COMPOSING
+    ),
     Role.GRID_WORKER: RoleSpec(frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK),
     Role.INFO_OFFICER: RoleSpec(
         frozenset({"grid", "micro_grid"}), _STAFF_VIEW | {Perm.CASES_VIEW, Perm.CASES_REPORT}
@@ -120,8 +143,18 @@ def role_reads_personal_data(role: str) -> bool:
     return spec is not None and not spec.permissions.isdisjoint(READS_PERSONAL_DATA)
 
 
+# What speaks to the whole county through its loudspeakers: composing and approving broadcasts.
+# A system administrator who could give these could make an approver of an account they hold.
+SPEAKS_FOR_THE_COUNTY: frozenset[str] = frozenset(
+    {Perm.BROADCAST_COMPOSE, Perm.BROADCAST_APPROVE, Perm.BROADCAST_APPROVE_COUNTY_EMERGENCY}
+)
+
+
 def role_needs_security_grant(role: str) -> bool:
     """Whether giving or taking `role` needs ROLES_GRANT (the security administrator or the county
-    leader): a role that reads personal data, or one of the three powers (a system administrator
-    who could make a security administrator could give themselves the data through them)."""
-    return role_reads_personal_data(role) or role in ADMINISTRATIVE_POWERS
+    leader): a role that reads personal data or broadcasts, or one of the three powers (a system
+    administrator who could make a security administrator could give themselves the data through
+    them)."""
+    spec = ROLE_SPECS.get(role)
+    broadcasts = spec is not None and not spec.permissions.isdisjoint(SPEAKS_FOR_THE_COUNTY)
+    return role_reads_personal_data(role) or broadcasts or role in ADMINISTRATIVE_POWERS

@@ -20,6 +20,8 @@ DEMO_ACCOUNTS: list[dict[str, str]] = [
     for username, role, code in (
         ("county_leader", Role.COUNTY_LEADER, _COUNTY),
         ("operator", Role.COUNTY_OPERATOR, _COUNTY),
+        # The second person of the emergency broadcast: approves what the operator composes.
+        ("approver", Role.DEPUTY_COUNTY_LEADER, _COUNTY),
         # 三员分立: accounts, roles and the audit log are three different people.
         ("sysadmin", Role.SYSADMIN, _COUNTY),
         ("security_admin", Role.SECURITY_ADMIN, _COUNTY),

@@ -36,6 +36,7 @@ def test_every_app_registered_its_pages_in_order():
         "all_cases",
         "overdue",
         "inbox",
+        "broadcasts",
         "regions",
         "accounts",
         "audit",

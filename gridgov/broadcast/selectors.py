@@ -1,0 +1,113 @@
+"""Every read of broadcast messages and terminals, scoped to the actor."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from gridgov.broadcast import errors
+from gridgov.broadcast.models import Broadcast, BroadcastEvent, Terminal, TerminalStatus
+from gridgov.core.access import Perm
+from gridgov.core.audit import audit_out_of_jurisdiction
+from gridgov.core.codes import minimal_cover
+from gridgov.core.errors import NotFound
+from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
+from gridgov.regions.models import Level, Region
+from gridgov.regions.selectors import public_names
+
+
+def broadcast_queryset(*, actor: Actor) -> QuerySet[Broadcast]:
+    return scope_queryset(Broadcast.objects.all(), actor=actor, permission=Perm.BROADCAST_VIEW)
+
+
+def broadcast_list(*, actor: Actor, state: str | None = None) -> QuerySet[Broadcast]:
+    """The messages of the actor's jurisdiction, newest first."""
+    messages = broadcast_queryset(actor=actor).select_related("composer", "approved_by")
+    if state:
+        messages = messages.filter(state=state)
+    return messages.order_by("-created_at", "-id")
+
+
+def broadcast_get(*, actor: Actor, broadcast_id: int | str) -> Broadcast:
+    """The message, or NotFound when it is missing or outside the actor's jurisdiction (a miss on
+    one that exists is audited as a refused attempt)."""
+    key = str(broadcast_id)
+    found = (
+        broadcast_queryset(actor=actor)
+        .select_related("composer", "approved_by", "supersedes")
+        .filter(pk=int(key))
+        .first()
+        if key.isdigit() and len(key) < 18
+        else None
+    )
+    if found is None:
+        existing = (
+            Broadcast.objects.filter(pk=int(key)).values_list("region_code", flat=True).first()
+            if key.isdigit() and len(key) < 18
+            else None
+        )
+        if existing is not None:
+            audit_out_of_jurisdiction(
+                actor=actor, object_type="broadcast", object_id=key, region_code=existing
+            )
+        raise NotFound(errors.BROADCAST_NOT_FOUND)
+    return found
+
+
+def broadcast_timeline(*, broadcast: Broadcast) -> list[BroadcastEvent]:
+    """The timeline of a message the caller already read through `broadcast_get`."""
+    return list(broadcast.events.select_related("actor").order_by("created_at", "id"))
+
+
+def target_names(*, codes: Iterable[str]) -> dict[str, str]:
+    """The names of a message's target regions (public geography)."""
+    return public_names(region_codes=set(codes))
+
+
+@dataclass(frozen=True)
+class ReachRow:
+    """The terminals a target reaches in one village (or at one town or county station)."""
+
+    code: str
+    name: str
+    total: int
+    online: int
+
+
+def target_reach(*, targets: list[str]) -> list[ReachRow]:
+    """The terminals a message to `targets` would reach now, per village (stations above the
+    villages per region), for the compose page's preview. The caller checked the targets."""
+    cover = minimal_cover(targets)
+    if not cover:
+        return []
+    terminals = Terminal.objects.filter(jurisdiction_q(cover))
+    rows = (
+        terminals.values("village_code", "region_code")
+        .annotate(
+            total=Count("id"),
+            online=Count("id", filter=Q(status=TerminalStatus.ONLINE)),
+        )
+        .order_by("village_code", "region_code")
+    )
+    totals: dict[str, list[int]] = {}
+    for row in rows:
+        place = row["village_code"] or row["region_code"]
+        counts = totals.setdefault(place, [0, 0])
+        counts[0] += row["total"]
+        counts[1] += row["online"]
+    names = public_names(region_codes=set(totals))
+    return [
+        ReachRow(code=code, name=names.get(code, ""), total=total, online=online)
+        for code, (total, online) in sorted(totals.items())
+    ]
+
+
+def compose_regions(*, actor: Actor) -> list[tuple[str, str]]:
+    """The county, towns and villages the actor may send a message to (the compose form's
+    choices); groups and grids are reached through the API by their codes."""
+    regions = scope_queryset(
+        Region.objects.all(), actor=actor, permission=Perm.BROADCAST_COMPOSE
+    ).filter(level__in=[Level.COUNTY, Level.TOWN, Level.VILLAGE])
+    return list(regions.order_by("region_code").values_list("region_code", "name")[:2000])

@@ -1,0 +1,162 @@
+"""The broadcast pages: the list, composing (with the terminals it reaches, per village), a
+message with its exact text for the approver, its steps and its timeline."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from gridgov.accounts.actors import actor_from
+from gridgov.broadcast import policy, selectors
+from gridgov.broadcast.errors import ACTION_LABELS
+from gridgov.broadcast.forms import ActionForm, ComposeForm, initial_of
+from gridgov.broadcast.models import STATE_LABELS, Broadcast
+from gridgov.broadcast.services import (
+    broadcast_check,
+    broadcast_create,
+    broadcast_transition,
+    broadcast_update,
+)
+from gridgov.broadcast.states import Action, State
+from gridgov.core.access import Perm
+from gridgov.core.errors import ValidationFailed
+from gridgov.core.pages import add_problems, page_view
+from gridgov.core.scoping import require_permission
+
+LIST_SIZE = 100
+
+
+@require_safe
+@page_view
+def broadcast_list(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    messages = list(selectors.broadcast_list(actor=actor)[:LIST_SIZE])
+    names = selectors.target_names(codes={code for m in messages for code in m.target_codes})
+    context = {
+        "messages_sent": [(message, _target_names(message, names)) for message in messages],
+        "may_compose": bool(actor.jurisdiction_codes(Perm.BROADCAST_COMPOSE)),
+    }
+    return render(request, "broadcast/list.html", context)
+
+
+def _target_names(broadcast: Broadcast, names: dict[str, str]) -> list[tuple[str, str]]:
+    return [(code, names.get(code, "")) for code in broadcast.target_codes]
+
+
+def _compose_page(
+    request: HttpRequest,
+    form: ComposeForm,
+    *,
+    broadcast: Broadcast | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    reach = []
+    if form.is_bound and form.is_valid():
+        reach = selectors.target_reach(targets=list(form.cleaned_data["targets"]))
+    context = {
+        "form": form,
+        "broadcast": broadcast,
+        "reach": reach,
+        "reach_total": sum(row.total for row in reach),
+        "reach_online": sum(row.online for row in reach),
+    }
+    return render(request, "broadcast/compose.html", context, status=status)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page_view
+def broadcast_compose(request: HttpRequest) -> HttpResponseBase:
+    actor = actor_from(request)
+    require_permission(actor, Perm.BROADCAST_COMPOSE)
+    regions = selectors.compose_regions(actor=actor)
+    if request.method != "POST":
+        return _compose_page(request, ComposeForm(regions=regions))
+    form = ComposeForm(request.POST, regions=regions)
+    step = request.POST.get("step", "preview")
+    if not form.is_valid() or step not in {"save", "submit"}:
+        return _compose_page(request, form, status=200 if form.is_valid() else 400)
+    try:
+        broadcast = broadcast_create(actor=actor, data=form.to_input(), submit=step == "submit")
+    except ValidationFailed as error:
+        add_problems(form, error)
+        return _compose_page(request, form, status=400)
+    return redirect("broadcast:detail", broadcast_id=broadcast.pk)
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+@page_view
+def broadcast_edit(request: HttpRequest, broadcast_id: int) -> HttpResponseBase:
+    actor = actor_from(request)
+    broadcast = selectors.broadcast_get(actor=actor, broadcast_id=broadcast_id)
+    broadcast_check(actor=actor, broadcast=broadcast, action=Action.EDIT)
+    names = selectors.target_names(codes=broadcast.target_codes)
+    regions = selectors.compose_regions(actor=actor)
+    known = {code for code, _ in regions}
+    regions += [(code, names.get(code, "")) for code in broadcast.target_codes if code not in known]
+    if request.method != "POST":
+        form = ComposeForm(initial=initial_of(broadcast), regions=regions)
+        return _compose_page(request, form, broadcast=broadcast)
+    form = ComposeForm(request.POST, regions=regions)
+    step = request.POST.get("step", "preview")
+    if not form.is_valid() or step != "save":
+        return _compose_page(
+            request, form, broadcast=broadcast, status=200 if form.is_valid() else 400
+        )
+    try:
+        broadcast_update(actor=actor, broadcast=broadcast, data=form.to_input())
+    except ValidationFailed as error:
+        add_problems(form, error)
+        return _compose_page(request, form, broadcast=broadcast, status=400)
+    return redirect("broadcast:detail", broadcast_id=broadcast.pk)
+
+
+@require_safe
+@page_view
+def broadcast_detail(request: HttpRequest, broadcast_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    broadcast = selectors.broadcast_get(actor=actor, broadcast_id=broadcast_id)
+    names = selectors.target_names(codes=broadcast.target_codes)
+    actions = policy.allowed_actions(actor, broadcast)
+    approval_problem = None
+    if broadcast.state == State.SUBMITTED and Action.APPROVE not in actions:
+        problem = policy.approval_refusal(actor, broadcast)
+        approval_problem = problem.message if problem is not None else None
+    reach = selectors.target_reach(targets=list(broadcast.target_codes))
+    context = {
+        "broadcast": broadcast,
+        "targets": _target_names(broadcast, names),
+        "timeline": [
+            (
+                event,
+                ACTION_LABELS.get(event.action, event.action),
+                STATE_LABELS.get(State(event.to_state), "") if event.to_state else "",
+            )
+            for event in selectors.broadcast_timeline(broadcast=broadcast)
+        ],
+        "may_edit": Action.EDIT in actions,
+        "steps": [action for action in actions if action != Action.EDIT],
+        "approval_problem": approval_problem,
+        "voids_approval": broadcast.state == State.APPROVED,
+        "reach": reach,
+        "reach_total": sum(row.total for row in reach),
+        "reach_online": sum(row.online for row in reach),
+    }
+    return render(request, "broadcast/detail.html", context)
+
+
+@require_POST
+@page_view
+def broadcast_step(request: HttpRequest, broadcast_id: int) -> HttpResponseBase:
+    actor = actor_from(request)
+    broadcast = selectors.broadcast_get(actor=actor, broadcast_id=broadcast_id)
+    form = ActionForm(request.POST)
+    if not form.is_valid():
+        raise ValidationFailed.from_messages(form.errors)
+    broadcast_transition(
+        actor=actor,
+        broadcast=broadcast,
+        action=form.cleaned_data["action"],
+        note=form.cleaned_data["note"],
+    )
+    return redirect("broadcast:detail", broadcast_id=broadcast.pk)
