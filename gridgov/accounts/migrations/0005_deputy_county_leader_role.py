@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0004_user_created_by'),
+        ("accounts", "0004_user_created_by"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='roleassignment',
-            name='role',
-            field=models.CharField(choices=[('county_leader', 'County leader'), ('county_operator', 'County operator'), ('deputy_county_leader', 'Deputy county leader'), ('town_official', 'Town/street official'), ('village_secretary', 'Village/community secretary'), ('grid_worker', 'Grid worker'), ('info_officer', 'Information officer'), ('mediator', 'Mediator'), ('volunteer', 'Volunteer'), ('sysadmin', 'System administrator'), ('security_admin', 'Security administrator'), ('auditor', 'Auditor'), ('resident', 'Resident')], max_length=32, verbose_name='role'),
+            model_name="roleassignment",
+            name="role",
+            field=models.CharField(
+                choices=[
+                    ("county_leader", "County leader"),
+                    ("county_operator", "County operator"),
+                    ("deputy_county_leader", "Deputy county leader"),
+                    ("town_official", "Town/street official"),
+                    ("village_secretary", "Village/community secretary"),
+                    ("grid_worker", "Grid worker"),
+                    ("info_officer", "Information officer"),
+                    ("mediator", "Mediator"),
+                    ("volunteer", "Volunteer"),
+                    ("sysadmin", "System administrator"),
+                    ("security_admin", "Security administrator"),
+                    ("auditor", "Auditor"),
+                    ("resident", "Resident"),
+                ],
+                max_length=32,
+                verbose_name="role",
+            ),
         ),
     ]
