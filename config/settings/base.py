@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "gridgov.cases",
     "gridgov.open311",
     "gridgov.broadcast",
+    "gridgov.dashboards",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -20,6 +20,7 @@ from gridgov.accounts.models import RoleAssignment, User
 from gridgov.core.access import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
+from gridgov.dashboards.services import rollups_rebuild
 from gridgov.demo import cases, names
 from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
@@ -199,6 +200,11 @@ def create_demo_accounts(build: DemoBuild) -> None:
     build.summary.demo_accounts = len(DEMO_ACCOUNTS)
 
 
+def count_rollups(build: DemoBuild) -> None:
+    """The command centre's rollups of the cases just written (they were bulk-inserted)."""
+    rollups_rebuild()
+
+
 STEPS: list[tuple[str, DemoStep]] = [
     ("regions", save_regions),
     ("staff", create_staff),
@@ -206,6 +212,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("officials", cases.create_officials),
     ("open311", cases.create_open311_client),
     ("cases", cases.create_cases),
+    ("rollups", count_rollups),
 ]
 
 

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 from django.core.management import call_command
 from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 
 from gridgov.accounts.models import User
@@ -47,6 +48,7 @@ from gridgov.cases.states import (
 )
 from gridgov.core.access import Perm
 from gridgov.core.pii import search_hash
+from gridgov.dashboards.models import CaseRollup
 from gridgov.demo import cases as demo_cases
 from gridgov.demo.case_life import CaseContext
 from gridgov.demo.case_story import SWEEP_MINUTES
@@ -547,3 +549,14 @@ def assignee_ids(timelines: dict[int, list[CaseEvent]]) -> set[int]:
         if e.action == "dispatch"
     }
     return set(User.objects.filter(username__in=names).values_list("pk", flat=True))
+
+
+@pytest.mark.django_db(transaction=False)
+def test_the_command_centre_counts_every_demo_case(loaded: dict[str, Any]) -> None:
+    # given the demo year, bulk-written
+    # then its rollups count each case once, and the rated ones with their ratings
+    totals = CaseRollup.objects.aggregate(
+        cases=Sum("cases"), rated=Sum("rated"), sum=Sum("rating_sum")
+    )
+    cases = Case.objects.aggregate(rated=Count("rating"), sum=Sum("rating"))
+    assert totals == {"cases": Case.objects.count(), "rated": cases["rated"], "sum": cases["sum"]}

@@ -1,0 +1,299 @@
+"""Keeping the rollups current: a worker folds the cases' timeline into them every minute, a
+nightly reconcile rebuilds a day from the cases and reports any difference.
+
+Why a worker rather than the transition's own transaction: every write to a case already leaves
+a timeline row (the report, each move, a rating, the sweep's set-based escalation), so folding the
+timeline catches them all, the bulk SQL paths included, without cases knowing about the command
+centre, and a transition pays nothing for it. A case is recounted from what it is now (its
+contribution is replaced, never added to), so folding the same case twice changes nothing, and
+the fold looks back a few minutes past its last run to catch transactions that committed late.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from gridgov.cases.selectors.facts import (
+    CaseFact,
+    case_facts,
+    case_facts_reported,
+    cases_changed_since,
+    cases_turning_overdue,
+)
+from gridgov.core.audit import audit_record
+from gridgov.core.codes import ancestor_codes
+from gridgov.dashboards.models import CaseContribution, CaseRollup, RollupState
+
+# How far before its last run a fold looks again: a transaction that wrote its timeline row
+# earlier but committed after that run is still folded in.
+LOOKBACK = timedelta(minutes=10)
+_BATCH = 2000
+
+Key = tuple[str, date, int, str, str, str, str, bool]
+MEASURES = ("cases", "rated", "rating_sum", "resolved", "resolve_seconds")
+_ANCESTORS = ("county_code", "town_code", "village_code", "grid_code")
+KEY_FIELDS = ("region_code", "day", "category_id", "channel", "state", "level", "timeliness")
+
+
+def _place(fact: CaseFact | CaseContribution | CaseRollup) -> str:
+    return fact.grid_code or fact.village_code or fact.town_code or fact.county_code
+
+
+def _key(fact: CaseFact | CaseContribution | CaseRollup) -> Key:
+    return (
+        _place(fact),
+        fact.day,
+        fact.category_id,
+        fact.channel,
+        fact.state,
+        fact.level,
+        fact.timeliness,
+        fact.escalated,
+    )
+
+
+def _measures(rating: int | None, resolve_seconds: int | None) -> tuple[int, int, int, int, int]:
+    return (
+        1,
+        1 if rating is not None else 0,
+        rating or 0,
+        1 if resolve_seconds is not None else 0,
+        resolve_seconds or 0,
+    )
+
+
+def _key_dict(key: Key) -> dict[str, Any]:
+    region_code, day, category_id, channel, state, level, timeliness, escalated = key
+    return {
+        **ancestor_codes(region_code),
+        "day": day,
+        "category_id": category_id,
+        "channel": channel,
+        "state": state,
+        "level": level,
+        "timeliness": timeliness,
+        "escalated": escalated,
+    }
+
+
+def _contribution(fact: CaseFact) -> CaseContribution:
+    return CaseContribution(
+        case_id=fact.case_id,
+        **_key_dict(_key(fact)),
+        rating=fact.rating,
+        resolve_seconds=fact.resolve_seconds,
+    )
+
+
+def _add(totals: dict[Key, list[int]], key: Key, measures: Iterable[int], sign: int) -> None:
+    row = totals.setdefault(key, [0, 0, 0, 0, 0])
+    for index, value in enumerate(measures):
+        row[index] += sign * value
+
+
+def _apply_deltas(deltas: dict[Key, list[int]]) -> None:
+    touched = []
+    for key, delta in deltas.items():
+        if not any(delta):
+            continue
+        selector = _key_dict(key)
+        updated = CaseRollup.objects.filter(
+            region_code=selector["region_code"],
+            **{name: selector[name] for name in KEY_FIELDS[1:]},
+            escalated=selector["escalated"],
+        ).update(**{name: F(name) + value for name, value in zip(MEASURES, delta, strict=True)})
+        if not updated:
+            CaseRollup.objects.create(**selector, **dict(zip(MEASURES, delta, strict=True)))
+        touched.append(selector)
+    if touched:
+        CaseRollup.objects.filter(cases=0).delete()
+
+
+def _fold_facts(facts: list[CaseFact], gone: set[int]) -> int:
+    """Move each case from the rollup row it was counted under to the one it belongs to now;
+    returns how many cases moved."""
+    ids = [fact.case_id for fact in facts] + sorted(gone)
+    before = CaseContribution.objects.in_bulk(ids)
+    deltas: dict[Key, list[int]] = {}
+    creates: list[CaseContribution] = []
+    updates: list[CaseContribution] = []
+    for fact in facts:
+        new_key, new_measures = _key(fact), _measures(fact.rating, fact.resolve_seconds)
+        old = before.get(fact.case_id)
+        if old is not None:
+            old_key, old_measures = _key(old), _measures(old.rating, old.resolve_seconds)
+            if (old_key, old_measures) == (new_key, new_measures):
+                continue
+            _add(deltas, old_key, old_measures, -1)
+            updates.append(_contribution(fact))
+        else:
+            creates.append(_contribution(fact))
+        _add(deltas, new_key, new_measures, +1)
+    for case_id in gone:
+        old = before.get(case_id)
+        if old is not None:
+            _add(deltas, _key(old), _measures(old.rating, old.resolve_seconds), -1)
+    _apply_deltas(deltas)
+    CaseContribution.objects.filter(
+        pk__in=[case_id for case_id in gone if case_id in before]
+    ).delete()
+    CaseContribution.objects.bulk_create(creates, batch_size=_BATCH)
+    if updates:
+        CaseContribution.objects.bulk_update(
+            updates,
+            [*KEY_FIELDS, *_ANCESTORS, "escalated", "rating", "resolve_seconds"],
+            batch_size=_BATCH,
+        )
+    return len(creates) + len(updates) + len([case_id for case_id in gone if case_id in before])
+
+
+def _locked_state() -> RollupState:
+    RollupState.objects.get_or_create(pk=1)
+    return RollupState.objects.select_for_update().get(pk=1)
+
+
+@dataclass(frozen=True)
+class FoldResult:
+    looked_at: int
+    moved: int
+    rebuilt: bool
+
+
+def rollups_fold(*, now: datetime | None = None) -> FoldResult:
+    """Bring the rollups up to `now`: recount every case whose timeline moved since the last
+    run (less LOOKBACK) and every case that became overdue meanwhile. The first run rebuilds."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = _locked_state()
+        if state.folded_at is None:
+            count = _rebuild(reported_from=None, reported_before=None, now=now)
+            state.folded_at = state.rebuilt_at = now
+            state.save()
+            return FoldResult(looked_at=count, moved=count, rebuilt=True)
+        since = min(state.folded_at, now) - LOOKBACK
+        ids = cases_changed_since(since=since) | cases_turning_overdue(since=since, now=now)
+        facts = case_facts(case_ids=ids, now=now)
+        gone = ids - {fact.case_id for fact in facts}
+        moved = _fold_facts(facts, gone)
+        state.folded_at = now
+        state.save(update_fields=["folded_at"])
+    return FoldResult(looked_at=len(ids), moved=moved, rebuilt=False)
+
+
+def _expected(facts: Iterable[CaseFact]) -> dict[Key, list[int]]:
+    totals: dict[Key, list[int]] = {}
+    for fact in facts:
+        _add(totals, _key(fact), _measures(fact.rating, fact.resolve_seconds), +1)
+    return totals
+
+
+def _rebuild(
+    *, reported_from: datetime | None, reported_before: datetime | None, now: datetime
+) -> int:
+    """Replace the rollup rows and contributions of the cases reported in the range."""
+    rows = CaseRollup.objects.all()
+    contributions = CaseContribution.objects.all()
+    if reported_from is not None:
+        day = timezone.localtime(reported_from).date()
+        rows, contributions = rows.filter(day__gte=day), contributions.filter(day__gte=day)
+    if reported_before is not None:
+        day = timezone.localtime(reported_before).date()
+        rows, contributions = rows.filter(day__lt=day), contributions.filter(day__lt=day)
+    rows.delete()
+    contributions.delete()
+    totals: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
+    count = 0
+    batch: list[CaseContribution] = []
+    for fact in case_facts_reported(
+        reported_from=reported_from, reported_before=reported_before, now=now
+    ):
+        _add(totals, _key(fact), _measures(fact.rating, fact.resolve_seconds), +1)
+        batch.append(_contribution(fact))
+        count += 1
+        if len(batch) >= _BATCH:
+            CaseContribution.objects.bulk_create(batch)
+            batch = []
+    CaseContribution.objects.bulk_create(batch)
+    CaseRollup.objects.bulk_create(
+        (
+            CaseRollup(**_key_dict(key), **dict(zip(MEASURES, measures, strict=True)))
+            for key, measures in totals.items()
+        ),
+        batch_size=_BATCH,
+    )
+    return count
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = timezone.make_aware(datetime.combine(day, time.min))
+    end = timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
+    return start, end
+
+
+@dataclass(frozen=True)
+class Difference:
+    """A rollup row that did not match the cases: what it said and what they say."""
+
+    key: dict[str, Any]
+    recorded: dict[str, int]
+    expected: dict[str, int]
+
+
+def _rows_of_day(day: date) -> dict[Key, list[int]]:
+    found: dict[Key, list[int]] = {}
+    for row in CaseRollup.objects.filter(day=day):
+        found[_key(row)] = [getattr(row, name) for name in MEASURES]
+    return found
+
+
+def rollups_reconcile(*, day: date, now: datetime | None = None) -> list[Difference]:
+    """Rebuild one day's rollups from the cases reported that day; returns every row that
+    differed (empty when the fold kept them right). Audited when anything differed."""
+    now = now or timezone.now()
+    start, end = _day_bounds(day)
+    with transaction.atomic():
+        _locked_state()
+        recorded = _rows_of_day(day)
+        expected = _expected(case_facts_reported(reported_from=start, reported_before=end, now=now))
+        differences = [
+            Difference(
+                key={
+                    name: value
+                    for name, value in _key_dict(key).items()
+                    if name in {*KEY_FIELDS, "escalated"}
+                },
+                recorded=dict(zip(MEASURES, recorded.get(key, [0] * 5), strict=True)),
+                expected=dict(zip(MEASURES, expected.get(key, [0] * 5), strict=True)),
+            )
+            for key in sorted(set(recorded) | set(expected), key=str)
+            if recorded.get(key, [0] * 5) != expected.get(key, [0] * 5)
+        ]
+        _rebuild(reported_from=start, reported_before=end, now=now)
+        if differences:
+            audit_record(
+                actor=None,
+                action="rollup.reconcile",
+                object_type="rollup",
+                object_id=day.isoformat(),
+                detail={"differences": len(differences)},
+            )
+    return differences
+
+
+def rollups_rebuild(*, now: datetime | None = None) -> int:
+    """Recount every case from scratch (after a bulk load); returns how many were counted."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        state = _locked_state()
+        count = _rebuild(reported_from=None, reported_before=None, now=now)
+        state.folded_at = state.rebuilt_at = now
+        state.save()
+    return count
