@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("gridgov.accounts.urls")),
     path("audit/", include("gridgov.core.urls")),
     path("cases/", include("gridgov.cases.urls")),
+    path("command/", include("gridgov.dashboards.urls")),
     path("broadcast/", include("gridgov.broadcast.urls")),
     path("inbox/", include("gridgov.notifications.urls")),
     path("public/", include("gridgov.cases.public_urls")),

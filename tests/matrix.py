@@ -38,6 +38,7 @@ from gridgov.cases.services import CaseInput, case_report
 from gridgov.core.access import Perm, Role, role_grants
 from gridgov.core.audit import audit_record
 from gridgov.core.codes import (
+    GRID_LEN,
     MICRO_GRID_LEN,
     TOWN_LEN,
     VILLAGE_LEN,
@@ -974,6 +975,16 @@ def _broadcast(name: str, data: dict[str, Any] | None = None) -> Callable[[Probe
     return call
 
 
+def _overview(name: str) -> Callable[[Probe], Call]:
+    """The command centre's routes take the region as ?region= (none: the actor's top one)."""
+
+    def call(probe: Probe) -> Call:
+        assert probe.target is not None
+        return Call("get", reverse(name), {} if probe.target is ALL else {"region": probe.code})
+
+    return call
+
+
 def _broadcast_api_step(step: str, data: dict[str, Any]) -> Callable[[Probe], Call]:
     def call(probe: Probe) -> Call:
         path = reverse(f"broadcast-api:{step}", kwargs={"broadcast_id": probe.broadcast_id()})
@@ -1011,7 +1022,39 @@ def _expected_broadcast_regions(probe: Probe) -> set[str]:
     return set(probe.world.broadcasts) & visible_codes(probe, Perm.BROADCAST_VIEW)
 
 
+def _grid_of(target: Target, own: str) -> Target:
+    """The rollups count cases by grid: a micro-grid is looked at through its grid."""
+    if len(target.code) < MICRO_GRID_LEN:
+        return target
+    grid = target.code[:GRID_LEN]
+    if target.label == "missing":
+        return Target("missing", missing_code(grid), False)
+    return Target(f"{target.label}'s grid", grid, is_within(grid, own))
+
+
+_COMMAND_CENTRE = [
+    Route(
+        name,
+        Kind.OBJECT,
+        _overview(name),
+        permission=Perm.DASHBOARD_VIEW,
+        page=page,
+        all_target=True,
+        target_map=_grid_of,
+    )
+    for name, page in (
+        ("dashboards:overview", True),
+        ("dashboards:map", True),
+        ("dashboards:screen", True),
+        ("dashboards:export", True),
+        ("dashboards-api:summary", False),
+        ("dashboards-api:series", False),
+    )
+]
+
+
 _ROUTE_LIST: list[Route] = [
+    *_COMMAND_CENTRE,
     # API v1
     Route(
         "api:token",

@@ -22,7 +22,8 @@ EXAMPLES_PER_OPERATION = 25
 # A schema-valid request must be accepted (schemathesis' positive_data_acceptance), except where
 # its validity depends on what is stored, which no schema can say: an opaque cursor issued by an
 # earlier page, a category or an assignee that must exist, a point that must lie in a grid, the
-# content of an uploaded file. There a 400 is the right answer, and the check allows it; every
+# content of an uploaded file, a region the command centre's figures are asked of. There a 400 (or
+# the 404 of a region that is not there) is the right answer, and the check allows it; every
 # other check runs unchanged on every operation.
 STORED_DATA_DECIDES = [
     ("GET", r"^/api/v1/cases/$"),
@@ -34,6 +35,7 @@ STORED_DATA_DECIDES = [
     ("POST", r"^/api/v1/broadcasts/$"),
     ("PATCH", r"^/api/v1/broadcasts/\{broadcast_id\}/$"),
     ("POST", r"^/api/v1/broadcasts/\{broadcast_id\}/[a-z]+/$"),
+    ("GET", r"^/api/v1/dashboard/(summary|series)/$"),
 ]
 # Revoking the token a request carries: the first example revokes the operator's token, and every
 # later one, sent with it, is rightly refused as not logged in.

@@ -23,6 +23,7 @@ from gridgov.cases.api.cases import (
     CaseTransitionApi,
 )
 from gridgov.cases.api.contact import CaseRevealContactApi
+from gridgov.dashboards.api import DashboardSeriesApi, DashboardSummaryApi
 from gridgov.notifications.api import NotificationListApi, NotificationReadApi
 from gridgov.regions.api import RegionChildrenApi, RegionDetailApi, RegionListApi, RegionLocateApi
 from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
@@ -64,6 +65,11 @@ case_patterns: list[URLPattern] = [
     path("case-categories/", CaseCategoryListApi.as_view(), name="case-category-list"),
 ]
 
+dashboard_patterns: list[URLPattern] = [
+    path("dashboard/summary/", DashboardSummaryApi.as_view(), name="summary"),
+    path("dashboard/series/", DashboardSeriesApi.as_view(), name="series"),
+]
+
 broadcast_patterns: list[URLPattern] = [
     path("broadcasts/", BroadcastListApi.as_view(), name="list"),
     path("broadcasts/<int:broadcast_id>/", BroadcastDetailApi.as_view(), name="detail"),
@@ -75,6 +81,7 @@ broadcast_patterns: list[URLPattern] = [
 
 urlpatterns = [
     path("", include((platform_patterns, "api"))),
+    path("", include((dashboard_patterns, "dashboards-api"))),
     path("", include((case_patterns, "cases-api"))),
     path("", include((broadcast_patterns, "broadcast-api"))),
 ]

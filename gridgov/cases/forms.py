@@ -336,6 +336,8 @@ class AllCasesForm(forms.Form):
         label=_("reported until"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
+    # Escalated at some time (by hand or by the sweep), whatever its level now.
+    escalated = forms.BooleanField(label=_("escalated only"), required=False)
     rated = forms.ChoiceField(
         label=_("rating"),
         required=False,

@@ -61,6 +61,8 @@ class Perm:
     BROADCAST_COMPOSE = "broadcast.compose"
     BROADCAST_APPROVE = "broadcast.approve"
     BROADCAST_APPROVE_COUNTY_EMERGENCY = "broadcast.approve_county_emergency"
+    # The command centre's overview of a region's cases (figures only, from the rollups).
+    DASHBOARD_VIEW = "dashboards.view"
 
 
 @dataclass(frozen=True)
@@ -72,6 +74,7 @@ class RoleSpec:
 _STAFF_VIEW = frozenset({Perm.REGIONS_VIEW, Perm.REGIONS_STAFF_VIEW})
 _CASE_WORK = frozenset({Perm.CASES_VIEW, Perm.CASES_REPORT, Perm.CASES_HANDLE})
 _CASE_ROUTING = _CASE_WORK | {Perm.CASES_ROUTE}
+_OVERVIEW = frozenset({Perm.DASHBOARD_VIEW})
 _ALL = frozenset({"county", "town", "village", "grid", "micro_grid"})
 
 _GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
@@ -82,22 +85,23 @@ _BROADCAST_COUNTY = _BROADCAST_APPROVING | {Perm.BROADCAST_APPROVE_COUNTY_EMERGE
 ROLE_SPECS: dict[str, RoleSpec] = {
     # The county leader answers for who reads the county's data, so may grant roles too.
     Role.COUNTY_LEADER: RoleSpec(
-        frozenset({"county"}), _STAFF_VIEW | _GRANTING | {Perm.CASES_VIEW} | _BROADCAST_COUNTY
+        frozenset({"county"}),
+        _STAFF_VIEW | _GRANTING | _OVERVIEW | {Perm.CASES_VIEW} | _BROADCAST_COUNTY,
     ),
     Role.COUNTY_OPERATOR: RoleSpec(
         frozenset({"county"}),
-        _STAFF_VIEW | _CASE_ROUTING | {Perm.REGIONS_MANAGE} | _BROADCAST_COMPOSING,
+        _STAFF_VIEW | _CASE_ROUTING | _OVERVIEW | {Perm.REGIONS_MANAGE} | _BROADCAST_COMPOSING,
     ),
     # Approves broadcasts only: the second person beside the operator who composes them.
     Role.DEPUTY_COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | _BROADCAST_COUNTY),
     # A town official composes for the town and approves another's message within it.
     Role.TOWN_OFFICIAL: RoleSpec(
         frozenset({"town"}),
-        _STAFF_VIEW | _CASE_ROUTING | _BROADCAST_COMPOSING | _BROADCAST_APPROVING,
+        _STAFF_VIEW | _CASE_ROUTING | _OVERVIEW | _BROADCAST_COMPOSING | _BROADCAST_APPROVING,
     ),
     # A village composes; its town approves (a village rarely has two people to hand).
     Role.VILLAGE_SECRETARY: RoleSpec(
-        frozenset({"village"}), _STAFF_VIEW | _CASE_ROUTING | _BROADCAST_COMPOSING
+        frozenset({"village"}), _STAFF_VIEW | _CASE_ROUTING | _OVERVIEW | _BROADCAST_COMPOSING
     ),
     Role.GRID_WORKER: RoleSpec(frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK),
     Role.INFO_OFFICER: RoleSpec(

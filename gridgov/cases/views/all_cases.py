@@ -69,6 +69,7 @@ def filters_from(data: dict[str, Any]) -> CaseFilters:
         # The end day is included: the bound is the start of the day after.
         reported_before=until + timedelta(days=1) if until else None,
         overdue_only=data["overdue"],
+        escalated_only=data["escalated"],
         rated={"yes": True, "no": False}.get(data["rated"]),
     )
 

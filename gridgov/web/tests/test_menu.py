@@ -30,6 +30,7 @@ def _place(tree, role: str) -> str:
 def test_every_app_registered_its_pages_in_order():
     keys = [entry.key for entry in menu_entries()]
     assert keys == [
+        "command_centre",
         "my_tasks",
         "cases_report",
         "queue",

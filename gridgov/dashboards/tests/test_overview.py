@@ -1,0 +1,231 @@
+"""The overview's figures on a small fixture equal hand-counted values, and each figure's link
+opens the all-cases list holding exactly that many cases; another town's region is 404, a role
+without the overview 403, a bad period 400."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from io import BytesIO
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from openpyxl import load_workbook
+
+from gridgov.cases.models import Case, Channel
+from gridgov.cases.services.transitions import apply_transition, note_event
+from gridgov.core.access import Role
+from gridgov.dashboards.services import rollups_fold
+from gridgov.testing import Tree
+
+
+def move(case: Case, *actions: str) -> None:
+    for action in actions:
+        with transaction.atomic():
+            locked = Case.objects.select_for_update().select_related("category").get(pk=case.pk)
+            apply_transition(
+                case=locked, actor=None, action=action, note="已处理", now=timezone.now()
+            )
+
+
+@pytest.fixture
+def cases(tree: Tree, report) -> dict[str, Case]:
+    """Five cases, hand-counted: in town 1 (610324001), A closed at the village and rated 4, B
+    escalated to the town, C open, D overdue; in town 2 (610324100), E open."""
+    made = {
+        "A": report(tree.grids[0]),
+        "B": report(tree.grids[0], category="dispute-neighbour", channel=Channel.HOTLINE),
+        "C": report(tree.grids[1], channel=Channel.RESIDENT_WEB),
+        "D": report(tree.grids[2]),
+        "E": report(tree.grids[4], channel=Channel.HOTLINE),
+    }
+    move(made["A"], "accept", "dispatch", "start", "resolve", "verify", "close")
+    Case.objects.filter(pk=made["A"].pk).update(rating=4)
+    note_event(case=made["A"], actor=None, action="rate", now=timezone.now())
+    move(made["B"], "escalate")
+    Case.objects.filter(pk=made["D"].pk).update(due_at=timezone.now() - timedelta(minutes=5))
+    rollups_fold()
+    return made
+
+
+def login(user: Any) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def listed(client: Client, href: str) -> int:
+    """How many cases the all-cases list at `href` holds (one page is enough here)."""
+    response = client.get(href)
+    assert response.status_code == 200, href
+    assert response.context["next_query"] is None
+    return len(response.context["rows"])
+
+
+@pytest.mark.django_db
+def test_the_county_figures_equal_the_hand_counted_ones(tree, cases, user_factory):
+    # given the county leader
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    # when they open the overview of the last 7 days
+    response = client.get(reverse("dashboards:overview"), {"period": "7d"})
+    # then the figures are the hand-counted ones
+    assert response.status_code == 200
+    s = response.context["s"]
+    assert {key: f.value for key, f in s.totals.items()} == {
+        "received": 5,
+        "open": 4,
+        "closed": 1,
+        "overdue": 1,
+        "escalated": 1,
+    }
+    assert s.on_time.value == 1.0
+    assert (s.satisfaction, s.rated.value) == (4.0, 1)
+    assert [(r.of.key, r.of.value, r.value) for r in s.where_resolved] == [
+        ("village", 1, 1.0),
+        ("town", 0, 0.0),
+        ("county", 0, 0.0),
+    ]
+    assert {f.key: f.value for f in s.by_level} == {"village": 4, "town": 1, "county": 0}
+    assert {f.key: f.value for f in s.by_channel} == {
+        "grid_patrol": 2,
+        "hotline": 2,
+        "resident_web": 1,
+    }
+    children = {row.code: row for row in s.children}
+    assert [
+        (children[code].received.value, children[code].open.value, children[code].overdue.value)
+        for code in tree.towns
+    ] == [(4, 3, 1), (1, 1, 0)]
+    assert sum(count for _day, count in s.trend) == 5
+    assert 'data-figure="overdue"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_each_figure_links_to_a_list_of_exactly_its_cases(tree, cases, user_factory):
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    s = client.get(reverse("dashboards:overview")).context["s"]
+    figures = [
+        *s.totals.values(),
+        s.rated,
+        *s.by_state,
+        *s.by_level,
+        *s.by_channel,
+        *(top for top, _leaves in s.by_category),
+        *(leaf for _top, leaves in s.by_category for leaf in leaves),
+        *(rate.of for rate in s.where_resolved),
+        *(getattr(row, name) for row in s.children for name in ("received", "open", "overdue")),
+        *(problem.cases for problem in s.repeated_places),
+    ]
+    # then each figure's list holds as many cases as the figure says
+    assert [(f.key, f.value) for f in figures] == [(f.key, listed(client, f.href)) for f in figures]
+
+
+@pytest.mark.django_db
+def test_a_town_official_sees_their_town_and_its_villages_only(tree, cases, user_factory):
+    client = login(user_factory(Role.TOWN_OFFICIAL, tree.towns[0]))
+    # their own town by default, and one of its villages
+    s = client.get(reverse("dashboards:overview")).context["s"]
+    assert s.region.region_code == tree.towns[0]
+    assert s.totals["received"].value == 4
+    village = client.get(reverse("dashboards:overview"), {"region": tree.villages[0]})
+    assert village.context["s"].totals["received"].value == 3
+    assert [row.code for row in village.context["s"].children] == tree.grids[:2]
+    # the other town, the county and another county answer 404 like a missing region
+    for code in (tree.towns[1], tree.county, tree.other_county, tree.towns[0][:-3] + "999"):
+        assert client.get(reverse("dashboards:overview"), {"region": code}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_roles_without_the_overview_are_refused(tree, cases, user_factory):
+    for role, code in ((Role.GRID_WORKER, tree.grids[0]), (Role.AUDITOR, tree.county)):
+        client = login(user_factory(role, code))
+        assert client.get(reverse("dashboards:overview")).status_code == 403
+        assert client.get(reverse("dashboards-api:summary")).status_code == 403
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"period": "forever"},
+        {"from": "2026-13-01"},
+        {"from": "2026-05-02", "to": "2026-05-01"},
+        {"from": "1900-01-01", "to": "1900-01-02"},
+        {"from": "2000-01-01", "to": "2026-01-01"},
+        {"period": "7d", "from": "2026-05-01"},
+    ],
+)
+def test_a_bad_period_is_a_400(tree, cases, user_factory, params):
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    assert client.get(reverse("dashboards:overview"), params).status_code == 400
+    assert client.get(reverse("dashboards-api:summary"), params).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_summary_api_gives_each_figure_with_its_list(tree, cases, user_factory):
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    today = timezone.localdate()
+    body = client.get(
+        reverse("dashboards-api:summary"),
+        {"region": tree.towns[0], "from": (today - timedelta(days=3)).isoformat()},
+    ).json()
+    assert body["region"]["code"] == tree.towns[0]
+    assert body["period"]["start"] == (today - timedelta(days=3)).isoformat()
+    overdue = body["totals"]["overdue"]
+    assert overdue["value"] == 1
+    assert (
+        listed(client, urlsplit(overdue["href"]).path + "?" + urlsplit(overdue["href"]).query) == 1
+    )
+    assert body["updated_at"] is not None
+    # another county's region is 404
+    other = client.get(reverse("dashboards-api:summary"), {"region": tree.other_county})
+    assert other.status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_series_api_counts_each_day_and_week(tree, cases, user_factory):
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    days = client.get(reverse("dashboards-api:series"), {"period": "30d", "measure": "open"}).json()
+    assert len(days["points"]) == 30
+    assert sum(point["value"] for point in days["points"]) == 4
+    weeks = client.get(
+        reverse("dashboards-api:series"), {"period": "30d", "interval": "week"}
+    ).json()
+    assert sum(point["value"] for point in weeks["points"]) == 5
+    bad = client.get(reverse("dashboards-api:series"), {"measure": "happiness"})
+    assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_map_data_colours_each_child(tree, cases, user_factory):
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    body = client.get(reverse("dashboards:map"), {"period": "7d"}).json()
+    properties = {f["properties"]["code"]: f["properties"] for f in body["features"]}
+    assert set(properties) == set(tree.towns)
+    assert properties[tree.towns[0]]["overdue"] == 1
+    assert properties[tree.towns[0]]["href"].startswith(f"?region={tree.towns[0]}")
+
+
+@pytest.mark.django_db
+def test_the_overview_exports_as_a_workbook(tree, cases, user_factory):
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    response = client.get(reverse("dashboards:export"), {"period": "7d"})
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    assert len(book.sheetnames) >= 8
+    towns = list(book.worksheets[1].iter_rows(min_row=2, values_only=True))
+    assert [(row[0], row[2]) for row in towns] == [(tree.towns[0], 4), (tree.towns[1], 1)]
+
+
+@pytest.mark.django_db
+def test_the_big_screen_and_the_home_link(tree, cases, user_factory):
+    client = login(user_factory(Role.COUNTY_OPERATOR, tree.county))
+    screen = client.get(reverse("dashboards:screen"))
+    assert screen.status_code == 200
+    assert reverse("dashboards-api:summary") in screen.content.decode()
+    home = client.get(reverse("web:home")).content.decode()
+    assert reverse("dashboards:overview") in home
