@@ -26,6 +26,7 @@ FULL = {
     "overdue": 500_000,
     "sweep_sample": 2_000,
     "audit_writes": 2_000,
+    "dashboard_cases": 5_000_000,
 }
 QUICK = {
     "points": 100_000,
@@ -37,6 +38,7 @@ QUICK = {
     "overdue": 50_000,
     "sweep_sample": 200,
     "audit_writes": 300,
+    "dashboard_cases": 100_000,
 }
 
 
@@ -63,6 +65,7 @@ def run_backend(
         f"--overdue={sizes['overdue']}",
         f"--sweep-sample={sizes['sweep_sample']}",
         f"--audit-writes={sizes['audit_writes']}",
+        f"--dashboard-cases={sizes['dashboard_cases']}",
         f"--result-file={result_file}",
     ]
     if only:
@@ -96,6 +99,16 @@ def summary(results: dict[str, dict[str, Any]]) -> None:
                     f"{backend:<10} {bench:<8} {item['name']:<38} ratio {item['ratio']:5.2f} "
                     f"(target {sign} {item['target']:.2f}) {verdict}"
                 )
+        dashboards = result.get("dashboards")
+        if dashboards:
+            for label in ("county", "town"):
+                entry = dashboards[label]
+                duck = f", DuckDB {entry['duckdb_ms']:.1f} ms" if "duckdb_ms" in entry else ""
+                print(
+                    f"{backend:<10} {'command':<8} {label + ' overview: rollups vs live':<38} "
+                    f"{entry['rollups_ms']:.1f} vs {entry['live_ms']:.1f} ms, ratio "
+                    f"{entry['ratio']:.0f}x{duck} (targets <= 50 ms, >= 50x on PostgreSQL)"
+                )
         intake = result.get("cases", {}).get("intake")
         if intake:
             print(
@@ -110,8 +123,13 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="fewer points and rows: a smoke run")
     parser.add_argument("--backend", choices=["sqlite", "postgresql"], action="append")
     parser.add_argument("--only", choices=ONLY)
+    parser.add_argument(
+        "--dashboard-cases", type=int, help="cases for the command centre's benchmark"
+    )
     args = parser.parse_args()
-    sizes = QUICK if args.quick else FULL
+    sizes = dict(QUICK if args.quick else FULL)
+    if args.dashboard_cases:
+        sizes["dashboard_cases"] = args.dashboard_cases
     backends = args.backend or ["sqlite", "postgresql"]
     results: dict[str, dict[str, Any]] = {}
     crashed = False

@@ -160,6 +160,8 @@ class FillPlan:
     rows: int
     overdue: int
     now: datetime
+    # Reported over this many days before `now`.
+    span_days: int = 365
 
 
 def _generate(plan: FillPlan, fixtures: CaseFixtures) -> dict[str, list[Any]]:
@@ -168,8 +170,8 @@ def _generate(plan: FillPlan, fixtures: CaseFixtures) -> dict[str, list[Any]]:
     rng = np.random.default_rng(SEED)
     count = plan.rows
     now_us = int(plan.now.timestamp() * SECOND)
-    # Reported over the past year (the day before `now` at the latest), in order.
-    created = np.sort(rng.integers(now_us - 365 * DAY, now_us - DAY, count))
+    # Reported over the span (a year unless told; the day before `now` at the latest), in order.
+    created = np.sort(rng.integers(now_us - plan.span_days * DAY, now_us - DAY, count))
     in_queue_town = rng.random(count) < QUEUE_TOWN_SHARE
     town_places = [
         i for i, code in enumerate(fixtures.places) if code.startswith(fixtures.queue_town)
@@ -263,7 +265,9 @@ def _generate(plan: FillPlan, fixtures: CaseFixtures) -> dict[str, list[Any]]:
         "reporter_name": _pick([c[0] for c in pool], contact),
         "reporter_phone": _pick([c[1] for c in pool], contact),
         "reporter_phone_hash": _pick([c[2] for c in pool], contact),
+        "publication_consent": [False] * count,
         "tracking_token": [tokens[i * 24 : i * 24 + 22] for i in range(count)],
+        "tracking_code": [""] * count,
         "merged_into_id": [None] * count,
         "possible_duplicate_of_id": [None] * count,
         "created_at": created_text,

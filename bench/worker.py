@@ -9,7 +9,16 @@ import time
 import django
 
 # `cases` runs the three case benchmarks; `case-<part>` one of them.
-ONLY = ["locator", "listing", "cases", "case-intake", "case-queue", "case-sweep", "audit"]
+ONLY = [
+    "locator",
+    "listing",
+    "cases",
+    "case-intake",
+    "case-queue",
+    "case-sweep",
+    "audit",
+    "dashboards",
+]
 
 
 def main() -> None:
@@ -23,6 +32,7 @@ def main() -> None:
     parser.add_argument("--overdue", type=int, required=True)
     parser.add_argument("--sweep-sample", type=int, required=True)
     parser.add_argument("--audit-writes", type=int, required=True)
+    parser.add_argument("--dashboard-cases", type=int, required=True)
     parser.add_argument("--only", choices=ONLY, default=None)
     parser.add_argument("--result-file", required=True)
     args = parser.parse_args()
@@ -31,7 +41,7 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import audit_bench, cases_bench, listing_bench, locator_bench
+    from bench import audit_bench, cases_bench, dashboard_bench, listing_bench, locator_bench
     from bench.county import load_county
     from gridgov.core.audit_triggers import create_audit_triggers, drop_audit_triggers
 
@@ -68,6 +78,9 @@ def main() -> None:
         )
     if args.only in (None, "audit"):
         results["audit"] = audit_bench.run(writes=args.audit_writes)
+    if args.only in (None, "dashboards"):
+        # Last: it empties the cases table and fills it with its own ten years.
+        results["dashboards"] = dashboard_bench.run(cases=args.dashboard_cases, repeat=args.repeat)
     with open(args.result_file, "w", encoding="utf-8") as handle:
         json.dump(results, handle)
 

@@ -114,7 +114,12 @@ def _apply_deltas(deltas: dict[Key, list[int]]) -> None:
             CaseRollup.objects.create(**selector, **dict(zip(MEASURES, delta, strict=True)))
         touched.append(selector)
     if touched:
-        CaseRollup.objects.filter(cases=0).delete()
+        # Only where a count went down, through the (county_code, day) index.
+        CaseRollup.objects.filter(
+            county_code__in={selector["county_code"] for selector in touched},
+            day__in={selector["day"] for selector in touched},
+            cases=0,
+        ).delete()
 
 
 def _fold_facts(facts: list[CaseFact], gone: set[int]) -> int:

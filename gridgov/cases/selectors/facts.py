@@ -153,9 +153,19 @@ def case_facts_reported(
         last = rows[-1]["pk"]
 
 
+# The timeline rows that change what a case is counted under: its report, every move of the
+# state machine (state, level; an escalation), a rating. Named, so the query walks the timeline's
+# (action, created_at) index once per action instead of scanning every row ever written.
+_COUNTED_ACTIONS = ["report", "rate", *(action.value for action in Action)]
+
+
 def cases_changed_since(*, since: datetime) -> set[int]:
     """The cases with a timeline row written at or after `since` (a report, a move, a rating)."""
-    return set(CaseEvent.objects.filter(created_at__gte=since).values_list("case_id", flat=True))
+    return set(
+        CaseEvent.objects.filter(action__in=_COUNTED_ACTIONS, created_at__gte=since).values_list(
+            "case_id", flat=True
+        )
+    )
 
 
 def cases_turning_overdue(*, since: datetime, now: datetime) -> set[int]:
