@@ -11,6 +11,9 @@ from rest_framework.test import APIClient
 from gridgov.accounts.models import User
 from gridgov.testing import Tree, build_tree, make_user
 
+# Every response the test clients receive is scanned for full ID numbers and mobile numbers.
+pytest_plugins = ["gridgov.masking_scan"]
+
 # Whether the migrations created the audit log's append-only triggers (tested in test_audit).
 AUDIT_TRIGGERS_MIGRATED: dict[str, bool] = {}
 

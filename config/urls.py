@@ -17,6 +17,8 @@ urlpatterns = [
     path("command/", include("gridgov.dashboards.urls")),
     path("broadcast/", include("gridgov.broadcast.urls")),
     path("inbox/", include("gridgov.notifications.urls")),
+    path("people/", include("gridgov.people.urls")),
+    path("public/cards/", include("gridgov.people.public_urls")),
     path("public/", include("gridgov.cases.public_urls")),
     path("", include("gridgov.web.urls")),
 ]

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "gridgov.open311",
     "gridgov.broadcast",
     "gridgov.dashboards",
+    "gridgov.people",
     "gridgov.web",
     "gridgov.demo",
 ]

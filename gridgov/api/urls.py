@@ -25,6 +25,20 @@ from gridgov.cases.api.cases import (
 from gridgov.cases.api.contact import CaseRevealContactApi
 from gridgov.dashboards.api import DashboardSeriesApi, DashboardSummaryApi
 from gridgov.notifications.api import NotificationListApi, NotificationReadApi
+from gridgov.people.api import (
+    BuildingDetailApi,
+    BuildingListApi,
+    HouseholdDetailApi,
+    HouseholdListApi,
+    ImportApi,
+    ImportTemplateApi,
+    OrganisationDetailApi,
+    OrganisationListApi,
+    ResidentDetailApi,
+    ResidentExportApi,
+    ResidentListApi,
+    ResidentRevealApi,
+)
 from gridgov.regions.api import RegionChildrenApi, RegionDetailApi, RegionListApi, RegionLocateApi
 from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
 
@@ -79,9 +93,41 @@ broadcast_patterns: list[URLPattern] = [
     path("broadcasts/<int:broadcast_id>/cancel/", BroadcastCancelApi.as_view(), name="cancel"),
 ]
 
+people_patterns: list[URLPattern] = [
+    path("people/residents/", ResidentListApi.as_view(), name="resident-list"),
+    path("people/residents/export.xlsx", ResidentExportApi.as_view(), name="resident-export"),
+    path("people/imports/template.xlsx", ImportTemplateApi.as_view(), name="import-template"),
+    path("people/imports/", ImportApi.as_view(), name="import"),
+    path(
+        "people/residents/<int:resident_id>/", ResidentDetailApi.as_view(), name="resident-detail"
+    ),
+    path(
+        "people/residents/<int:resident_id>/reveal/",
+        ResidentRevealApi.as_view(),
+        name="resident-reveal",
+    ),
+    path("people/households/", HouseholdListApi.as_view(), name="household-list"),
+    path(
+        "people/households/<int:household_id>/",
+        HouseholdDetailApi.as_view(),
+        name="household-detail",
+    ),
+    path("people/buildings/", BuildingListApi.as_view(), name="building-list"),
+    path(
+        "people/buildings/<int:building_id>/", BuildingDetailApi.as_view(), name="building-detail"
+    ),
+    path("people/organisations/", OrganisationListApi.as_view(), name="organisation-list"),
+    path(
+        "people/organisations/<int:organisation_id>/",
+        OrganisationDetailApi.as_view(),
+        name="organisation-detail",
+    ),
+]
+
 urlpatterns = [
     path("", include((platform_patterns, "api"))),
     path("", include((dashboard_patterns, "dashboards-api"))),
     path("", include((case_patterns, "cases-api"))),
     path("", include((broadcast_patterns, "broadcast-api"))),
+    path("", include((people_patterns, "people-api"))),
 ]

@@ -63,6 +63,20 @@ class Perm:
     BROADCAST_APPROVE_COUNTY_EMERGENCY = "broadcast.approve_county_emergency"
     # The command centre's overview of a region's cases (figures only, from the rollups).
     DASHBOARD_VIEW = "dashboards.view"
+    # The population register: read it (masked); read one resident's ID number or phone in full,
+    # with a reason (audited); keep it (import, edit, the community card). Each focus group kind
+    # is seen only with its own permission (FOCUS_PERMS).
+    PEOPLE_VIEW = "people.view"
+    PEOPLE_REVEAL = "people.reveal"
+    PEOPLE_MANAGE = "people.manage"
+    FOCUS_ELDERLY_ALONE = "people.focus.elderly_alone"
+    FOCUS_DISABLED = "people.focus.disabled"
+    FOCUS_LEFT_BEHIND_CHILDREN = "people.focus.left_behind_children"
+    FOCUS_LOW_INCOME = "people.focus.low_income"
+    FOCUS_COMMUNITY_CORRECTION = "people.focus.community_correction"
+    FOCUS_RELEASED = "people.focus.released"
+    FOCUS_MENTAL_ILLNESS = "people.focus.mental_illness"
+    FOCUS_DRUG_REHABILITATION = "people.focus.drug_rehabilitation"
 
 
 @dataclass(frozen=True)
@@ -76,6 +90,28 @@ _CASE_WORK = frozenset({Perm.CASES_VIEW, Perm.CASES_REPORT, Perm.CASES_HANDLE})
 _CASE_ROUTING = _CASE_WORK | {Perm.CASES_ROUTE}
 _OVERVIEW = frozenset({Perm.DASHBOARD_VIEW})
 _ALL = frozenset({"county", "town", "village", "grid", "micro_grid"})
+# Care groups: whoever looks after the grid's people visits them.
+_FOCUS_CARE = frozenset(
+    {
+        Perm.FOCUS_ELDERLY_ALONE,
+        Perm.FOCUS_DISABLED,
+        Perm.FOCUS_LEFT_BEHIND_CHILDREN,
+        Perm.FOCUS_LOW_INCOME,
+    }
+)
+# Groups under supervision (justice, health, public security): the town's comprehensive
+# governance office, the county's command centre and the grid worker who must visit them; not
+# the village committee, the county leader or volunteers.
+_FOCUS_SUPERVISED = frozenset(
+    {
+        Perm.FOCUS_COMMUNITY_CORRECTION,
+        Perm.FOCUS_RELEASED,
+        Perm.FOCUS_MENTAL_ILLNESS,
+        Perm.FOCUS_DRUG_REHABILITATION,
+    }
+)
+_REGISTER_READ = frozenset({Perm.PEOPLE_VIEW}) | _FOCUS_CARE
+_REGISTER_WORK = _REGISTER_READ | {Perm.PEOPLE_REVEAL, Perm.PEOPLE_MANAGE}
 
 _GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
 _BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE})
@@ -86,24 +122,44 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     # The county leader answers for who reads the county's data, so may grant roles too.
     Role.COUNTY_LEADER: RoleSpec(
         frozenset({"county"}),
-        _STAFF_VIEW | _GRANTING | _OVERVIEW | {Perm.CASES_VIEW} | _BROADCAST_COUNTY,
+        _STAFF_VIEW
+        | _GRANTING
+        | _OVERVIEW
+        | {Perm.CASES_VIEW}
+        | _BROADCAST_COUNTY
+        | _REGISTER_READ,
     ),
     Role.COUNTY_OPERATOR: RoleSpec(
         frozenset({"county"}),
-        _STAFF_VIEW | _CASE_ROUTING | _OVERVIEW | {Perm.REGIONS_MANAGE} | _BROADCAST_COMPOSING,
+        _STAFF_VIEW
+        | _CASE_ROUTING
+        | _OVERVIEW
+        | {Perm.REGIONS_MANAGE}
+        | _BROADCAST_COMPOSING
+        | _REGISTER_WORK
+        | _FOCUS_SUPERVISED,
     ),
     # Approves broadcasts only: the second person beside the operator who composes them.
     Role.DEPUTY_COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | _BROADCAST_COUNTY),
     # A town official composes for the town and approves another's message within it.
     Role.TOWN_OFFICIAL: RoleSpec(
         frozenset({"town"}),
-        _STAFF_VIEW | _CASE_ROUTING | _OVERVIEW | _BROADCAST_COMPOSING | _BROADCAST_APPROVING,
+        _STAFF_VIEW
+        | _CASE_ROUTING
+        | _OVERVIEW
+        | _BROADCAST_COMPOSING
+        | _BROADCAST_APPROVING
+        | _REGISTER_WORK
+        | _FOCUS_SUPERVISED,
     ),
     # A village composes; its town approves (a village rarely has two people to hand).
     Role.VILLAGE_SECRETARY: RoleSpec(
-        frozenset({"village"}), _STAFF_VIEW | _CASE_ROUTING | _OVERVIEW | _BROADCAST_COMPOSING
+        frozenset({"village"}),
+        _STAFF_VIEW | _CASE_ROUTING | _OVERVIEW | _BROADCAST_COMPOSING | _REGISTER_WORK,
     ),
-    Role.GRID_WORKER: RoleSpec(frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK),
+    Role.GRID_WORKER: RoleSpec(
+        frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK | _REGISTER_WORK | _FOCUS_SUPERVISED
+    ),
     Role.INFO_OFFICER: RoleSpec(
         frozenset({"grid", "micro_grid"}), _STAFF_VIEW | {Perm.CASES_VIEW, Perm.CASES_REPORT}
     ),
@@ -130,10 +186,12 @@ def roles_granting(permission: str) -> list[str]:
 
 
 # What reads residents' or cases' data: seeing cases, or handling or routing them (which shows the
-# reporter's contact on request). A role granting any of these is given only by whoever holds
+# reporter's contact on request); the register and its focus groups. A role granting any of these is given only by whoever holds
 # ROLES_GRANT, never by the account's creator.
 READS_PERSONAL_DATA: frozenset[str] = frozenset(
-    {Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CASES_ROUTE}
+    {Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CASES_ROUTE, Perm.PEOPLE_REVEAL}
+    | _REGISTER_READ
+    | _FOCUS_SUPERVISED
 )
 
 # 三员分立: the three administrative powers; nobody holds two of them.

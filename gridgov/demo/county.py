@@ -21,7 +21,7 @@ from gridgov.core.access import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
 from gridgov.dashboards.services import rollups_rebuild
-from gridgov.demo import cases, names
+from gridgov.demo import cases, names, people
 from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -52,6 +52,7 @@ class DemoSummary:
     demo_accounts: int = 0
     officials: int = 0
     open311_clients: int = 0
+    register_residents: int = 0
     cases: int = 0
     open_cases: int = 0
     overdue_cases: int = 0
@@ -78,6 +79,7 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "demo_accounts": _("demo logins"),
     "officials": _("officials and mediators"),
     "open311_clients": _("Open311 clients"),
+    "register_residents": _("residents in the register"),
     "cases": _("cases"),
     "open_cases": _("open cases"),
     "overdue_cases": _("overdue cases"),
@@ -209,6 +211,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("regions", save_regions),
     ("staff", create_staff),
     ("accounts", create_demo_accounts),
+    ("register", people.create_register),
     ("officials", cases.create_officials),
     ("open311", cases.create_open311_client),
     ("cases", cases.create_cases),

@@ -1,0 +1,91 @@
+"""Forms of the register's pages."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.people.models import Project
+from gridgov.people.services import REASON_MAX_LENGTH
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(
+        label=_("Search"),
+        required=False,
+        max_length=100,
+        help_text=_("Name, pinyin initials, last four characters of the ID, address, household."),
+    )
+    cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
+
+
+class RevealForm(forms.Form):
+    field = forms.ChoiceField(
+        label=_("What to see"),
+        choices=[("id_number", _("ID number")), ("phone", _("phone"))],
+    )
+    reason = forms.CharField(label=_("Reason"), max_length=REASON_MAX_LENGTH)
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))
+    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False, initial=True)
+
+
+class CardForm(forms.Form):
+    community_head = forms.CharField(label=_("Community head"), max_length=50, required=False)
+    community_head_phone = forms.CharField(
+        label=_("Community head's work phone"), max_length=20, required=False
+    )
+    property_managers = forms.CharField(
+        label=_("Property managers"), max_length=300, required=False
+    )
+    publish_grid_workers = forms.BooleanField(
+        label=_("Show the grid workers' names and work phones on the card"), required=False
+    )
+    public_services = forms.CharField(
+        label=_("Public services (one a line)"),
+        required=False,
+        widget=forms.Textarea,
+        max_length=4000,
+    )
+    introduction = forms.CharField(
+        label=_("Introduction"), required=False, widget=forms.Textarea, max_length=4000
+    )
+
+
+class ContactForm(forms.Form):
+    grid = forms.ChoiceField(label=_("Grid"))
+    name = forms.CharField(label=_("Grid worker"), max_length=50)
+    work_phone = forms.CharField(label=_("Work phone"), max_length=20, required=False)
+    published = forms.BooleanField(label=_("Publish on the card"), required=False)
+
+    def __init__(self, *args: object, grids: list[tuple[str, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["grid"].choices = grids  # type: ignore[attr-defined]
+
+
+class PartnerForm(forms.Form):
+    name = forms.CharField(label=_("Partner unit"), max_length=120)
+    instructor = forms.CharField(label=_("Instructor"), max_length=50, required=False)
+    instructor_phone = forms.CharField(
+        label=_("Instructor's work phone"), max_length=20, required=False
+    )
+
+
+class ProjectForm(forms.Form):
+    title = forms.CharField(label=_("Project"), max_length=120)
+    partner = forms.TypedChoiceField(
+        label=_("Partner unit"), coerce=int, required=False, empty_value=None
+    )
+    instructor = forms.CharField(label=_("Instructor"), max_length=50, required=False)
+    starts_on = forms.DateField(label=_("Starts on"), required=False)
+    ends_on = forms.DateField(label=_("Ends on"), required=False)
+    status = forms.ChoiceField(label=_("Status"), choices=Project.Status.choices)
+    outcomes = forms.CharField(
+        label=_("Outcomes"), required=False, widget=forms.Textarea, max_length=4000
+    )
+
+    def __init__(self, *args: object, partners: list[tuple[int, str]], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["partner"].choices = [("", "—"), *partners]  # type: ignore[attr-defined]
