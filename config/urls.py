@@ -16,6 +16,7 @@ urlpatterns = [
     path("cases/", include("gridgov.cases.urls")),
     path("command/", include("gridgov.dashboards.urls")),
     path("broadcast/", include("gridgov.broadcast.urls")),
+    path("mediation/", include("gridgov.mediation.urls")),
     path("inbox/", include("gridgov.notifications.urls")),
     path("people/", include("gridgov.people.urls")),
     path("public/cards/", include("gridgov.people.public_urls")),

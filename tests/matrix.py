@@ -47,6 +47,8 @@ from gridgov.core.codes import (
     parent_code,
 )
 from gridgov.demo.people import write_organisations, write_register
+from gridgov.mediation.models import Centre, MediationFile, MediationSession, Party, Risk
+from gridgov.mediation.services.centres import LEVEL_BY_LENGTH
 from gridgov.notifications.models import Notification
 from gridgov.people.models import Household, Organisation, Resident
 from gridgov.regions.geometry import to_shape
@@ -111,6 +113,10 @@ class World:
     # The register: per micro-grid, the id of a resident, household, building (and organisation).
     register: dict[str, dict[str, int]] = field(default_factory=dict)
     broadcasts: dict[str, int] = field(default_factory=dict)  # region code -> message id
+    centres: dict[str, int] = field(default_factory=dict)  # region code -> mediation centre id
+    mediation_files: dict[str, str] = field(default_factory=dict)  # case number -> file number
+    sessions: dict[str, int] = field(default_factory=dict)  # file number -> session id
+    risks: dict[str, int] = field(default_factory=dict)  # case number -> risk id
 
     @property
     def codes(self) -> set[str]:
@@ -151,6 +157,7 @@ def build_world() -> World:
     _add_cases(world)
     _add_broadcasts(world)
     _add_register(world)
+    _add_mediation(world)
     return world
 
 
@@ -201,6 +208,58 @@ def _add_register(world: World) -> None:
         if organisation is not None:
             ids["organisation"] = organisation.pk
         world.register[code] = ids
+
+
+def _add_mediation(world: World) -> None:
+    """A mediation centre at every county, town and village; a mediation file (with a session
+    scheduled) on every case, at its village's centre."""
+    for code, name in sorted(world.tree.names.items()):
+        if len(code) > VILLAGE_LEN:
+            continue
+        centre = Centre(name=f"{name}调处中心", level=LEVEL_BY_LENGTH[len(code)])
+        centre.set_region_code(code)
+        centre.save()
+        world.centres[code] = centre.pk
+    now = timezone.now()
+    for code, case in sorted(world.cases.items()):
+        file = MediationFile(
+            number=f"{code[:VILLAGE_LEN]}-2026-{len(world.mediation_files) + 1:04d}",
+            centre_id=world.centres[code[:VILLAGE_LEN]],
+            case=case,
+            dispute_kind=case.category.code,
+            facts="矩阵探针纠纷",
+            registered_by=world.subjects[code],
+            created_at=now,
+            updated_at=now,
+            due_at=now,
+        )
+        file.set_region_code(case.region_code)
+        file.save()
+        Party.objects.create(file=file, side="applicant", kind="person", name="赵六")
+        session = MediationSession.objects.create(
+            file=file,
+            starts_at=now,
+            place="调解室",
+            created_by=world.subjects[code],
+            created_at=now,
+        )
+        world.mediation_files[case.number] = file.number
+        world.sessions[file.number] = session.pk
+        risk = Risk(
+            title="矩阵探针隐患",
+            kind="other",
+            level="red",
+            people_involved=12,
+            description="矩阵探针",
+            responsible=world.subjects[code],
+            raised_by=world.subjects[code],
+            created_at=now,
+            updated_at=now,
+        )
+        risk.set_region_code(case.region_code)
+        risk.save()
+        risk.cases.add(case)
+        world.risks[case.number] = risk.pk
 
 
 def _add_cases(world: World) -> None:
@@ -781,6 +840,131 @@ def _expected_region_and_children(probe: Probe) -> set[str]:
 def _expected_own(probe: Probe) -> set[str]:
     assert probe.own is not None
     return {probe.own}
+
+
+# Mediation
+
+MISSING_FILE_NUMBER = "610324001200-2000-9999"
+
+
+def _file_number(probe: Probe) -> str:
+    case = probe.case()
+    return probe.world.mediation_files[case.number] if case is not None else MISSING_FILE_NUMBER
+
+
+def _file_api(probe: Probe) -> Call:
+    return Call("get", reverse("mediation-api:file-detail", kwargs={"number": _file_number(probe)}))
+
+
+def _file_page(name: str, data: dict[str, Any] | None = None) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        path = reverse(name, kwargs={"number": _file_number(probe)})
+        return Call("post" if data is not None else "get", path, data or {})
+
+    return call
+
+
+def _session_record(probe: Probe) -> Call:
+    number = _file_number(probe)
+    session = probe.world.sessions.get(number, MISSING_OBJECT_ID)
+    path = reverse("mediation:session-record", kwargs={"number": number, "session_id": session})
+    return Call("post", path, {"record": "矩阵探针笔录"})
+
+
+def _risk_id(probe: Probe) -> int:
+    case = probe.case()
+    return probe.world.risks[case.number] if case is not None else MISSING_OBJECT_ID
+
+
+def _risk_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"region": probe.target.code}
+    return Call("get", reverse("mediation-api:risk-list"), params)
+
+
+def _risk_raise(probe: Probe) -> Call:
+    data = {
+        "title": "矩阵探针隐患",
+        "kind": "other",
+        "level": "orange",
+        "people_involved": 30,
+        "description": "矩阵探针",
+        "region_code": probe.code,
+    }
+    return Call("post", reverse("mediation-api:risk-list"), data, json=True)
+
+
+def _centre_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"region": probe.target.code}
+    return Call("get", reverse("mediation-api:centre-list"), params)
+
+
+def _listed_centres(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)}
+
+
+def _expected_centres(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.MEDIATION_VIEW)
+    assert probe.target is not None
+    return {
+        code
+        for code in probe.world.centres
+        if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
+    }
+
+
+def _file_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"region": probe.target.code}
+    return Call("get", reverse("mediation-api:file-list"), params)
+
+
+def _listed_file_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)["results"]}
+
+
+def _expected_file_regions(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.MEDIATION_VIEW)
+    assert probe.target is not None
+    return {
+        code
+        for code in probe.world.cases
+        if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
+    }
+
+
+def _dispute_fields(probe: Probe) -> dict[str, Any]:
+    return {
+        "centre": probe.world.centres.get(probe.code, MISSING_OBJECT_ID),
+        "category": "dispute-neighbour",
+        "channel": "walk_in",
+        "facts": "矩阵探针纠纷",
+        "address": "调解中心",
+    }
+
+
+def _file_register_api(probe: Probe) -> Call:
+    data = {
+        **_dispute_fields(probe),
+        "parties": [
+            {"side": "applicant", "name": "赵六"},
+            {"side": "respondent", "name": "钱七"},
+        ],
+    }
+    return Call("post", reverse("mediation-api:file-list"), data, json=True)
+
+
+def _file_register_page(probe: Probe) -> Call:
+    data = {
+        **_dispute_fields(probe),
+        "people_band": "lt10",
+        "applicant_kind": "person",
+        "applicant_name": "赵六",
+        "respondent_kind": "person",
+        "respondent_name": "钱七",
+    }
+    return Call("post", reverse("mediation:register"), data)
 
 
 # Cases
@@ -1551,6 +1735,179 @@ _ROUTE_LIST: list[Route] = [
         ok=frozenset({200, 403}),  # only who routes or handles the case sees the contact
     ),
     Route("cases-api:case-category-list", Kind.SELF, _get("cases-api:case-category-list")),
+    # Mediation API
+    Route(
+        "mediation-api:centre-list",
+        Kind.LIST,
+        _centre_list,
+        permission=Perm.MEDIATION_VIEW,
+        listed=_listed_centres,
+        expected_listed=_expected_centres,
+    ),
+    Route(
+        "mediation-api:file-list",
+        Kind.LIST,
+        _file_list,
+        permission=Perm.MEDIATION_VIEW,
+        variant="list",
+        listed=_listed_file_regions,
+        expected_listed=_expected_file_regions,
+    ),
+    Route(
+        "mediation-api:file-list",
+        Kind.OBJECT,
+        _file_register_api,
+        permission=Perm.MEDIATION_WORK,
+        variant="register",
+        ok=201,
+        target_map=_unit_of,  # a desk is a county's, a town's or a village's centre
+    ),
+    Route(
+        "mediation-api:file-detail",
+        Kind.OBJECT,
+        _file_api,
+        permission=Perm.MEDIATION_VIEW,
+    ),
+    Route(
+        "mediation-api:file-document",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "get",
+            reverse(
+                "mediation-api:file-document",
+                kwargs={"number": _file_number(probe), "kind": "agreement", "fmt": "pdf"},
+            ),
+        ),
+        # The parties in full: only who works files, not who only views them.
+        permission=Perm.MEDIATION_WORK,
+    ),
+    Route(
+        "mediation-api:risk-list",
+        Kind.LIST,
+        _risk_list,
+        permission=Perm.MEDIATION_VIEW,
+        variant="list",
+        listed=_listed_file_regions,
+        expected_listed=_expected_file_regions,  # a risk in every micro-grid, as files are
+    ),
+    Route(
+        "mediation-api:risk-list",
+        Kind.OBJECT,
+        _risk_raise,
+        permission=Perm.MEDIATION_WORK,
+        variant="raise",
+        ok=201,
+        outside=400,  # "choose a region within your jurisdiction", as a bad region
+    ),
+    Route(
+        "mediation-api:risk-detail",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "get", reverse("mediation-api:risk-detail", kwargs={"risk_id": _risk_id(probe)})
+        ),
+        permission=Perm.MEDIATION_VIEW,
+    ),
+    Route(
+        "mediation-api:figures",
+        Kind.LIST,
+        lambda probe: Call(
+            "get",
+            reverse("mediation-api:figures"),
+            {} if probe.target is ALL or probe.target is None else {"region": probe.code},
+        ),
+        permission=Perm.MEDIATION_VIEW,  # counts of the jurisdiction only: zeros elsewhere
+    ),
+    Route(
+        "mediation-api:analysis-report",
+        Kind.LIST,
+        lambda probe: Call(
+            "get",
+            reverse("mediation-api:analysis-report"),
+            {} if probe.target is ALL or probe.target is None else {"region": probe.code},
+        ),
+        permission=Perm.MEDIATION_VIEW,
+    ),
+    Route("mediation:risks", Kind.SELF, _get("mediation:risks"), Perm.MEDIATION_VIEW, page=True),
+    # Mediation pages
+    Route("mediation:home", Kind.SELF, _get("mediation:home"), Perm.MEDIATION_VIEW, page=True),
+    Route(
+        "mediation:register",
+        Kind.SELF,
+        _get("mediation:register"),
+        permission=Perm.MEDIATION_WORK,
+        variant="form",
+        page=True,
+    ),
+    Route(
+        "mediation:register",
+        Kind.OBJECT,
+        _file_register_page,
+        permission=Perm.MEDIATION_WORK,
+        variant="post",
+        page=True,
+        ok=302,
+        outside=400,  # a centre outside the jurisdiction is not one of the form's choices
+        target_map=_unit_of,
+    ),
+    Route(
+        "mediation:detail",
+        Kind.OBJECT,
+        _file_page("mediation:detail"),
+        Perm.MEDIATION_VIEW,
+        page=True,
+    ),
+    Route(
+        "mediation:session-add",
+        Kind.OBJECT,
+        _file_page("mediation:session-add", {"starts_at": "2026-12-10T09:30", "place": "调解室"}),
+        permission=Perm.MEDIATION_WORK,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "mediation:session-record",
+        Kind.OBJECT,
+        _session_record,
+        permission=Perm.MEDIATION_WORK,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "mediation:outcome",
+        Kind.OBJECT,
+        _file_page("mediation:outcome", {"outcome": "agreement", "agreed_terms": "矩阵探针条款"}),
+        permission=Perm.MEDIATION_WORK,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "mediation:refer",
+        Kind.OBJECT,
+        _file_page(
+            "mediation:refer",
+            {"to_track": "judicial", "unit": "人民法院诉调对接中心", "reason": "矩阵"},
+        ),
+        permission=Perm.MEDIATION_WORK,
+        page=True,
+        # Referred (the case transferred), or not this role's step, or not in the case's state.
+        ok=frozenset({302, 403, 409}),
+    ),
+    Route(
+        "mediation:follow-up",
+        Kind.OBJECT,
+        _file_page("mediation:follow-up", {"performed": "yes", "note": "矩阵探针回访"}),
+        permission=Perm.MEDIATION_WORK,
+        page=True,
+        ok=409,  # the world's files have no outcome yet
+    ),
+    Route(
+        "mediation:judicial",
+        Kind.OBJECT,
+        _file_page("mediation:judicial", {"status": "applied", "court": "人民法院"}),
+        permission=Perm.MEDIATION_WORK,
+        page=True,
+        ok=409,
+    ),
     Route(
         "api:notification-list",
         Kind.SELF,

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "gridgov.broadcast",
     "gridgov.dashboards",
     "gridgov.people",
+    "gridgov.mediation",
     "gridgov.web",
     "gridgov.demo",
 ]
@@ -273,6 +274,7 @@ SPECTACULAR_SETTINGS = {
         "RegionLevelEnum": "gridgov.regions.models.Level",
         "CaseChannelEnum": "gridgov.cases.models.Channel",
         "CaseActionEnum": "gridgov.cases.states.Action",
+        "CentreLevelEnum": "gridgov.mediation.models.CentreLevel",
     },
 }
 

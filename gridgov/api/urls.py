@@ -1,7 +1,7 @@
 """API v1 routes: every app's API views, wired in one place (the views live in their apps).
 
 The platform apps' routes are named in `api:` (accounts, regions, notifications), the cases app's
-in `cases-api:`, so names stay stable as apps are added.
+in `cases-api:`, mediation's in `mediation-api:`, so names stay stable as apps are added.
 """
 
 from django.urls import URLPattern, include, path
@@ -24,6 +24,16 @@ from gridgov.cases.api.cases import (
 )
 from gridgov.cases.api.contact import CaseRevealContactApi
 from gridgov.dashboards.api import DashboardSeriesApi, DashboardSummaryApi
+from gridgov.mediation.api import (
+    AnalysisReportApi,
+    CentreListApi,
+    FiguresApi,
+    FileDetailApi,
+    FileDocumentApi,
+    FileListApi,
+    RiskDetailApi,
+    RiskListApi,
+)
 from gridgov.notifications.api import NotificationListApi, NotificationReadApi
 from gridgov.people.api import (
     BuildingDetailApi,
@@ -124,10 +134,26 @@ people_patterns: list[URLPattern] = [
     ),
 ]
 
+mediation_patterns: list[URLPattern] = [
+    path("mediation/centres/", CentreListApi.as_view(), name="centre-list"),
+    path("mediation/files/", FileListApi.as_view(), name="file-list"),
+    path("mediation/files/<str:number>/", FileDetailApi.as_view(), name="file-detail"),
+    path(
+        "mediation/files/<str:number>/documents/<slug:kind>.<slug:fmt>",
+        FileDocumentApi.as_view(),
+        name="file-document",
+    ),
+    path("risks/", RiskListApi.as_view(), name="risk-list"),
+    path("figures/", FiguresApi.as_view(), name="figures"),
+    path("reports/analysis/", AnalysisReportApi.as_view(), name="analysis-report"),
+    path("risks/<int:risk_id>/", RiskDetailApi.as_view(), name="risk-detail"),
+]
+
 urlpatterns = [
     path("", include((platform_patterns, "api"))),
     path("", include((dashboard_patterns, "dashboards-api"))),
     path("", include((case_patterns, "cases-api"))),
     path("", include((broadcast_patterns, "broadcast-api"))),
     path("", include((people_patterns, "people-api"))),
+    path("", include((mediation_patterns, "mediation-api"))),
 ]

@@ -77,6 +77,10 @@ class Perm:
     FOCUS_RELEASED = "people.focus.released"
     FOCUS_MENTAL_ILLNESS = "people.focus.mental_illness"
     FOCUS_DRUG_REHABILITATION = "people.focus.drug_rehabilitation"
+    # Mediation (三级调处中心): see the centres and their mediation files (parties masked);
+    # work a file (the desk's registration, sessions, outcome, follow-up, judicial confirmation).
+    MEDIATION_VIEW = "mediation.view"
+    MEDIATION_WORK = "mediation.work"
 
 
 @dataclass(frozen=True)
@@ -112,6 +116,7 @@ _FOCUS_SUPERVISED = frozenset(
 )
 _REGISTER_READ = frozenset({Perm.PEOPLE_VIEW}) | _FOCUS_CARE
 _REGISTER_WORK = _REGISTER_READ | {Perm.PEOPLE_REVEAL, Perm.PEOPLE_MANAGE}
+_MEDIATION = frozenset({Perm.MEDIATION_VIEW, Perm.MEDIATION_WORK})
 
 _GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
 _BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE})
@@ -125,7 +130,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         _STAFF_VIEW
         | _GRANTING
         | _OVERVIEW
-        | {Perm.CASES_VIEW}
+        | {Perm.CASES_VIEW, Perm.MEDIATION_VIEW}
         | _BROADCAST_COUNTY
         | _REGISTER_READ,
     ),
@@ -134,6 +139,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         _STAFF_VIEW
         | _CASE_ROUTING
         | _OVERVIEW
+        | _MEDIATION
         | {Perm.REGIONS_MANAGE}
         | _BROADCAST_COMPOSING
         | _REGISTER_WORK
@@ -147,6 +153,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         _STAFF_VIEW
         | _CASE_ROUTING
         | _OVERVIEW
+        | _MEDIATION
         | _BROADCAST_COMPOSING
         | _BROADCAST_APPROVING
         | _REGISTER_WORK
@@ -155,7 +162,12 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     # A village composes; its town approves (a village rarely has two people to hand).
     Role.VILLAGE_SECRETARY: RoleSpec(
         frozenset({"village"}),
-        _STAFF_VIEW | _CASE_ROUTING | _OVERVIEW | _BROADCAST_COMPOSING | _REGISTER_WORK,
+        _STAFF_VIEW
+        | _CASE_ROUTING
+        | _OVERVIEW
+        | _MEDIATION
+        | _BROADCAST_COMPOSING
+        | _REGISTER_WORK,
     ),
     Role.GRID_WORKER: RoleSpec(
         frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK | _REGISTER_WORK | _FOCUS_SUPERVISED
@@ -163,7 +175,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.INFO_OFFICER: RoleSpec(
         frozenset({"grid", "micro_grid"}), _STAFF_VIEW | {Perm.CASES_VIEW, Perm.CASES_REPORT}
     ),
-    Role.MEDIATOR: RoleSpec(frozenset({"county", "town", "village"}), _STAFF_VIEW | _CASE_WORK),
+    Role.MEDIATOR: RoleSpec(
+        frozenset({"county", "town", "village"}), _STAFF_VIEW | _CASE_WORK | _MEDIATION
+    ),
     Role.VOLUNTEER: RoleSpec(_ALL, frozenset({Perm.REGIONS_VIEW, Perm.CASES_REPORT})),
     # The tree is not residents' data: an administrator needs it to place accounts.
     Role.SYSADMIN: RoleSpec(
@@ -189,7 +203,14 @@ def roles_granting(permission: str) -> list[str]:
 # reporter's contact on request); the register and its focus groups. A role granting any of these is given only by whoever holds
 # ROLES_GRANT, never by the account's creator.
 READS_PERSONAL_DATA: frozenset[str] = frozenset(
-    {Perm.CASES_VIEW, Perm.CASES_HANDLE, Perm.CASES_ROUTE, Perm.PEOPLE_REVEAL}
+    {
+        Perm.CASES_VIEW,
+        Perm.CASES_HANDLE,
+        Perm.CASES_ROUTE,
+        Perm.PEOPLE_REVEAL,
+        Perm.MEDIATION_VIEW,
+        Perm.MEDIATION_WORK,
+    }
     | _REGISTER_READ
     | _FOCUS_SUPERVISED
 )

@@ -22,6 +22,7 @@ from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
 from gridgov.dashboards.services import rollups_rebuild
 from gridgov.demo import cases, names, people
+from gridgov.demo import mediation as demo_mediation
 from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -58,6 +59,9 @@ class DemoSummary:
     overdue_cases: int = 0
     case_events: int = 0
     notifications: int = 0
+    mediation_centres: int = 0
+    mediation_files: int = 0
+    mediation_sessions: int = 0
     boundaries_digest: str = ""
     cases_digest: str = ""
     seconds: float = 0.0
@@ -85,6 +89,9 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "overdue_cases": _("overdue cases"),
     "case_events": _("timeline entries"),
     "notifications": _("inbox notifications"),
+    "mediation_centres": _("mediation centres"),
+    "mediation_files": _("mediation files"),
+    "mediation_sessions": _("mediation sessions"),
 }
 
 
@@ -216,6 +223,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("open311", cases.create_open311_client),
     ("cases", cases.create_cases),
     ("rollups", count_rollups),
+    ("mediation", demo_mediation.load),
 ]
 
 

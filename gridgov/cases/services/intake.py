@@ -72,6 +72,10 @@ class CaseInput:
     photos: list[UploadedFile] = field(default_factory=list)
     # The reporter agreed to publication (Open311); it takes a public channel too to publish.
     publication_consent: bool = False
+    # A mediation centre's desk takes a dispute on at its own level (a town centre's walk-in is
+    # handled by the town): the code of the town or county above the place; empty for the
+    # village of the place, as usual.
+    handling_code: str = ""
 
 
 def _photo_type(upload: UploadedFile) -> str | None:
@@ -242,6 +246,12 @@ def case_report(*, actor: Any, data: CaseInput, client_address: str | None = Non
             raise ValidationFailed.on("location", errors.PLACE_OUTSIDE_JURISDICTION)
     now = timezone.now()
     level, handling_code = handling_unit_for(region_code)
+    if data.handling_code and data.handling_code != handling_code:
+        if len(data.handling_code) not in (codes.TOWN_LEN, codes.COUNTY_LEN) or not codes.is_within(
+            region_code, data.handling_code
+        ):
+            raise ValidationFailed.on("handling_code", errors.UNKNOWN_REGION)
+        level, handling_code = handling_unit_for(data.handling_code)
     with transaction.atomic():
         case = Case(
             number=_next_number(region_code[: codes.COUNTY_LEN], now),

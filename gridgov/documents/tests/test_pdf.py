@@ -1,0 +1,56 @@
+"""PDFs carry Chinese text in an embedded CJK font, with no system font needed."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from pypdf import PdfReader
+
+from gridgov.documents import fonts
+from gridgov.documents.pdf import PdfDocument
+
+
+def _embedded_fonts(content: bytes) -> set[str]:
+    found = set()
+    for page in PdfReader(io.BytesIO(content)).pages:
+        resources: Any = page["/Resources"]
+        for font in resources["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                if descriptor is not None and "/FontFile2" in descriptor.get_object():
+                    found.add(str(descendant.get_object()["/BaseFont"]))
+    return found
+
+
+def test_chinese_text_is_extractable_and_the_font_is_embedded():
+    # given a document with Chinese text in a paragraph, a table and a signature block
+    doc = PdfDocument(title="测试")
+    doc.title_block("人民调解协议书", "扶风县城关街道人民调解委员会")
+    doc.paragraph("甲方于2026年12月31日前支付乙方人民币3000元。")
+    doc.fields([("当事人", "王建国"), ("地址", "东大街<12>号 & 巷")])
+    doc.signatures(["当事人：王建国"])
+    # when it is rendered
+    content = doc.render()
+    # then the text reads back and the font travels inside the file
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "人民调解协议书" in text
+    assert "人民币3000元" in text
+    assert "东大街<12>号 & 巷" in text
+    assert any("WenQuanYiMicroHei" in name for name in _embedded_fonts(content))
+
+
+def test_a_font_file_that_is_not_the_pinned_one_is_refused(monkeypatch, tmp_path):
+    impostor = tmp_path / "font.ttc"
+    impostor.write_bytes(b"not a font")
+    monkeypatch.setattr(fonts, "font_path", lambda: impostor)
+    fonts.cjk_font.cache_clear()
+    try:
+        with pytest.raises(fonts.FontMissing):
+            fonts.cjk_font()
+    finally:
+        monkeypatch.undo()
+        fonts.cjk_font.cache_clear()
+    assert fonts.cjk_font() == fonts.FONT_NAME

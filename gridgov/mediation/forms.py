@@ -1,0 +1,147 @@
+"""The forms of the mediation pages (the desk's registration and the work on a file)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.cases.models import Channel
+from gridgov.mediation.models import Judicial, Outcome, PartyKind, PeopleBand, Track
+
+_PARTY_FIELDS = ("kind", "name", "id_number", "phone", "credit_code", "agent_name", "agent_phone")
+
+
+class RegisterForm(forms.Form):
+    centre = forms.TypedChoiceField(label=_("Centre"), coerce=int)
+    category = forms.ChoiceField(label=_("Kind of dispute"))
+    channel = forms.ChoiceField(
+        label=_("How it came"),
+        choices=[
+            (Channel.WALK_IN, Channel.WALK_IN.label),
+            (Channel.HOTLINE, Channel.HOTLINE.label),
+        ],
+    )
+    title = forms.CharField(label=_("Title"), max_length=120, required=False)
+    facts = forms.CharField(
+        label=_("Facts and matters in dispute"), max_length=5000, widget=forms.Textarea
+    )
+    region_code = forms.CharField(
+        label=_("Where it arose (region code)"), max_length=18, required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    amount_involved = forms.DecimalField(
+        label=_("Amount involved (yuan)"),
+        max_digits=14,
+        decimal_places=2,
+        min_value=0,
+        required=False,
+    )
+    people_band = forms.ChoiceField(label=_("People involved"), choices=PeopleBand.choices)
+    mediators = forms.CharField(
+        label=_("Mediators (usernames, comma-separated)"), max_length=400, required=False
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        centres: list[tuple[int, str]],
+        categories: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        centre_field = self.fields["centre"]
+        category_field = self.fields["category"]
+        assert isinstance(centre_field, forms.ChoiceField)
+        assert isinstance(category_field, forms.ChoiceField)
+        centre_field.choices = centres
+        category_field.choices = categories
+        for side, title in (("applicant", _("Applicant")), ("respondent", _("Respondent"))):
+            self.fields[f"{side}_kind"] = forms.ChoiceField(
+                label=_("%(side)s: kind") % {"side": title}, choices=PartyKind.choices
+            )
+            self.fields[f"{side}_name"] = forms.CharField(
+                label=_("%(side)s: name") % {"side": title}, max_length=120
+            )
+            self.fields[f"{side}_id_number"] = forms.CharField(
+                label=_("%(side)s: ID number") % {"side": title}, max_length=18, required=False
+            )
+            self.fields[f"{side}_phone"] = forms.CharField(
+                label=_("%(side)s: phone") % {"side": title}, max_length=32, required=False
+            )
+            self.fields[f"{side}_credit_code"] = forms.CharField(
+                label=_("%(side)s: unified social credit code") % {"side": title},
+                max_length=18,
+                required=False,
+            )
+            self.fields[f"{side}_agent_name"] = forms.CharField(
+                label=_("%(side)s: agent") % {"side": title}, max_length=64, required=False
+            )
+            self.fields[f"{side}_agent_phone"] = forms.CharField(
+                label=_("%(side)s: agent's phone") % {"side": title}, max_length=32, required=False
+            )
+
+    def party(self, side: str) -> dict[str, str]:
+        return {name: self.cleaned_data[f"{side}_{name}"] for name in _PARTY_FIELDS}
+
+
+class SessionForm(forms.Form):
+    starts_at = forms.DateTimeField(
+        label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    online = forms.BooleanField(label=_("Online"), required=False)
+    participants = forms.CharField(
+        label=_("Participants"), max_length=2000, required=False, widget=forms.Textarea
+    )
+
+
+class RecordForm(forms.Form):
+    record = forms.CharField(label=_("Record"), max_length=10000, widget=forms.Textarea)
+    participants = forms.CharField(
+        label=_("Participants"), max_length=2000, required=False, widget=forms.Textarea
+    )
+
+
+class OutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=Outcome.choices)
+    responsibilities = forms.CharField(
+        label=_("Responsibilities"), max_length=10000, required=False, widget=forms.Textarea
+    )
+    agreed_terms = forms.CharField(
+        label=_("Terms agreed"), max_length=10000, required=False, widget=forms.Textarea
+    )
+    performance_method = forms.CharField(
+        label=_("How it is performed"), max_length=200, required=False
+    )
+    performance_place = forms.CharField(
+        label=_("Where it is performed"), max_length=200, required=False
+    )
+    performance_deadline = forms.DateField(
+        label=_("Performed by"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("Note"), max_length=10000, required=False, widget=forms.Textarea)
+
+
+class FollowUpForm(forms.Form):
+    performed = forms.TypedChoiceField(
+        label=_("Agreement performed"),
+        choices=[("yes", _("Yes")), ("no", _("No")), ("unknown", _("Not yet known"))],
+        coerce=lambda value: {"yes": True, "no": False}.get(value),
+        empty_value=None,
+    )
+    note = forms.CharField(label=_("Follow-up record"), max_length=10000, widget=forms.Textarea)
+
+
+class JudicialForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Judicial confirmation"), choices=[c for c in Judicial.choices if c[0]]
+    )
+    court = forms.CharField(label=_("Court"), max_length=120, required=False)
+
+
+class ReferForm(forms.Form):
+    to_track = forms.ChoiceField(label=_("Refer to"), choices=Track.choices)
+    unit = forms.CharField(label=_("Receiving unit"), max_length=120)
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)

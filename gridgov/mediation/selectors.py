@@ -1,0 +1,324 @@
+"""Every read of mediation, scoped to the actor: centres, files, a mediator's day."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from gridgov.accounts.models import RoleAssignment, User
+from gridgov.core.access import Perm, Role
+from gridgov.core.audit import audit_out_of_jurisdiction
+from gridgov.core.codes import is_within
+from gridgov.core.errors import NotFound, ValidationFailed
+from gridgov.core.scoping import Actor, scope_queryset
+from gridgov.mediation import errors
+from gridgov.mediation.models import (
+    AGREED,
+    RISK_LEVEL_ORDER,
+    URGENT_LEVELS,
+    Centre,
+    MediationFile,
+    MediationSession,
+    Referral,
+    Risk,
+    RiskStatus,
+    Track,
+)
+
+# Sessions and follow-ups "due" on a mediator's home: from now to this many days ahead.
+DUE_WINDOW = timedelta(days=7)
+
+
+def centre_list(*, actor: Actor, level: str = "", within: str = "") -> QuerySet[Centre]:
+    centres = scope_queryset(Centre.objects.all(), actor=actor, permission=Perm.MEDIATION_VIEW)
+    if level:
+        centres = centres.filter(level=level)
+    if within:
+        centres = centres.filter(region_code__startswith=within)
+    return centres.order_by("region_code")
+
+
+def centre_get(*, actor: Actor, centre_id: int, work: bool = False) -> Centre:
+    """The centre, or NotFound when it is missing or outside the jurisdiction (for viewing, or
+    with `work` for registering disputes there)."""
+    permission = Perm.MEDIATION_WORK if work else Perm.MEDIATION_VIEW
+    centre = scope_queryset(Centre.objects.all(), actor=actor, permission=permission).filter(
+        pk=centre_id
+    )
+    found = centre.first()
+    if found is None:
+        raise NotFound(errors.CENTRE_NOT_FOUND)
+    return found
+
+
+def centre_mediators(*, centre: Centre) -> list[User]:
+    """The mediators of a centre: holders of the mediator role at its region."""
+    user_ids = RoleAssignment.objects.filter(
+        role=Role.MEDIATOR, region_code=centre.region_code, is_active=True
+    ).values_list("user_id", flat=True)
+    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("username"))
+
+
+def desk_centres(*, actor: Actor) -> QuerySet[Centre]:
+    """The centres where the actor may register disputes."""
+    return scope_queryset(Centre.objects.all(), actor=actor, permission=Perm.MEDIATION_WORK)
+
+
+def _may_mediate_at(user: User, centre: Centre) -> bool:
+    if not user.has_role(Role.MEDIATOR):
+        return False
+    return any(
+        is_within(centre.region_code, a.region_code) or is_within(a.region_code, centre.region_code)
+        for a in user.active_assignments()
+        if a.role == Role.MEDIATOR
+    )
+
+
+def mediators_named(*, usernames: list[str], centre: Centre, actor: Any) -> list[User]:
+    """The named users, each a mediator at, above or below the centre's region; with no names,
+    the actor when they are one (else nobody yet)."""
+    names = [name.strip() for name in usernames if name.strip()]
+    if not names:
+        return [actor] if _may_mediate_at(actor, centre) else []
+    users = {u.username: u for u in User.objects.filter(username__in=names, is_active=True)}
+    problems = [
+        errors.NOT_A_MEDIATOR.bind(username=name)
+        for name in names
+        if name not in users or not _may_mediate_at(users[name], centre)
+    ]
+    if problems:
+        raise ValidationFailed({"mediators": problems})
+    return [users[name] for name in dict.fromkeys(names)]
+
+
+def file_queryset(*, actor: Actor, work: bool = False) -> QuerySet[MediationFile]:
+    permission = Perm.MEDIATION_WORK if work else Perm.MEDIATION_VIEW
+    return scope_queryset(MediationFile.objects.all(), actor=actor, permission=permission)
+
+
+@dataclass(frozen=True)
+class FileFilters:
+    region_code: str = ""
+    centre_id: int | None = None
+    open_only: bool = False
+    mine: bool = False
+    outcome: str = ""  # an outcome, or "agreed" for an agreement or a partial one
+    centre_level: str = ""
+    registered_from: datetime | None = None
+    registered_before: datetime | None = None
+    concluded_from: datetime | None = None
+    concluded_before: datetime | None = None
+    # Files referred out of people's mediation within the period.
+    referred_from: datetime | None = None
+    referred_before: datetime | None = None
+
+
+def file_list(*, actor: Actor, filters: FileFilters | None = None) -> QuerySet[MediationFile]:
+    filters = filters or FileFilters()
+    files = file_queryset(actor=actor).select_related("centre", "case")
+    if filters.region_code:
+        files = files.filter(region_code__startswith=filters.region_code)
+    if filters.centre_id is not None:
+        files = files.filter(centre_id=filters.centre_id)
+    if filters.open_only:
+        files = files.filter(outcome="")
+    if filters.outcome == "agreed":
+        files = files.filter(outcome__in=AGREED)
+    elif filters.outcome:
+        files = files.filter(outcome=filters.outcome)
+    if filters.centre_level:
+        files = files.filter(centre__level=filters.centre_level)
+    if filters.registered_from is not None:
+        files = files.filter(created_at__gte=filters.registered_from)
+    if filters.registered_before is not None:
+        files = files.filter(created_at__lt=filters.registered_before)
+    if filters.concluded_from is not None:
+        files = files.filter(outcome_at__gte=filters.concluded_from)
+    if filters.concluded_before is not None:
+        files = files.filter(outcome_at__lt=filters.concluded_before)
+    if filters.referred_from is not None or filters.referred_before is not None:
+        referrals = Referral.objects.filter(from_track=Track.PEOPLE)
+        if filters.referred_from is not None:
+            referrals = referrals.filter(created_at__gte=filters.referred_from)
+        if filters.referred_before is not None:
+            referrals = referrals.filter(created_at__lt=filters.referred_before)
+        files = files.filter(pk__in=referrals.values("file_id"))
+    if filters.mine:
+        files = files.filter(mediators__id=cast(int, actor.pk))
+    return files.order_by("-created_at", "-id")
+
+
+def file_get(*, actor: Actor, number: str, work: bool = False) -> MediationFile:
+    """The file, or NotFound when missing or outside the jurisdiction (audited)."""
+    found = (
+        file_queryset(actor=actor, work=work)
+        .select_related("centre", "case", "case__category", "registered_by")
+        .prefetch_related("parties", "sessions", "mediators")
+        .filter(number=number)
+        .first()
+    )
+    if found is None:
+        outside = (
+            MediationFile.objects.filter(number=number)
+            .values_list("region_code", flat=True)
+            .first()
+        )
+        if outside is not None:
+            audit_out_of_jurisdiction(
+                actor=actor, object_type="mediation_file", object_id=number, region_code=outside
+            )
+        raise NotFound(errors.FILE_NOT_FOUND, number=number)
+    return found
+
+
+def session_get(*, actor: Actor, file: MediationFile, session_id: int) -> MediationSession:
+    session = file.sessions.filter(pk=session_id).first()
+    if session is None:
+        raise NotFound(errors.SESSION_NOT_FOUND)
+    return session
+
+
+@dataclass(frozen=True)
+class MediatorDay:
+    open_files: list[MediationFile]
+    sessions_due: list[MediationSession]
+    follow_ups_due: list[MediationFile]
+    overdue: int
+
+
+def mediator_day(*, actor: Actor) -> MediatorDay:
+    """A mediator's home: their open disputes (soonest due first), sessions not yet held up to a
+    week ahead (past ones included), agreements whose follow-up visit falls due within a week."""
+    now = timezone.now()
+    mine = file_queryset(actor=actor).filter(mediators__id=cast(int, actor.pk))
+    open_files = list(
+        mine.filter(outcome="").select_related("centre", "case").order_by("due_at", "id")[:50]
+    )
+    sessions = list(
+        MediationSession.objects.filter(
+            file__in=mine.filter(outcome=""), held_at=None, starts_at__lte=now + DUE_WINDOW
+        )
+        .select_related("file")
+        .order_by("starts_at", "id")[:50]
+    )
+    follow_ups = list(
+        mine.filter(
+            Q(follow_up_due_on__lte=timezone.localdate(now) + DUE_WINDOW),
+            followed_up_at=None,
+        )
+        .select_related("centre", "case")
+        .order_by("follow_up_due_on", "id")[:50]
+    )
+    overdue = mine.filter(outcome="", due_at__lt=now).count()
+    return MediatorDay(open_files, sessions, follow_ups, overdue)
+
+
+@dataclass(frozen=True)
+class ReferralCount:
+    from_track: str
+    to_track: str
+    count: int
+
+
+DIRECTIONS: tuple[tuple[str, str], ...] = (
+    ("people", "administrative"),
+    ("people", "judicial"),
+    ("administrative", "people"),
+    ("judicial", "people"),
+)
+
+
+def referral_queryset(*, actor: Actor) -> QuerySet[Referral]:
+    return scope_queryset(Referral.objects.all(), actor=actor, permission=Perm.MEDIATION_VIEW)
+
+
+def referral_counts(
+    *,
+    actor: Actor,
+    region_code: str = "",
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[ReferralCount]:
+    """Referrals by direction in the actor's jurisdiction (within a region and a period), every
+    direction listed, a zero where there were none."""
+    referrals = referral_queryset(actor=actor)
+    if region_code:
+        referrals = referrals.filter(region_code__startswith=region_code)
+    if since is not None:
+        referrals = referrals.filter(created_at__gte=since)
+    if until is not None:
+        referrals = referrals.filter(created_at__lt=until)
+    found = {
+        (row["from_track"], row["to_track"]): row["n"]
+        for row in referrals.values("from_track", "to_track").annotate(n=Count("id"))
+    }
+    return [ReferralCount(a, b, found.get((a, b), 0)) for a, b in DIRECTIONS]
+
+
+@dataclass(frozen=True)
+class RiskFilters:
+    region_code: str = ""
+    level: str = ""
+    status: str = ""
+    open_only: bool = False
+    found_from: datetime | None = None
+    found_before: datetime | None = None
+    resolved_from: datetime | None = None
+    resolved_before: datetime | None = None
+
+
+def risk_list(*, actor: Actor, filters: RiskFilters | None = None) -> QuerySet[Risk]:
+    """Risks of the jurisdiction, the most severe first (red and orange at the top), then
+    newest; open ones (not resolved) with `open_only`."""
+    filters = filters or RiskFilters()
+    risks = scope_queryset(
+        Risk.objects.all(), actor=actor, permission=Perm.MEDIATION_VIEW
+    ).select_related("responsible")
+    if filters.region_code:
+        risks = risks.filter(region_code__startswith=filters.region_code)
+    if filters.level:
+        risks = risks.filter(level=filters.level)
+    if filters.status:
+        risks = risks.filter(status=filters.status)
+    if filters.open_only:
+        risks = risks.exclude(status=RiskStatus.RESOLVED)
+    if filters.found_from is not None:
+        risks = risks.filter(created_at__gte=filters.found_from)
+    if filters.found_before is not None:
+        risks = risks.filter(created_at__lt=filters.found_before)
+    if filters.resolved_from is not None:
+        risks = risks.filter(resolved_at__gte=filters.resolved_from)
+    if filters.resolved_before is not None:
+        risks = risks.filter(resolved_at__lt=filters.resolved_before)
+    severity = Case(
+        *(When(level=level, then=Value(rank)) for level, rank in RISK_LEVEL_ORDER.items()),
+        default=Value(len(RISK_LEVEL_ORDER)),
+        output_field=IntegerField(),
+    )
+    return risks.annotate(severity=severity).order_by("severity", "-created_at", "-id")
+
+
+def risk_get(*, actor: Actor, risk_id: int) -> Risk:
+    risk = (
+        scope_queryset(Risk.objects.all(), actor=actor, permission=Perm.MEDIATION_VIEW)
+        .select_related("responsible", "raised_by")
+        .prefetch_related("cases", "follow_ups")
+        .filter(pk=risk_id)
+        .first()
+    )
+    if risk is None:
+        raise NotFound(errors.RISK_NOT_FOUND)
+    return risk
+
+
+def urgent_risks(*, actor: Actor) -> list[Risk]:
+    """Open red and orange risks of the jurisdiction: what the county's view shows at once."""
+    return list(
+        risk_list(actor=actor, filters=RiskFilters(open_only=True)).filter(level__in=URGENT_LEVELS)[
+            :50
+        ]
+    )

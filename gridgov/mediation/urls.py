@@ -1,0 +1,24 @@
+"""Staff pages for mediation."""
+
+from django.urls import path
+
+from gridgov.mediation import views
+
+app_name = "mediation"
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("register/", views.register, name="register"),
+    path("risks/", views.risks, name="risks"),
+    path("files/<str:number>/", views.detail, name="detail"),
+    path("files/<str:number>/sessions/", views.session_add, name="session-add"),
+    path(
+        "files/<str:number>/sessions/<int:session_id>/record/",
+        views.session_write,
+        name="session-record",
+    ),
+    path("files/<str:number>/outcome/", views.outcome, name="outcome"),
+    path("files/<str:number>/follow-up/", views.follow_up, name="follow-up"),
+    path("files/<str:number>/judicial/", views.judicial, name="judicial"),
+    path("files/<str:number>/refer/", views.refer, name="refer"),
+]

@@ -1,0 +1,240 @@
+"""Mediation pages: a mediator's day, the desk's registration form, a file and the work on it."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from gridgov.accounts.actors import actor_from
+from gridgov.cases.selectors import category_list
+from gridgov.core.access import Perm
+from gridgov.core.clientaddress import client_address
+from gridgov.core.errors import ValidationFailed
+from gridgov.core.pages import add_problems, page_view
+from gridgov.core.scoping import require_permission
+from gridgov.mediation import selectors
+from gridgov.mediation.documents import DOCX_KINDS, KINDS, TITLES
+from gridgov.mediation.forms import (
+    FollowUpForm,
+    JudicialForm,
+    OutcomeForm,
+    RecordForm,
+    ReferForm,
+    RegisterForm,
+    SessionForm,
+)
+from gridgov.mediation.models import AGREED, MediationFile
+from gridgov.mediation.services import (
+    DisputeInput,
+    PartyInput,
+    dispute_register,
+    file_record_follow_up,
+    file_record_judicial,
+    file_record_outcome,
+    file_refer,
+    session_record,
+    session_schedule,
+)
+from gridgov.mediation.services.work import OutcomeInput
+
+
+@page_view
+@require_safe
+def home(request: HttpRequest) -> HttpResponse:
+    actor = actor_from(request)
+    require_permission(actor, Perm.MEDIATION_VIEW)
+    day = selectors.mediator_day(actor=actor)
+    urgent = selectors.urgent_risks(actor=actor)
+    return render(request, "mediation/home.html", {"day": day, "urgent": urgent})
+
+
+@page_view
+@require_safe
+def risks(request: HttpRequest) -> HttpResponse:
+    """The risk register: red and orange first (the county sees them at once), open ones unless
+    all are asked for."""
+    actor = actor_from(request)
+    show_all = request.GET.get("all") == "1"
+    rows = selectors.risk_list(actor=actor, filters=selectors.RiskFilters(open_only=not show_all))[
+        :200
+    ]
+    return render(request, "mediation/risks.html", {"risks": rows, "show_all": show_all})
+
+
+def _register_form(request: HttpRequest, actor: Any) -> RegisterForm:
+    centres = [(c.pk, c.name) for c in selectors.desk_centres(actor=actor)[:500]]
+    categories = [(c.code, c.name) for c in category_list().filter(is_dispute=True, children=None)]
+    data = request.POST if request.method == "POST" else None
+    return RegisterForm(data, centres=centres, categories=categories)
+
+
+@page_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def register(request: HttpRequest) -> HttpResponseBase:
+    actor = actor_from(request)
+    require_permission(actor, Perm.MEDIATION_WORK)
+    form = _register_form(request, actor)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        amount = data.get("amount_involved")
+        try:
+            file = dispute_register(
+                actor=actor,
+                data=DisputeInput(
+                    centre_id=data["centre"],
+                    category_code=data["category"],
+                    channel=data["channel"],
+                    title=data["title"],
+                    facts=data["facts"],
+                    region_code=data["region_code"].strip(),
+                    address=data["address"],
+                    amount_involved="" if amount is None else str(amount),
+                    people_band=data["people_band"],
+                    parties=[
+                        PartyInput(side=side, **form.party(side))
+                        for side in ("applicant", "respondent")
+                    ],
+                    mediator_usernames=data["mediators"].replace("，", ",").split(","),
+                ),
+                client_address=client_address(request),
+            )
+        except ValidationFailed as error:
+            add_problems(form, error)
+        else:
+            messages.success(
+                request, _("Mediation file %(number)s opened.") % {"number": file.number}
+            )
+            return redirect("mediation:detail", number=file.number)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "mediation/register.html", {"form": form}, status=status)
+
+
+def _detail(
+    request: HttpRequest, file: MediationFile, *, bound: dict[str, forms.Form] | None = None
+) -> HttpResponse:
+    forms_by_name: dict[str, forms.Form] = {
+        "session": SessionForm(),
+        "record": RecordForm(),
+        "outcome": OutcomeForm(),
+        "follow_up": FollowUpForm(),
+        "judicial": JudicialForm(),
+        "refer": ReferForm(),
+        **(bound or {}),
+    }
+    actor = actor_from(request)
+    may_work = (
+        bool(actor.jurisdiction_codes(Perm.MEDIATION_WORK))
+        and selectors.file_queryset(actor=actor, work=True).filter(pk=file.pk).exists()
+    )
+    context = {
+        "file": file,
+        "parties": list(file.parties.all()),
+        "sessions": list(file.sessions.all()),
+        "mediators": list(file.mediators.all()),
+        "agreed": file.outcome in AGREED,
+        "may_work": may_work,
+        "forms": forms_by_name,
+        "referrals": list(file.referrals.select_related("actor")),
+        "documents": [(kind, TITLES[kind], kind in DOCX_KINDS) for kind in KINDS],
+    }
+    return render(request, "mediation/detail.html", context, status=400 if bound else 200)
+
+
+@page_view
+@require_safe
+def detail(request: HttpRequest, number: str) -> HttpResponse:
+    file = selectors.file_get(actor=actor_from(request), number=number)
+    return _detail(request, file)
+
+
+def _work(
+    name: str,
+    form_class: type[forms.Form],
+    act: Callable[[Any, MediationFile, dict[str, Any]], Any],
+) -> Callable[..., HttpResponseBase]:
+    """A POST on a file: bind the form, call the service, back to the file (or the file again
+    with the form's errors)."""
+
+    @page_view
+    @require_POST
+    def view(request: HttpRequest, number: str, **kwargs: Any) -> HttpResponseBase:
+        actor = actor_from(request)
+        file = selectors.file_get(actor=actor, number=number, work=True)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                act(actor, file, {**form.cleaned_data, **kwargs})
+            except ValidationFailed as error:
+                add_problems(form, error)
+            else:
+                messages.success(request, _("Saved."))
+                return redirect("mediation:detail", number=file.number)
+        return _detail(request, file, bound={name: form})
+
+    view.__name__ = f"{name}_view"
+    return view
+
+
+def _schedule(actor: Any, file: MediationFile, data: dict[str, Any]) -> Any:
+    return session_schedule(
+        actor=actor,
+        file=file,
+        starts_at=data["starts_at"],
+        place=data["place"],
+        online=data["online"],
+        participants=data["participants"],
+    )
+
+
+def _record(actor: Any, file: MediationFile, data: dict[str, Any]) -> Any:
+    session = selectors.session_get(actor=actor, file=file, session_id=data["session_id"])
+    return session_record(
+        actor=actor, session=session, record=data["record"], participants=data["participants"]
+    )
+
+
+def _outcome(actor: Any, file: MediationFile, data: dict[str, Any]) -> Any:
+    return file_record_outcome(
+        actor=actor,
+        file=file,
+        data=OutcomeInput(
+            outcome=data["outcome"],
+            agreed_terms=data["agreed_terms"],
+            responsibilities=data["responsibilities"],
+            performance_method=data["performance_method"],
+            performance_place=data["performance_place"],
+            performance_deadline=data["performance_deadline"],
+            note=data["note"],
+        ),
+    )
+
+
+def _follow_up(actor: Any, file: MediationFile, data: dict[str, Any]) -> Any:
+    return file_record_follow_up(
+        actor=actor, file=file, performed=data["performed"], note=data["note"]
+    )
+
+
+def _judicial(actor: Any, file: MediationFile, data: dict[str, Any]) -> Any:
+    return file_record_judicial(actor=actor, file=file, status=data["status"], court=data["court"])
+
+
+def _refer(actor: Any, file: MediationFile, data: dict[str, Any]) -> Any:
+    return file_refer(
+        actor=actor, file=file, to_track=data["to_track"], unit=data["unit"], reason=data["reason"]
+    )
+
+
+session_add = _work("session", SessionForm, _schedule)
+session_write = _work("record", RecordForm, _record)
+outcome = _work("outcome", OutcomeForm, _outcome)
+follow_up = _work("follow_up", FollowUpForm, _follow_up)
+judicial = _work("judicial", JudicialForm, _judicial)
+refer = _work("refer", ReferForm, _refer)
