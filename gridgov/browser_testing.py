@@ -26,6 +26,7 @@ CHROMIUM_ARGS = [
 ]
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 800}
+WIDE = {"width": 1440, "height": 900}  # a county office's desk screen
 TIMEOUT_MS = 20_000
 
 

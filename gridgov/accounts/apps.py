@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.access import Perm
+from gridgov.core.audit_labels import register_audit_actions
 from gridgov.core.menu import MenuEntry, register_menu
 
 
@@ -15,4 +16,19 @@ class AccountsConfig(AppConfig):
 
         register_menu(
             MenuEntry("accounts", _("Accounts"), "accounts:users", Perm.ACCOUNTS_VIEW, 900)
+        )
+        register_audit_actions(
+            {
+                "user.": _("Accounts"),
+                "user.create": _("Created an account"),
+                "user.change": _("Changed an account"),
+                "user.unlock": _("Cleared an account's lockout"),
+                "role.": _("Roles"),
+                "role.assign": _("Granted a role"),
+                "role.revoke": _("Revoked a role"),
+                "user.role_assign": _("Granting a role"),
+                "user.role_revoke": _("Revoking a role"),
+                "api_token.": _("API tokens"),
+                "api_token.revoke": _("Revoked an API token"),
+            }
         )

@@ -1,9 +1,13 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.urls import reverse
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.cases.notices import CASE, CASE_LIST, LIST_ESCALATED, LIST_MY_TASKS, LIST_QUEUE
 from gridgov.core.access import Perm
+from gridgov.core.audit_labels import register_audit_actions, register_audit_detail_keys
 from gridgov.core.menu import MenuEntry, register_menu
 from gridgov.notifications.links import register_link
 
@@ -23,6 +27,27 @@ def case_list_link(list_id: str) -> str:
     return ""
 
 
+def case_audit_actions() -> dict[str, Any]:
+    # Imported here, not at the top: the models module may not be imported before apps load.
+    from gridgov.cases.models import ACTION_VERBS
+
+    labels: dict[str, Any] = {
+        "case.": _("Cases"),
+        "case.report": _("Reported a case"),
+        "case.view": _("Read a case"),
+        "case.export": _("Exported a list of cases"),
+        "case.reveal_contact": _("Read a reporter's contact in full"),
+        "case.reopen": _("A resident reopened a case"),
+        "case.rate": _("A resident rated a case"),
+        "public.": _("Residents' channel"),
+        "public.report": _("A resident reported a case"),
+        "open311.": _("Open311"),
+    }
+    for action, verb in ACTION_VERBS.items():
+        labels.setdefault(f"case.{action}", format_lazy(_("Case: {action}"), action=verb))
+    return labels
+
+
 class CasesConfig(AppConfig):
     name = "gridgov.cases"
     label = "cases"
@@ -36,5 +61,7 @@ class CasesConfig(AppConfig):
             MenuEntry("all_cases", _("All cases"), "cases:all", Perm.CASES_VIEW, 125),
             MenuEntry("overdue", _("Overdue"), "cases:overdue", Perm.CASES_VIEW, 130),
         )
+        register_audit_actions(case_audit_actions())
+        register_audit_detail_keys({"by_phone": _("searched by phone"), "state": _("state")})
         register_link(CASE, case_link)
         register_link(CASE_LIST, case_list_link)

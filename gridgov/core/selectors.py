@@ -41,7 +41,9 @@ def audit_list(*, actor: Actor, filters: AuditFilters) -> QuerySet[AuditEntry]:
     Ordered by (created_at, id) so a scoped page is a walk of the `(town_code, created_at, id)`
     index; the cursor continues from a row without counting the rows before it.
     """
-    entries = scope_queryset(AuditEntry.objects.all(), actor=actor, permission=Perm.AUDIT_VIEW)
+    entries = scope_queryset(
+        AuditEntry.objects.select_related("actor"), actor=actor, permission=Perm.AUDIT_VIEW
+    )
     if filters.action:
         entries = entries.filter(action__startswith=filters.action)
     if filters.outcome:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.http import HttpRequest, HttpResponse
@@ -11,6 +11,12 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from gridgov.core.access import Perm
+from gridgov.core.audit_labels import (
+    action_choices,
+    action_label,
+    detail_lines,
+    region_display_names,
+)
 from gridgov.core.models import AuditEntry
 from gridgov.core.pages import page_view
 from gridgov.core.scoping import request_actor, require_permission
@@ -19,12 +25,7 @@ from gridgov.core.timebounds import is_plausible
 
 
 class AuditFilterForm(forms.Form):
-    action = forms.CharField(
-        label=_("action"),
-        required=False,
-        max_length=64,
-        help_text=_("A prefix: “auth.” finds every login and logout."),
-    )
+    action = forms.ChoiceField(label=_("action"), required=False)
     outcome = forms.ChoiceField(
         label=_("outcome"),
         required=False,
@@ -38,6 +39,12 @@ class AuditFilterForm(forms.Form):
         label=_("to"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     after = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        action = self.fields["action"]
+        assert isinstance(action, forms.ChoiceField)
+        action.choices = [("", _("any")), *action_choices()]
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
@@ -82,6 +89,12 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
             next_query = query.urlencode()
     else:
         require_permission(actor, Perm.AUDIT_VIEW)
+    names = region_display_names(entry.region_code for entry in entries)
+    for entry in entries:
+        readable = cast(Any, entry)
+        readable.action_label = action_label(entry.action)
+        readable.region_name = names.get(entry.region_code, "")
+        readable.detail_lines = detail_lines(entry.detail or {})
     return render(
         request,
         "audit/list.html",
@@ -97,6 +110,7 @@ def audit_list_view(request: HttpRequest) -> HttpResponse:
 @require_GET
 @page_view
 def audit_verify_view(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "audit/verify.html", {"result": audit_verify(actor=request_actor(request))}
-    )
+    result = audit_verify(actor=request_actor(request))
+    chain_names = region_display_names(head.chain for head in result.heads)
+    named_heads = [(head, chain_names.get(head.chain, "")) for head in result.heads]
+    return render(request, "audit/verify.html", {"result": result, "named_heads": named_heads})

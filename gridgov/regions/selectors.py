@@ -92,7 +92,8 @@ CASE_UNIT_LEVELS = [Level.COUNTY, Level.TOWN, Level.VILLAGE]
 
 
 def region_names(*, actor: Actor, region_codes: set[str]) -> dict[str, str]:
-    """Names of the given regions that the actor may see (others are shown by code only)."""
+    """Names of the given regions that the actor may see, and of the actor's own ancestors
+    (others are shown by code only)."""
     wanted = {code for code in region_codes if code}
     if not wanted:
         return {}
@@ -100,7 +101,17 @@ def region_names(*, actor: Actor, region_codes: set[str]) -> dict[str, str]:
         regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.REGIONS_VIEW)
     except PermissionDenied:
         return {}
-    return dict(regions.filter(region_code__in=wanted).values_list("region_code", "name"))
+    names = dict(regions.filter(region_code__in=wanted).values_list("region_code", "name"))
+    # The names of one's own ancestors may show too: a grid worker's cases are handled by the
+    # worker's village, which the worker knows by name.
+    jurisdiction = actor.jurisdiction_codes(Perm.REGIONS_VIEW)
+    ancestors = {
+        code for code in wanted - names.keys() if any(own.startswith(code) for own in jurisdiction)
+    }
+    if ancestors:
+        rows = Region.objects.filter(region_code__in=ancestors).values_list("region_code", "name")
+        names.update(dict(rows))
+    return names
 
 
 @dataclass(frozen=True)

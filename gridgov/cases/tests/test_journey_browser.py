@@ -18,7 +18,7 @@ import pytest
 from django.core.cache import cache
 
 from gridgov.accounts.models import User
-from gridgov.browser_testing import DESKTOP, PHONE, new_page
+from gridgov.browser_testing import PHONE, WIDE, new_page
 from gridgov.cases.models import Case
 from gridgov.cases.states import State
 from gridgov.core.access import Role
@@ -62,8 +62,17 @@ def page_width(page: Any) -> int:
     return int(page.evaluate("document.documentElement.scrollWidth"))
 
 
+# Each person's pages at both widths: the resident and the grid worker on a phone and the
+# secretary at a desk, then the other way round (a resident at a desk, a secretary on a phone).
+LAYOUTS = {
+    "people on phones, the office at a desk": (PHONE, WIDE, PHONE),
+    "the resident at a desk, the office on a phone": (WIDE, PHONE, WIDE),
+}
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
 def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
-    transactional_db, live_server, browser, tmp_path: Path
+    transactional_db, live_server, browser, tmp_path: Path, layout: str
 ):
     # given the test tree, the first village's secretary and the grid worker of its first grid
     cache.clear()  # public rate limits live in the cache
@@ -72,12 +81,24 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     worker = make_user(Role.GRID_WORKER, tree.grids[0], username="zhang_worker")
     base = live_server.url
     errors: list[str] = []
+    resident_size, office_size, worker_size = LAYOUTS[layout]
+    overflow: list[str] = []
+
+    def fits(page: Any, size: dict[str, int], what: str) -> None:
+        width = page_width(page)
+        if width > size["width"]:
+            overflow.append(f"{what}: {width} px at {size['width']} px")
 
     # when a resident reports on the public page, from a phone
-    resident = new_page(browser, PHONE, errors)
+    # (starting from the site's front page, as a person who has only heard of it does)
+    resident = new_page(browser, resident_size, errors)
+    resident.goto(f"{base}/")
+    fits(resident, resident_size, "front page")
     opened = time.monotonic()
-    resident.goto(f"{base}/public/report/")
+    with resident.expect_navigation():
+        resident.click("main a[href='/public/report/']")
     resident.wait_for_selector("#report-map.is-loaded")
+    fits(resident, resident_size, "public report form")
     resident.select_option("#id_category_group", "infrastructure")
     resident.select_option("#id_category", "infrastructure-streetlight")
     resident.fill("#id_description", DESCRIPTION)
@@ -97,16 +118,19 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     code = resident.inner_text("#short-code").strip()
     assert re.fullmatch(r"610324-\d{8}-\d{6}", number)
     assert tracking
+    fits(resident, resident_size, "report received")
 
     # when the village secretary finds it in the work queue and accepts it
-    office = new_page(browser, DESKTOP, errors)
+    office = new_page(browser, office_size, errors)
     log_in(office, base, secretary)
     office.click("header nav a[href='/cases/queue/']")
+    fits(office, office_size, "work queue")
     row = office.locator(f"tr[data-case='{number}']")
     assert DESCRIPTION[:10] in row.inner_text()
     with office.expect_navigation():
         row.locator("a.code").click()
     assert state_of(office) == State.REPORTED
+    fits(office, office_size, "case page")
     take(office, "accept")
     assert state_of(office) == State.ACCEPTED
     # and dispatches it to the grid worker of that grid
@@ -117,7 +141,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     assert "zhang_worker" in office.inner_text("dl.facts")
 
     # when the grid worker opens their tasks on a phone
-    phone = new_page(browser, PHONE, errors)
+    phone = new_page(browser, worker_size, errors)
     log_in(phone, base, worker)
     inbox_link = phone.locator("header nav a[href='/inbox/']").inner_text()
     phone.click("header nav a[href='/cases/tasks/']")
@@ -158,6 +182,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
 
     # when another officer, the secretary, opens their home: the case waits for them to verify
     office.goto(f"{base}/")
+    fits(office, office_size, "home")
     to_verify = office.locator("a[data-waiting='verify']")
     assert to_verify.locator(".count").inner_text() == "1"
     with office.expect_navigation():
@@ -165,6 +190,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     # then the list to verify holds it; they open it from there, check the work and close it
     listed = office.locator(f"tr[data-case='{number}']")
     assert listed.count() == 1
+    fits(office, office_size, "list to verify")
     with office.expect_navigation():
         listed.locator("a.code").click()
     assert state_of(office) == State.RESOLVED
@@ -177,6 +203,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
         "ol.timeline li", "items => items.map(item => item.dataset.action)"
     )
     assert timeline == ["report", "accept", "dispatch", "start", "resolve", "verify", "close"]
+    fits(office, office_size, "closed case page")
 
     # when the resident looks the report up by its number and the code, read out in lower case
     # as one would over the phone, and rates the handling
@@ -186,6 +213,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     with resident.expect_navigation():
         resident.click("#track-by-code button[type=submit]")
     assert resident.locator("#state.state-closed").count() == 1
+    fits(resident, resident_size, "status page")
     steps_before = resident.locator("#steps li").count()
     resident.check("#rate-form input[name=rating][value='5']")
     resident.fill("#id_comment", "修得很快，谢谢")
@@ -202,9 +230,10 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     assert (case.state, case.rating, case.tracking_token) == (State.CLOSED, 5, tracking)
     assert case.resolved_by_id == worker.pk
 
-    # and nothing on the phone pages made them scroll sideways; no script failed
-    assert tasks_width <= PHONE["width"]
-    assert case_width <= PHONE["width"]
+    # and nothing made anybody scroll sideways, at either width; no script failed
+    assert tasks_width <= worker_size["width"]
+    assert case_width <= worker_size["width"]
+    assert overflow == []
     assert tasks_shot.stat().st_size > 0
     assert case_shot.stat().st_size > 0
     assert errors == []

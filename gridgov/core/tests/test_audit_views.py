@@ -6,6 +6,7 @@ import re
 from datetime import timedelta
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test import Client
 from django.urls import reverse
@@ -25,6 +26,11 @@ VERIFY_URL = reverse("audit:verify")
 def client_as(user) -> Client:
     client = Client()
     client.force_login(user)
+    return client
+
+
+def english(client: Client) -> Client:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     return client
 
 
@@ -53,16 +59,60 @@ def test_auditor_sees_an_entry_written_by_a_login(tree, user_factory):
     # given
     auditor = user_factory(Role.AUDITOR, tree.county)
     official = user_factory(Role.TOWN_OFFICIAL, tree.towns[0], username="zhang_official")
+    official.display_name = "张主任"
+    official.save(update_fields=["display_name"])
     web_login(official.username)
     login_row = AuditEntry.objects.get(action="auth.login", actor=official)
     # when
-    response = client_as(auditor).get(LIST_URL)
-    # then
+    response = english(client_as(auditor)).get(LIST_URL)
+    # then: the person by name (the login name beside it), the action by what it was
     assert response.status_code == 200
     rows = dict(rows_shown(response))
     assert login_row.sequence in rows
+    assert "张主任" in rows[login_row.sequence]
     assert "zhang_official" in rows[login_row.sequence]
-    assert "auth.login" in rows[login_row.sequence]
+    assert "Signed in" in rows[login_row.sequence]
+    assert "auth.login" not in rows[login_row.sequence]
+
+
+@pytest.mark.django_db
+def test_a_row_names_its_region_and_reads_its_details_as_lines(tree, user_factory):
+    # given
+    auditor = user_factory(Role.AUDITOR, tree.county)
+    entry = audit_record(
+        actor=None,
+        action="case.export",
+        region_code=tree.villages[0],
+        detail={"rows": 12, "filters": {"state": "open"}, "by_phone": True},
+    )
+    # when
+    response = english(client_as(auditor)).get(LIST_URL)
+    # then
+    row = dict(rows_shown(response))[entry.sequence]
+    assert "Exported a list of cases" in row
+    assert tree.names[tree.villages[0]] in row
+    assert "Rows: 12" in row
+    assert "Filters: state: open" in row
+    assert "Searched by phone: yes" in row
+
+
+@pytest.mark.django_db
+def test_the_action_filter_is_a_list_of_labels_and_families(tree, user_factory):
+    # given
+    auditor = user_factory(Role.AUDITOR, tree.county)
+    audit_record(actor=None, action="region.rename", region_code=tree.towns[0])
+    audit_record(actor=None, action="case.export", region_code=tree.towns[0])
+    # when
+    page = english(client_as(auditor)).get(LIST_URL)
+    family = client_as(auditor).get(LIST_URL, {"action": "region."})
+    made_up = client_as(auditor).get(LIST_URL, {"action": "nothing.real"})
+    # then
+    choices = dict(page.context["form"].fields["action"].choices)
+    assert str(choices["region.rename"]).endswith("Renamed a region")
+    assert choices["region."] == "Region tree"
+    assert [e.action for e in family.context["entries"]] == ["region.rename"]
+    assert made_up.context["entries"] == []
+    assert "action" in made_up.context["form"].errors
 
 
 @pytest.mark.django_db
