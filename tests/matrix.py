@@ -813,7 +813,8 @@ def _audit_seed_rows(probe: Probe) -> Call:
 
 
 _AUDIT_ROW = re.compile(r"<tr data-sequence=.*?</tr>", re.S)
-_CELL_CODE = re.compile(r"<td(?: data-label=\"[^\"]*\")?>([0-9]{6,18})</td>")
+# A row's region: its name, then its code marked as such.
+_CELL_CODE = re.compile(r'<small class="code muted" data-region>([0-9]{6,18})</small>')
 
 
 def _listed_audit_regions(response: HttpResponseBase, text: str) -> set[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any, cast
 
 from django import forms
@@ -23,9 +24,17 @@ from gridgov.core.scoping import request_actor, require_permission
 from gridgov.core.selectors import AuditFilters, audit_page, audit_verify
 from gridgov.core.timebounds import is_plausible
 
+# Any action's name, or a family's ("case."): a link may filter by one the list does not name.
+_ACTION_NAME = re.compile(r"[a-z0-9_]+(\.[a-z0-9_]+)*\.?")
+
+
+class ActionField(forms.ChoiceField):
+    def valid_value(self, value: Any) -> bool:
+        return super().valid_value(value) or bool(_ACTION_NAME.fullmatch(str(value)))
+
 
 class AuditFilterForm(forms.Form):
-    action = forms.ChoiceField(label=_("action"), required=False)
+    action = ActionField(label=_("action"), required=False)
     outcome = forms.ChoiceField(
         label=_("outcome"),
         required=False,
