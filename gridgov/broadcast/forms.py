@@ -63,7 +63,8 @@ class ComposeForm(forms.Form):
         super().__init__(*args, **kwargs)
         targets = self.fields["targets"]
         assert isinstance(targets, forms.MultipleChoiceField)
-        targets.choices = [(code, f"{name} ({code})") for code, name in regions]
+        # By name: the composer knows the villages by name, not by their statistical codes.
+        targets.choices = list(regions)
 
     def to_input(self) -> BroadcastInput:
         data = self.cleaned_data
