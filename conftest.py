@@ -41,11 +41,14 @@ def _is_transactional(request: pytest.FixtureRequest) -> bool:
 
 @pytest.fixture(autouse=True)
 def _empty_cache() -> None:
-    """Each test starts with an empty cache: rate limits and the once-an-hour anonymous refusal
+    """Each test starts with empty caches: rate limits and the once-an-hour anonymous refusal
     rows count there, and one test's count must not decide another's."""
     from django.core.cache import cache
 
+    from gridgov.regions.names import forget_names
+
     cache.clear()
+    forget_names()  # regions kept by name in this process belong to an earlier test's tree
 
 
 @pytest.fixture(autouse=True)

@@ -25,11 +25,7 @@ from gridgov.regions.selectors import public_names
 def user_jurisdiction(*, actor: Any) -> dict[str, Any]:
     """The actor's own roles and the union of their subtrees."""
     assignments = actor.active_assignments()
-    names = dict(
-        Region.objects.filter(region_code__in=[a.region_code for a in assignments]).values_list(
-            "region_code", "name"
-        )
-    )
+    names = public_names(region_codes={a.region_code for a in assignments})
     return {
         "username": actor.username,
         "display_name": actor.display_name,

@@ -16,6 +16,7 @@ from gridgov.core.scoping import Actor, require_permission, scope_queryset
 from gridgov.regions import errors
 from gridgov.regions.locator import Location, locate_point
 from gridgov.regions.models import Level, Region
+from gridgov.regions.names import names_of
 
 
 def region_queryset(*, actor: Actor) -> QuerySet[Region]:
@@ -212,8 +213,4 @@ def public_boundaries(*, region_codes: set[str]) -> list[tuple[str, Any]]:
 
 def public_names(*, region_codes: set[str]) -> dict[str, str]:
     """Names of the given regions: public geography, read without an actor."""
-    return dict(
-        Region.objects.filter(region_code__in=sorted(region_codes)).values_list(
-            "region_code", "name"
-        )
-    )
+    return names_of(region_codes)

@@ -18,6 +18,7 @@ from gridgov.core.scoping import Actor, scope_queryset
 from gridgov.regions import errors
 from gridgov.regions.geometry import InvalidBoundary, is_inside, to_shape
 from gridgov.regions.models import Region, TreeState
+from gridgov.regions.names import forget_names
 
 
 def _managed_region(*, actor: Actor, region_code: str) -> Region:
@@ -37,6 +38,7 @@ def bump_boundaries_version() -> None:
     The new version is at least the current time in microseconds, so a number handed out inside
     a rolled-back transaction is never handed out again for different boundaries.
     """
+    forget_names()  # a region was added or moved: codes may name other places now
     floor = time.time_ns() // 1000
     updated = TreeState.objects.filter(pk=1).update(
         boundaries_version=Greatest(F("boundaries_version") + 1, Value(floor))
@@ -141,6 +143,7 @@ def region_rename(*, actor: Actor, code: str, name: str) -> Region:
             return region
         region.name = name
         region.save(update_fields=["name", "updated_at"])
+        forget_names()
         audit_record(
             actor=actor,
             action="region.rename",
