@@ -27,10 +27,7 @@ def case_list_link(list_id: str) -> str:
     return ""
 
 
-def case_audit_actions() -> dict[str, Any]:
-    # Imported here, not at the top: the models module may not be imported before apps load.
-    from gridgov.cases.models import ACTION_VERBS
-
+def case_audit_actions(action_verbs: dict[str, Any]) -> dict[str, Any]:
     labels: dict[str, Any] = {
         "case.": _("Cases"),
         "case.report": _("Reported a case"),
@@ -43,7 +40,7 @@ def case_audit_actions() -> dict[str, Any]:
         "public.report": _("A resident reported a case"),
         "open311.": _("Open311"),
     }
-    for action, verb in ACTION_VERBS.items():
+    for action, verb in action_verbs.items():
         labels.setdefault(f"case.{action}", format_lazy(_("Case: {action}"), action=verb))
     return labels
 
@@ -61,7 +58,10 @@ class CasesConfig(AppConfig):
             MenuEntry("all_cases", _("All cases"), "cases:all", Perm.CASES_VIEW, 125),
             MenuEntry("overdue", _("Overdue"), "cases:overdue", Perm.CASES_VIEW, 130),
         )
-        register_audit_actions(case_audit_actions())
+        # The models module may not be imported before the apps are loaded.
+        from gridgov.cases.models import ACTION_VERBS
+
+        register_audit_actions(case_audit_actions(ACTION_VERBS))
         register_audit_detail_keys({"by_phone": _("searched by phone"), "state": _("state")})
         register_link(CASE, case_link)
         register_link(CASE_LIST, case_list_link)

@@ -4,13 +4,6 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.core.audit_labels import register_audit_actions, register_region_namer
 
 
-def _names(codes: set[str]) -> dict[str, str]:
-    # Imported here, not at the top: the models module may not be imported before apps load.
-    from gridgov.regions.selectors import public_names
-
-    return public_names(region_codes=codes)
-
-
 class RegionsConfig(AppConfig):
     name = "gridgov.regions"
     label = "regions"
@@ -18,7 +11,10 @@ class RegionsConfig(AppConfig):
 
     def ready(self) -> None:
         # The audit log names the regions of its rows; an auditor reads only their own rows.
-        register_region_namer(_names)
+        # The selectors read the models, which may not be imported before the apps are loaded.
+        from gridgov.regions.selectors import public_names
+
+        register_region_namer(lambda codes: public_names(region_codes=codes))
         register_audit_actions(
             {
                 "region.": _("Region tree"),
