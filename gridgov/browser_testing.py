@@ -57,3 +57,15 @@ def new_page(browser: Any, viewport: dict[str, int], errors: list[str]) -> Any:
     page.set_default_timeout(TIMEOUT_MS)
     page.on("console", lambda message: collect_errors(message, errors))
     return page
+
+
+def page_width(page: Any) -> int:
+    """How wide the page is laid out: wider than the screen means sideways scrolling."""
+    return int(page.evaluate("document.documentElement.scrollWidth"))
+
+
+def note_overflow(page: Any, size: dict[str, int], where: str, overflow: list[str]) -> None:
+    """Add `where` to `overflow` when the page is wider than the screen it is shown on."""
+    width = page_width(page)
+    if width > size["width"]:
+        overflow.append(f"{where}: {width} px at {size['width']} px")

@@ -109,9 +109,7 @@ def region_names(*, actor: Actor, region_codes: set[str]) -> dict[str, str]:
     ancestors = {
         code for code in wanted - names.keys() if any(own.startswith(code) for own in jurisdiction)
     }
-    if ancestors:
-        rows = Region.objects.filter(region_code__in=ancestors).values_list("region_code", "name")
-        names.update(dict(rows))
+    names.update(names_of(ancestors))
     return names
 
 

@@ -18,7 +18,7 @@ import pytest
 from django.core.cache import cache
 
 from gridgov.accounts.models import User
-from gridgov.browser_testing import PHONE, WIDE, new_page
+from gridgov.browser_testing import PHONE, WIDE, new_page, note_overflow, page_width
 from gridgov.cases.models import Case
 from gridgov.cases.states import State
 from gridgov.core.access import Role
@@ -58,10 +58,6 @@ def answer_of(question: str) -> str:
     return str(sum(numbers))
 
 
-def page_width(page: Any) -> int:
-    return int(page.evaluate("document.documentElement.scrollWidth"))
-
-
 # Each person's pages at both widths: the resident and the grid worker on a phone and the
 # secretary at a desk, then the other way round (a resident at a desk, a secretary on a phone).
 LAYOUTS = {
@@ -85,9 +81,7 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     overflow: list[str] = []
 
     def fits(page: Any, size: dict[str, int], what: str) -> None:
-        width = page_width(page)
-        if width > size["width"]:
-            overflow.append(f"{what}: {width} px at {size['width']} px")
+        note_overflow(page, size, what, overflow)
 
     # when a resident reports on the public page, from a phone
     # (starting from the site's front page, as a person who has only heard of it does)

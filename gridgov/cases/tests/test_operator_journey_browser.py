@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 
-from gridgov.browser_testing import PHONE, WIDE, new_page
+from gridgov.browser_testing import PHONE, WIDE, new_page, page_width
 from gridgov.cases import forms
 from gridgov.cases.models import Case, Category, Channel
 from gridgov.cases.services import CaseInput, case_report
-from gridgov.cases.tests.test_journey_browser import log_in, page_width
+from gridgov.cases.tests.test_journey_browser import log_in
 from gridgov.core.access import Role
 from gridgov.testing import build_tree, make_user
 

@@ -6,15 +6,13 @@ operator have their journeys in the cases app.)"""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.core.cache import cache
 
-from gridgov.browser_testing import PHONE, WIDE, new_page
+from gridgov.browser_testing import PHONE, WIDE, new_page, note_overflow
 from gridgov.cases.models import Case
 from gridgov.cases.states import OPEN_STATES, State
-from gridgov.cases.tests.test_journey_browser import log_in, page_width
+from gridgov.cases.tests.test_journey_browser import log_in
 from gridgov.core.access import Role
 from gridgov.testing import build_tree, make_user
 from gridgov.web.tests.test_roles_browser import _some_cases
@@ -22,12 +20,6 @@ from gridgov.web.tests.test_roles_browser import _some_cases
 pytestmark = [pytest.mark.browser]
 
 SIZES = [pytest.param(WIDE, id="1440px"), pytest.param(PHONE, id="390px")]
-
-
-def _fits(page: Any, size: dict[str, int], where: str, overflow: list[str]) -> None:
-    width = page_width(page)
-    if width > size["width"]:
-        overflow.append(f"{where}: {width} px")
 
 
 @pytest.mark.parametrize("size", SIZES)
@@ -50,12 +42,12 @@ def test_the_town_official_accepts_what_was_escalated_to_the_town(
     page = new_page(browser, size, errors)
     # when they open the list of what waits for the town's acceptance from their home
     log_in(page, live_server.url, official)
-    _fits(page, size, "home", overflow)
+    note_overflow(page, size, "home", overflow)
     link = page.locator(f"section[data-unit='{tree.towns[0]}'] a[data-waiting='accept']")
     assert link.locator(".count").inner_text() == str(len(waiting))
     with page.expect_navigation():
         link.click()
-    _fits(page, size, "list to accept", overflow)
+    note_overflow(page, size, "list to accept", overflow)
     # and tick each of them (a phone shows each case as a card with its own box) and accept
     for number in waiting:
         page.check(f"input[name='cases'][value='{number}']")
@@ -64,7 +56,7 @@ def test_the_town_official_accepts_what_was_escalated_to_the_town(
     # then the town works on them now
     states = set(Case.objects.filter(number__in=waiting).values_list("state", flat=True))
     assert states == {State.ACCEPTED}
-    _fits(page, size, "after accepting", overflow)
+    note_overflow(page, size, "after accepting", overflow)
     assert overflow == []
     assert errors == []
 
@@ -83,7 +75,7 @@ def test_the_county_leader_follows_the_open_count_to_those_cases(
     page = new_page(browser, size, errors)
     # when they open their home and click the county's open count
     log_in(page, live_server.url, leader)
-    _fits(page, size, "home", overflow)
+    note_overflow(page, size, "home", overflow)
     shown = int(page.locator("a[data-figure='open'] .count").inner_text())
     with page.expect_navigation():
         page.click("a[data-figure='open']")
@@ -93,7 +85,7 @@ def test_the_county_leader_follows_the_open_count_to_those_cases(
     expected = set(Case.objects.filter(state__in=OPEN_STATES).values_list("number", flat=True))
     assert shown == len(numbers) == len(expected)
     assert numbers == expected
-    _fits(page, size, "all cases", overflow)
+    note_overflow(page, size, "all cases", overflow)
     assert overflow == []
     assert errors == []
 
@@ -123,6 +115,6 @@ def test_the_auditor_filters_the_log_by_a_kind_of_action(
     text = page.inner_text("table")
     assert "case." not in text
     assert "case_worker" in text  # the login name beside the name
-    _fits(page, size, "audit log", overflow)
+    note_overflow(page, size, "audit log", overflow)
     assert overflow == []
     assert errors == []
