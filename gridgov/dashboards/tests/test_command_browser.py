@@ -19,6 +19,9 @@ from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
 
 pytestmark = [pytest.mark.browser]
 
+# The overview's pages read the rollups; on a loaded machine a page can take seconds to build.
+NAVIGATION_MS = 60_000
+
 WIDE = {"width": 1440, "height": 900}
 SCREEN = {"width": 1920, "height": 1080}
 
@@ -75,23 +78,25 @@ def test_the_leader_drills_down_to_a_villages_overdue_cases(
     assert _fits(page, size["width"])
     # and drill into the first town (on the map at a desk, in the table on a phone)
     town = tree.towns[0]
-    if size is WIDE:
-        page.wait_for_selector(f'#overview-map path[data-drill="{town}"]')
-        page.click(f'#overview-map path[data-drill="{town}"]', force=True)
-    else:
-        page.click(f'#children-table a[data-drill="{town}"]')
-    page.wait_for_url(f"**region={town}**")
+    # (each click waits for the page it leads to: a wait started after the click can miss a
+    # navigation, or give up on a page a busy server is still building)
+    with page.expect_navigation(url=f"**region={town}**", timeout=NAVIGATION_MS):
+        if size is WIDE:
+            page.wait_for_selector(f'#overview-map path[data-drill="{town}"]')
+            page.click(f'#overview-map path[data-drill="{town}"]', force=True)
+        else:
+            page.click(f'#children-table a[data-drill="{town}"]')
     assert page.inner_text('[data-figure="received"] .count') == "4"
     # then into its first village
     village = tree.villages[0]
-    page.click(f'#children-table a[data-drill="{village}"]')
-    page.wait_for_url(f"**region={village}**")
+    with page.expect_navigation(url=f"**region={village}**", timeout=NAVIGATION_MS):
+        page.click(f'#children-table a[data-drill="{village}"]')
     overdue = int(page.inner_text('[data-figure="overdue"] .count'))
     assert overdue == 2
     assert _fits(page, size["width"])
     # and click its overdue count: the list holds exactly those cases
-    page.click('[data-figure="overdue"]')
-    page.wait_for_url("**/cases/all/**")
+    with page.expect_navigation(url="**/cases/all/**", timeout=NAVIGATION_MS):
+        page.click('[data-figure="overdue"]')
     assert page.locator("li.case-card").count() == overdue
     assert page.locator("li.case-card.is-overdue").count() == overdue
     assert errors == []
