@@ -2157,6 +2157,17 @@ _ROUTE_LIST: list[Route] = [
         ),
         permission=Perm.BROADCAST_VIEW,
     ),
+    Route(
+        "broadcast-api:cap",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "get", reverse("broadcast-api:cap", kwargs={"broadcast_id": probe.broadcast_id()})
+        ),
+        permission=Perm.BROADCAST_VIEW,
+    ),
+    # The public alerts: the configured county's sent messages, no login
+    Route("alerts:list", Kind.PUBLIC, _get("alerts:list"), public_scope=True),
+    Route("alerts:feed", Kind.PUBLIC, _get("alerts:feed"), public_scope=True),
     *(
         Route(
             f"broadcast-api:{step}",

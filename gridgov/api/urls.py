@@ -10,6 +10,7 @@ from gridgov.accounts.api import MeApi, RoleAssignApi, RoleRevokeApi, TokenObtai
 from gridgov.broadcast.api import (
     BroadcastApproveApi,
     BroadcastCancelApi,
+    BroadcastCapApi,
     BroadcastDetailApi,
     BroadcastListApi,
     BroadcastRejectApi,
@@ -101,6 +102,7 @@ broadcast_patterns: list[URLPattern] = [
     path("broadcasts/<int:broadcast_id>/approve/", BroadcastApproveApi.as_view(), name="approve"),
     path("broadcasts/<int:broadcast_id>/reject/", BroadcastRejectApi.as_view(), name="reject"),
     path("broadcasts/<int:broadcast_id>/cancel/", BroadcastCancelApi.as_view(), name="cancel"),
+    path("broadcasts/<int:broadcast_id>/cap.xml", BroadcastCapApi.as_view(), name="cap"),
 ]
 
 people_patterns: list[URLPattern] = [

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -15,6 +16,7 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.broadcast import selectors
+from gridgov.broadcast.cap import CAP_CONTENT_TYPE, cap_alert
 from gridgov.broadcast.models import Broadcast
 from gridgov.broadcast.serializers import (
     ActionInput,
@@ -126,6 +128,24 @@ class BroadcastDetailApi(APIView):
         data.is_valid(raise_exception=True)
         broadcast = broadcast_update(actor=actor, broadcast=broadcast, data=data.to_input())
         return Response(_output(broadcast, actor))
+
+
+class BroadcastCapApi(APIView):
+    @extend_schema(
+        operation_id="v1_broadcasts_cap",
+        summary="The message as an OASIS CAP 1.2 alert",
+        description="A message not sent yet is a `Draft`; an update of an earlier message is an "
+        "`Update` referencing it; a message withdrawn after it went out is its `Cancel`, "
+        "referencing the original. The info block is in zh-CN; the area names the target "
+        "regions with their boundaries as polygons.",
+        responses={(200, CAP_CONTENT_TYPE): OpenApiTypes.STR, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, broadcast_id: int) -> HttpResponse:
+        actor = actor_from(request)
+        broadcast = selectors.broadcast_get(actor=actor, broadcast_id=broadcast_id)
+        response = HttpResponse(cap_alert(broadcast), content_type=CAP_CONTENT_TYPE)
+        response["Content-Disposition"] = f'inline; filename="broadcast-{broadcast.pk}.cap.xml"'
+        return response
 
 
 def _step_api(action: Action, summary: str) -> type[APIView]:

@@ -141,6 +141,9 @@ class Broadcast(RegionScoped):
     # None: as soon as it is approved.
     scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
     repeats = models.PositiveSmallIntegerField(_("times played"), default=1)
+    # A recording of the text (uploaded, or speech made on the server); empty: the terminals
+    # receive the text alone. CAP lists it as the alert's resource.
+    audio = models.FileField(_("audio"), upload_to="broadcast/audio/%Y/%m/", blank=True)
     expires_at = models.DateTimeField(_("expires at"))
     # An update of an earlier message (CAP msgType Update, with references to it).
     supersedes = models.ForeignKey(

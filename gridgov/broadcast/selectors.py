@@ -9,6 +9,7 @@ from django.db.models import Count, Q, QuerySet
 
 from gridgov.broadcast import errors
 from gridgov.broadcast.models import Broadcast, BroadcastEvent, Terminal, TerminalStatus
+from gridgov.broadcast.states import State
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import minimal_cover
@@ -111,3 +112,19 @@ def compose_regions(*, actor: Actor) -> list[tuple[str, str]]:
         Region.objects.all(), actor=actor, permission=Perm.BROADCAST_COMPOSE
     ).filter(level__in=[Level.COUNTY, Level.TOWN, Level.VILLAGE])
     return list(regions.order_by("region_code").values_list("region_code", "name")[:2000])
+
+
+# The public feed (no login): sent messages of one county, nothing about who wrote or approved them
+
+PUBLIC_STATES = (State.APPROVED, State.DISPATCHED, State.COMPLETED)
+PUBLIC_ALERTS_SHOWN = 50
+
+
+def public_alert_list(*, county_code: str, limit: int = PUBLIC_ALERTS_SHOWN) -> list[Broadcast]:
+    """The county's newest approved or sent messages, for the public alerts page and feed.
+    Drafts, messages waiting for approval, rejected and withdrawn ones are never listed."""
+    return list(
+        Broadcast.objects.filter(county_code=county_code, state__in=PUBLIC_STATES).order_by(
+            "-created_at", "-id"
+        )[:limit]
+    )
