@@ -808,6 +808,20 @@ def _api_role_revoke(probe: Probe) -> Call:
     return Call("post", reverse("api:user-role-revoke", kwargs=kwargs), {}, json=True)
 
 
+def _api_user(name: str, data: dict[str, Any] | None = None) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        path = reverse(name, kwargs={"user_id": probe.subject_id()})
+        if data is None:
+            return Call("get", path)
+        return Call("post", path, data, json=True)
+
+    return call
+
+
+def _region_tree(probe: Probe) -> Call:
+    return Call("get", reverse("accounts:region-tree"), {"parent": probe.code})
+
+
 def _audit_seed_rows(probe: Probe) -> Call:
     return Call("get", reverse("audit:list"), {"action": "matrix.seed"})
 
@@ -1496,6 +1510,27 @@ _ROUTE_LIST: list[Route] = [
         _api_role_revoke,
         permission=Perm.ACCOUNTS_VIEW,
     ),
+    # Keeping accounts over the API: seen by whoever sees accounts, kept by the system
+    # administrator (the subject, a volunteer, reads no personal data: theirs to reset).
+    Route("api:user-detail", Kind.OBJECT, _api_user("api:user-detail"), Perm.ACCOUNTS_VIEW),
+    Route(
+        "api:user-deactivate",
+        Kind.OBJECT,
+        _api_user("api:user-deactivate", {}),
+        permission=Perm.ACCOUNTS_MANAGE,
+    ),
+    Route(
+        "api:user-reactivate",
+        Kind.OBJECT,
+        _api_user("api:user-reactivate", {}),
+        permission=Perm.ACCOUNTS_MANAGE,
+    ),
+    Route(
+        "api:user-password-reset",
+        Kind.OBJECT,
+        _api_user("api:user-password-reset", {}),
+        permission=Perm.ACCOUNTS_MANAGE,
+    ),
     Route(
         "api:region-list",
         Kind.LIST,
@@ -1676,6 +1711,46 @@ _ROUTE_LIST: list[Route] = [
         page=True,
         ok=302,
     ),
+    Route(
+        "accounts:user-edit",
+        Kind.OBJECT,
+        _user_page("accounts:user-edit", lambda probe: {"display_name": "探针"}),
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "accounts:user-deactivate",
+        Kind.OBJECT,
+        _user_page("accounts:user-deactivate", lambda probe: {}),
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "accounts:user-reactivate",
+        Kind.OBJECT,
+        _user_page("accounts:user-reactivate", lambda probe: {}),
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+        ok=302,
+    ),
+    Route(
+        "accounts:user-password-reset",
+        Kind.OBJECT,
+        _user_page("accounts:user-password-reset", lambda probe: {}),
+        permission=Perm.ACCOUNTS_MANAGE,
+        page=True,
+    ),
+    # The region picker of the account pages: a region's children, for whoever sees accounts.
+    Route(
+        "accounts:region-tree",
+        Kind.OBJECT,
+        _region_tree,
+        permission=Perm.ACCOUNTS_VIEW,
+        page=True,
+    ),
+    Route("accounts:password-change", Kind.SELF, _get("accounts:password-change"), page=True),
     # The audit log (auditors)
     Route(
         "audit:list",

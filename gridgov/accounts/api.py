@@ -15,13 +15,30 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.authentication import ExpiringTokenAuthentication
+from gridgov.accounts.errors import PASSWORD_CHANGE_REQUIRED
 from gridgov.accounts.forms import STAFF_ROLE_CHOICES
-from gridgov.accounts.models import ApiToken
-from gridgov.accounts.selectors import managed_assignment, managed_user, user_jurisdiction
-from gridgov.accounts.services import api_token_issue, api_token_revoke, role_assign, role_revoke
-from gridgov.core.access import Role
+from gridgov.accounts.models import ApiToken, User
+from gridgov.accounts.selectors import (
+    managed_assignment,
+    managed_user,
+    name_assignment_regions,
+    user_jurisdiction,
+)
+from gridgov.accounts.services import (
+    api_token_issue,
+    api_token_revoke,
+    role_assign,
+    role_revoke,
+    user_deactivate,
+    user_password_reset,
+    user_reactivate,
+    user_update,
+)
+from gridgov.core.access import Perm, Role
 from gridgov.core.clientaddress import client_address
+from gridgov.core.errors import PermissionDenied
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from gridgov.core.scoping import require_permission
 
 
 class TokenInput(serializers.Serializer):
@@ -69,6 +86,10 @@ class TokenObtainApi(APIView):
                 {"detail": "too many failed logins; try again later", "code": "locked_out"},
                 status=status.HTTP_429_TOO_MANY_REQUESTS,
             )
+        if user is not None and user.must_change_password:
+            # The administrator who reset it knows this password: only a password of the
+            # person's own opens the API.
+            raise PermissionDenied(PASSWORD_CHANGE_REQUIRED)
         if user is None or not user.is_active:
             # Well-formed but wrong credentials: not logged in (401), not bad input (400).
             return Response(
@@ -191,3 +212,112 @@ class RoleRevokeApi(APIView):
         managed_assignment(actor=actor, user_id=user_id, assignment_id=assignment_id)
         assignment = role_revoke(actor=actor, assignment_id=assignment_id)
         return Response(RoleAssignmentOutput(assignment).data)
+
+
+# Keeping accounts (the system administrator's): the same rules as on the pages.
+
+
+class UserAssignmentOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    role = serializers.ChoiceField(choices=Role.choices)
+    role_label = serializers.CharField(source="get_role_display")
+    region_code = serializers.CharField()
+    region_name = serializers.CharField()
+    is_active = serializers.BooleanField()
+
+
+class UserOutput(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    display_name = serializers.CharField()
+    is_active = serializers.BooleanField(help_text="False once the account is disabled.")
+    must_change_password = serializers.BooleanField(
+        help_text="True after a reset, until the person chooses their own password."
+    )
+    last_login = serializers.DateTimeField(allow_null=True)
+    roles = UserAssignmentOutput(many=True, source="visible_assignments")
+
+
+def _user_answer(user: User) -> dict[str, object]:
+    name_assignment_regions(users=[user])
+    return dict(UserOutput(user).data)
+
+
+class UserUpdateInput(serializers.Serializer):
+    display_name = serializers.CharField(max_length=64, allow_blank=True)
+
+
+class UserDetailApi(APIView):
+    """An account in the actor's jurisdiction (GET: whoever sees accounts); PATCH changes the
+    name it goes by (the system administrator)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="v1_user_detail", responses={200: UserOutput})
+    def get(self, request: Request, user_id: int) -> Response:
+        user = managed_user(actor=actor_from(request), user_id=user_id)
+        return Response(_user_answer(user))
+
+    @extend_schema(
+        operation_id="v1_user_update", request=UserUpdateInput, responses={200: UserOutput}
+    )
+    def patch(self, request: Request, user_id: int) -> Response:
+        actor = actor_from(request)
+        require_permission(actor, Perm.ACCOUNTS_MANAGE)
+        user = managed_user(actor=actor, user_id=user_id)
+        data = UserUpdateInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        user_update(actor=actor, user=user, display_name=data.validated_data["display_name"])
+        return Response(_user_answer(user))
+
+
+class UserDeactivateApi(APIView):
+    """Disable an account: it can no longer log in and its tokens stop working (not one's own)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="v1_user_deactivate", request=None, responses={200: UserOutput})
+    def post(self, request: Request, user_id: int) -> Response:
+        actor = actor_from(request)
+        require_permission(actor, Perm.ACCOUNTS_MANAGE)
+        user = managed_user(actor=actor, user_id=user_id)
+        user_deactivate(actor=actor, user=user)
+        return Response(_user_answer(user))
+
+
+class UserReactivateApi(APIView):
+    """Let a disabled account log in again, with the roles it still holds."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(operation_id="v1_user_reactivate", request=None, responses={200: UserOutput})
+    def post(self, request: Request, user_id: int) -> Response:
+        actor = actor_from(request)
+        require_permission(actor, Perm.ACCOUNTS_MANAGE)
+        user = managed_user(actor=actor, user_id=user_id)
+        user_reactivate(actor=actor, user=user)
+        return Response(_user_answer(user))
+
+
+class PasswordResetOutput(serializers.Serializer):
+    password = serializers.CharField(
+        help_text="Shown once: hand it over in person; the person changes it at their next login."
+    )
+
+
+class UserPasswordResetApi(APIView):
+    """A new random password for an account (not one's own). An account that reads personal
+    data needs the security administrator or the county leader (403
+    `account.reset_needs_security_admin`)."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        operation_id="v1_user_password_reset", request=None, responses={200: PasswordResetOutput}
+    )
+    def post(self, request: Request, user_id: int) -> Response:
+        actor = actor_from(request)
+        require_permission(actor, Perm.ACCOUNTS_MANAGE)
+        user = managed_user(actor=actor, user_id=user_id)
+        password = user_password_reset(actor=actor, user=user)
+        return Response({"password": password}, headers={"Cache-Control": "no-store"})

@@ -60,3 +60,19 @@ TWO_POWERS = error_code(
     ),
     labels={"held": _role_label},
 )
+OWN_ACCOUNT = error_code(
+    "account.own_account",
+    _("You may not disable or reset your own account here; use your own account page."),
+)
+RESET_NEEDS_SECURITY_ADMIN = error_code(
+    "account.reset_needs_security_admin",
+    _(
+        "This account holds the role “%(role)s”: only the security administrator or the county "
+        "leader may reset its password."
+    ),
+    labels={"role": _role_label},
+)
+PASSWORD_CHANGE_REQUIRED = error_code(
+    "account.password_change_required",
+    _("Your password was reset: change it on the web page before you use the API."),
+)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.forms import PasswordChangeForm
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.core.exceptions import ValidationError
@@ -13,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.accounts.models import User
 from gridgov.core.access import ROLE_SPECS, Role
 from gridgov.core.codes import is_valid_code, level_of
+from gridgov.regions.selectors import RegionBranch
 
 # Residents' accounts are residents' data, which the system administrator does not read.
 STAFF_ROLE_CHOICES = [(value, label) for value, label in Role.choices if value != Role.RESIDENT]
@@ -28,15 +30,35 @@ class RegionCodeField(forms.CharField):
         super().__init__(**kwargs)
 
     def clean(self, value: Any) -> str:
-        code = str(super().clean(value)).strip()
+        code = str(super().clean(value) or "").strip()
+        if not code and not self.required:
+            return ""
         if not is_valid_code(code):
             raise ValidationError(_("Not a region code."), code="invalid")
         return code
 
 
-class RoleAssignForm(forms.Form):
+class RegionTreeForm(forms.Form):
+    """A form whose region is picked from the region tree (pages render `region_tree` as nested
+    lists of radio buttons, a level at a time), not typed as a code."""
+
+    region_field = "region_code"
+
+    def __init__(self, *args: Any, region_tree: list[RegionBranch] | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        field = self.fields[self.region_field]
+        field.region_tree = region_tree or []  # type: ignore[attr-defined]
+        field.help_text = ""
+
+    @property
+    def chosen_region(self) -> str:
+        value = self[self.region_field].value()
+        return str(value or "")
+
+
+class RoleAssignForm(RegionTreeForm):
     role = forms.ChoiceField(label=_("role"), choices=STAFF_ROLE_CHOICES)
-    region_code = RegionCodeField()
+    region_code = RegionCodeField(label=_("region"))
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()
@@ -95,5 +117,35 @@ class UserCreateForm(RoleAssignForm):
         return cleaned
 
 
-class UserSearchForm(forms.Form):
+class UserSearchForm(RegionTreeForm):
+    """The account list's filters: a name, a role, a region (the accounts holding a role in its
+    subtree) and whether the account may log in."""
+
+    class Status:
+        ACTIVE = "active"
+        DISABLED = "disabled"
+
+    STATUS_CHOICES = [
+        ("", _("all accounts")),
+        (Status.ACTIVE, _("active")),
+        (Status.DISABLED, _("account disabled")),
+    ]
+
     q = forms.CharField(label=_("search"), required=False, max_length=150)
+    role = forms.ChoiceField(
+        label=_("role"), required=False, choices=[("", _("all roles")), *STAFF_ROLE_CHOICES]
+    )
+    region_code = RegionCodeField(label=_("region"), required=False)
+    status = forms.ChoiceField(label=_("account"), required=False, choices=STATUS_CHOICES)
+
+    def clean_region_code(self) -> str:
+        return str(self.cleaned_data.get("region_code") or "")
+
+
+class UserEditForm(forms.Form):
+    display_name = forms.CharField(label=_("display name"), max_length=64, required=False)
+
+
+class OwnPasswordChangeForm(PasswordChangeForm):
+    """Django's own form (the old password checked, the new one twice and validated); the
+    service writes it."""

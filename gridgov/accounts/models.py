@@ -28,6 +28,10 @@ class User(AbstractUser):
         related_name="+",
     )
 
+    # Set when an administrator resets the password: the administrator chose it, so the person
+    # changes it before anything else (web pages redirect; the API refuses to issue a token).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

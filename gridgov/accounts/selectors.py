@@ -90,11 +90,28 @@ def managed_assignments(*, actor: Actor) -> QuerySet[RoleAssignment]:
     )
 
 
-def managed_users(*, actor: Actor, search: str = "") -> QuerySet[User]:
+def managed_users(
+    *,
+    actor: Actor,
+    search: str = "",
+    role: str = "",
+    region_code: str = "",
+    active: bool | None = None,
+) -> QuerySet[User]:
+    """The accounts holding a role in the actor's jurisdiction; narrowed to a name, to those
+    holding `role` (active assignments), to those holding a role in `region_code`'s subtree, and
+    to enabled or disabled accounts."""
     assignments = managed_assignments(actor=actor)
-    users = User.objects.filter(pk__in=assignments.values("user_id"))
+    holding = assignments
+    if role:
+        holding = holding.filter(role=role, is_active=True)
+    if region_code:
+        holding = holding.filter(jurisdiction_q([region_code]))
+    users = User.objects.filter(pk__in=holding.values("user_id"))
     if search:
         users = users.filter(Q(username__icontains=search) | Q(display_name__icontains=search))
+    if active is not None:
+        users = users.filter(is_active=active)
     # Only the assignments inside the jurisdiction: another county's roles are not the admin's to see.
     return users.prefetch_related(
         Prefetch(
@@ -124,11 +141,14 @@ def managed_assignment(*, actor: Actor, user_id: int, assignment_id: int) -> Rol
 def name_assignment_regions(*, users: list[User]) -> None:
     """Give each visible assignment its region's name, in one query for the page."""
     assignments = [a for user in users for a in getattr(user, "visible_assignments", [])]
-    names = dict(
-        Region.objects.filter(region_code__in={a.region_code for a in assignments}).values_list(
-            "region_code", "name"
-        )
+    rows = Region.objects.filter(region_code__in={a.region_code for a in assignments}).values_list(
+        "region_code", "name", "parent__name"
     )
+    # Every village has a 第1网格: a grid is named with its village.
+    names = {
+        code: f"{name} · {parent}" if len(code) >= codes.GRID_LEN and parent else name
+        for code, name, parent in rows
+    }
     for assignment in assignments:
         assignment.region_name = names.get(assignment.region_code, "")
 

@@ -258,6 +258,176 @@ def user_unlock(*, actor: Actor, user: User) -> int:
     return cleared
 
 
+# Keeping an account: its name, whether it may log in, a fresh password when it is forgotten.
+
+
+def _managed_region(actor: Actor, user: User) -> str:
+    """Where the actor manages `user` (ACCOUNTS_MANAGE over one of the user's roles), for the
+    audit row; NotFound when nowhere, as if the account were missing."""
+    require_permission(actor, Perm.ACCOUNTS_MANAGE)
+    region_code = (
+        scope_queryset(
+            RoleAssignment.objects.filter(user=user), actor=actor, permission=Perm.ACCOUNTS_MANAGE
+        )
+        .order_by("region_code")
+        .values_list("region_code", flat=True)
+        .first()
+    )
+    if region_code is None:
+        raise NotFound(errors.USER_NOT_FOUND, id=user.pk)
+    return region_code
+
+
+def _refuse_own_account(actor: Actor, user: User) -> None:
+    if user.pk == actor.pk:
+        raise PermissionDenied(errors.OWN_ACCOUNT)
+
+
+def user_update(*, actor: Actor, user: User, display_name: str) -> User:
+    """Change the name an account goes by (the username, which logs in, never changes)."""
+    region_code = _managed_region(actor, user)
+    display_name = display_name.strip()
+    if user.display_name == display_name:
+        return user
+    before = user.display_name
+    user.display_name = display_name
+    try:
+        user.full_clean(exclude=["password"])
+    except DjangoValidationError as error:
+        user.display_name = before
+        raise ValidationFailed.from_messages(error.message_dict) from error
+    with transaction.atomic():
+        user.save(update_fields=["display_name"])
+        audit_record(
+            actor=actor,
+            action="user.change",
+            object_type="user",
+            object_id=user.pk,
+            region_code=region_code,
+            detail={"display_name": display_name},
+        )
+    return user
+
+
+def user_deactivate(*, actor: Actor, user: User) -> bool:
+    """Stop an account from logging in: its sessions stop at their next request (the login
+    backend refuses inactive users) and its API tokens are revoked. The account, its roles and
+    its history stay. Returns False when it was already disabled."""
+    region_code = _managed_region(actor, user)
+    _refuse_own_account(actor, user)
+    now = timezone.now()
+    with transaction.atomic():
+        # Conditional, so two administrators disabling at once write one audit row.
+        changed = User.objects.filter(pk=user.pk, is_active=True).update(is_active=False)
+        if changed:
+            revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+                revoked_at=now
+            )
+            audit_record(
+                actor=actor,
+                action="user.deactivate",
+                object_type="user",
+                object_id=user.pk,
+                region_code=region_code,
+                detail={"tokens_revoked": revoked},
+            )
+    user.is_active = False
+    return bool(changed)
+
+
+def user_reactivate(*, actor: Actor, user: User) -> bool:
+    """Let a disabled account log in again, with the roles it still holds. Returns False when it
+    was not disabled."""
+    region_code = _managed_region(actor, user)
+    _refuse_own_account(actor, user)
+    with transaction.atomic():
+        changed = User.objects.filter(pk=user.pk, is_active=False).update(is_active=True)
+        if changed:
+            audit_record(
+                actor=actor,
+                action="user.reactivate",
+                object_type="user",
+                object_id=user.pk,
+                region_code=region_code,
+            )
+    user.is_active = True
+    return bool(changed)
+
+
+# Letters and digits a person reads off a screen and types on a phone without confusing them.
+UNMISTAKABLE_CHARACTERS = "abcdefghjkmnpqrstuvwxyzABCDEFGHJKMNPQRSTUVWXYZ23456789"
+TEMPORARY_PASSWORD_LENGTH = 12
+
+
+def user_password_reset(*, actor: Actor, user: User) -> str:
+    """A new random password for `user`, returned once for the administrator to hand over; the
+    person must change it at their next login, and every API token they held stops working.
+
+    The administrator knows the new password, so for an account that reads personal data (or
+    holds one of the three powers) only the security administrator or the county leader may
+    reset it, as only they may give it such a role (三员分立)."""
+    region_code = _managed_region(actor, user)
+    _refuse_own_account(actor, user)
+    guarded = next(
+        (a for a in user.active_assignments() if role_needs_security_grant(a.role)), None
+    )
+    if guarded is not None and not any(
+        codes.is_within(guarded.region_code, top)
+        for top in actor.jurisdiction_codes(Perm.ROLES_GRANT)
+    ):
+        raise PermissionDenied(
+            errors.RESET_NEEDS_SECURITY_ADMIN,
+            target=RefusalTarget(
+                object_type="user",
+                object_id=str(user.pk),
+                operation="password_reset",
+                region_code=guarded.region_code,
+                detail={"role": guarded.role},
+            ),
+            role=guarded.role,
+        )
+    password = "".join(
+        secrets.choice(UNMISTAKABLE_CHARACTERS) for _ in range(TEMPORARY_PASSWORD_LENGTH)
+    )
+    now = timezone.now()
+    with transaction.atomic():
+        user.set_password(password)
+        user.must_change_password = True
+        user.save(update_fields=["password", "must_change_password"])
+        ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=now)
+        # A forgotten password often comes with a lockout: the person can log in at once.
+        axes_reset(username=user.username)
+        audit_record(
+            actor=actor,
+            action="user.password_reset",
+            object_type="user",
+            object_id=user.pk,
+            region_code=region_code,
+        )
+    return password
+
+
+def own_password_change(*, user: User, new_password: str) -> None:
+    """The signed-in person sets their own password (the caller has checked the old one); this
+    ends a reset's must-change state."""
+    try:
+        validate_password(new_password, user)
+    except DjangoValidationError as error:
+        raise ValidationFailed.from_messages({"new_password1": error.messages}) from error
+    assignments = user.active_assignments()
+    with transaction.atomic():
+        user.set_password(new_password)
+        user.must_change_password = False
+        user.save(update_fields=["password", "must_change_password"])
+        audit_record(
+            actor=user,
+            action="user.password_change",
+            object_type="user",
+            object_id=user.pk,
+            region_code=assignments[0].region_code if assignments else None,
+        )
+
+
 # API tokens
 
 

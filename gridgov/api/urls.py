@@ -6,7 +6,16 @@ in `cases-api:`, mediation's in `mediation-api:`, so names stay stable as apps a
 
 from django.urls import URLPattern, include, path
 
-from gridgov.accounts.api import MeApi, RoleAssignApi, RoleRevokeApi, TokenObtainApi
+from gridgov.accounts.api import (
+    MeApi,
+    RoleAssignApi,
+    RoleRevokeApi,
+    TokenObtainApi,
+    UserDeactivateApi,
+    UserDetailApi,
+    UserPasswordResetApi,
+    UserReactivateApi,
+)
 from gridgov.broadcast.api import (
     BroadcastApproveApi,
     BroadcastCancelApi,
@@ -56,6 +65,14 @@ from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
 platform_patterns: list[URLPattern] = [
     path("auth/token/", TokenObtainApi.as_view(), name="token"),
     path("me/", MeApi.as_view(), name="me"),
+    path("users/<int:user_id>/", UserDetailApi.as_view(), name="user-detail"),
+    path("users/<int:user_id>/deactivate/", UserDeactivateApi.as_view(), name="user-deactivate"),
+    path("users/<int:user_id>/reactivate/", UserReactivateApi.as_view(), name="user-reactivate"),
+    path(
+        "users/<int:user_id>/reset-password/",
+        UserPasswordResetApi.as_view(),
+        name="user-password-reset",
+    ),
     path("users/<int:user_id>/roles/", RoleAssignApi.as_view(), name="user-role-assign"),
     path(
         "users/<int:user_id>/roles/<int:assignment_id>/revoke/",

@@ -212,3 +212,87 @@ def public_boundaries(*, region_codes: set[str]) -> list[tuple[str, Any]]:
 def public_names(*, region_codes: set[str]) -> dict[str, str]:
     """Names of the given regions: public geography, read without an actor."""
     return names_of(region_codes)
+
+
+# The region tree as a picker shows it: a level at a time, opened down to the chosen region.
+
+
+@dataclass
+class RegionBranch:
+    code: str
+    name: str
+    level: str
+    within: str  # the parent's name, for a search's results ("第1网格 · 西关村")
+    has_children: bool
+    children: list[RegionBranch]  # loaded only on the way to the chosen region
+
+    @property
+    def level_label(self) -> str:
+        return str(Level(self.level).label) if self.level in Level.values else self.level
+
+
+# A search answers with this many places at most; a narrower word finds the rest.
+REGION_SEARCH_MAX = 30
+
+
+def _branches(rows: QuerySet[Region]) -> list[RegionBranch]:
+    annotated = rows.annotate(child_count=Count("children")).order_by("region_code")
+    return [
+        RegionBranch(
+            code=code,
+            name=name,
+            level=level,
+            within=parent_name or "",
+            has_children=child_count > 0,
+            children=[],
+        )
+        for code, name, level, parent_name, child_count in annotated.values_list(
+            "region_code", "name", "level", "parent__name", "child_count"
+        )
+    ]
+
+
+def region_branches(
+    *, actor: Actor, permission: str, parent_code: str = "", open_to: str = ""
+) -> list[RegionBranch]:
+    """The regions under `parent_code` in the actor's jurisdiction under `permission`, or the
+    jurisdiction's top regions when none is given; each branch on the way to `open_to` comes
+    with its children, so a picker shows a region already chosen in its place."""
+    regions = scope_queryset(Region.objects.all(), actor=actor, permission=permission)
+    if parent_code:
+        if not is_valid_code(parent_code) or not regions.filter(region_code=parent_code).exists():
+            raise NotFound(errors.REGION_NOT_FOUND, code=parent_code)
+        rows = regions.filter(parent__region_code=parent_code)
+    else:
+        top = minimal_cover(require_permission(actor, permission))
+        rows = regions.filter(region_code__in=top)
+    branches = _branches(rows)
+    # A single top region (a county official's county) is opened at once: its towns are the
+    # first choice anyone makes.
+    single_top = not parent_code and len(branches) == 1
+    for branch in branches:
+        on_the_way = open_to.startswith(branch.code) and open_to != branch.code
+        if branch.has_children and (on_the_way or single_top):
+            branch.children = region_branches(
+                actor=actor, permission=permission, parent_code=branch.code, open_to=open_to
+            )
+    return branches
+
+
+def region_branch_search(*, actor: Actor, permission: str, query: str) -> list[RegionBranch]:
+    """Regions in the jurisdiction whose name, or whose parent's name, contains the query;
+    larger places first ("西关" finds the village, then its grids)."""
+    query = query.strip()
+    if not query:
+        return []
+    regions = scope_queryset(Region.objects.all(), actor=actor, permission=permission)
+    rows = regions.filter(Q(name__icontains=query) | Q(parent__name__icontains=query))
+    codes = list(
+        rows.annotate(code_length=Length("region_code"))
+        .order_by("code_length", "region_code")
+        .values_list("region_code", flat=True)[:REGION_SEARCH_MAX]
+    )
+    found = {
+        branch.code: branch for branch in _branches(Region.objects.filter(region_code__in=codes))
+    }
+    return [found[code] for code in codes if code in found]
