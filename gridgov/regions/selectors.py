@@ -10,7 +10,7 @@ from django.db.models.functions import Length
 
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
-from gridgov.core.codes import is_valid_code, minimal_cover
+from gridgov.core.codes import MICRO_GRID_LEN, is_valid_code, minimal_cover
 from gridgov.core.errors import NotFound, PermissionDenied
 from gridgov.core.scoping import Actor, require_permission, scope_queryset
 from gridgov.regions import errors
@@ -132,8 +132,13 @@ REPORT_PLACES_MAX = 2000
 
 
 def _report_place_rows(*, actor: Actor) -> QuerySet[Region]:
+    """Places down to grids; micro-grids only for someone who works in one (an information
+    officer placed at a micro-grid reports there, and nowhere else)."""
     regions = scope_queryset(Region.objects.all(), actor=actor, permission=Perm.CASES_REPORT)
-    return regions.exclude(level=Level.MICRO_GRID)
+    own_micro_grids = [
+        code for code in actor.jurisdiction_codes(Perm.CASES_REPORT) if len(code) == MICRO_GRID_LEN
+    ]
+    return regions.filter(~Q(level=Level.MICRO_GRID) | Q(region_code__in=own_micro_grids))
 
 
 def _places(rows: QuerySet[Region]) -> list[ReportPlace]:

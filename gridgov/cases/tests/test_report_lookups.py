@@ -206,3 +206,29 @@ def test_a_refused_report_shows_the_chosen_place_by_name(people, tree, monkeypat
     label = f"{tree.names[tree.grids[1]]} · {tree.names[tree.villages[0]]}"
     assert label in response.content.decode()
     assert Case.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_an_information_officer_reports_at_their_micro_grid(tree, user_factory):
+    # given: an information officer placed at a micro-grid, below every grid of the list
+    officer = user_factory("info_officer", tree.micro_grids[0])
+    client = client_for(officer)
+    # when
+    page = client.get(reverse("cases:report"))
+    sent = client.post(
+        reverse("cases:report"),
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "category": "policy",
+            "description": "楼道堆放杂物",
+            "urgency": "normal",
+            "channel": "grid_patrol",
+            "region_code": tree.micro_grids[0],
+            "address": "3号楼",
+        },
+    )
+    # then: their micro-grid is the place offered, and the report lands there
+    offered = [code for code, _ in page.context["form"].fields["region_code"].choices if code]
+    assert offered == [tree.micro_grids[0]]
+    assert sent.status_code == 302
+    assert Case.objects.get().region_code == tree.micro_grids[0]
