@@ -2066,6 +2066,14 @@ _ROUTE_LIST: list[Route] = [
         region_targets=False,
     ),
     Route(
+        "cases:all-phone",
+        Kind.SELF,
+        lambda probe: Call("post", reverse("cases:all-phone"), {"phone": "13812345678"}),
+        permission=Perm.CASES_VIEW,
+        page=True,
+        ok=302,
+    ),
+    Route(
         "cases:all-export",
         Kind.LIST,
         _get("cases:all-export"),

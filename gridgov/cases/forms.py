@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django import forms
+from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -24,7 +26,7 @@ from gridgov.cases.selectors.waiting import WAITING_LABELS, Waiting
 from gridgov.cases.services.intake import MAX_PHOTOS
 from gridgov.cases.services.transitions import PUBLIC_NOTE_MAX_LENGTH
 from gridgov.cases.states import WORKING_STATES, Action, State
-from gridgov.core.pii import normalize_phone
+from gridgov.core.pii import mask_phone, normalize_phone, search_hash
 from gridgov.core.timebounds import is_plausible
 
 # A state's name on the pages (the model's choices carry the bare value).
@@ -305,12 +307,51 @@ class OverdueFilterForm(forms.Form):
 OPEN = "open"
 
 
+@dataclass(frozen=True)
+class CallerSearch:
+    """A search by the reporter's phone as the list's address carries it: the phone's keyed
+    hash (what the cases are matched on) and its masked form (what the page shows), signed, so
+    the full number is never in an address, a browser's history or a server's log."""
+
+    phone_hash: str
+    masked: str
+
+    _SALT = "cases.caller-search"
+
+    @classmethod
+    def for_phone(cls, phone: str) -> CallerSearch:
+        return cls(phone_hash=search_hash(phone), masked=mask_phone(phone))
+
+    def token(self) -> str:
+        return signing.dumps([self.phone_hash, self.masked], salt=self._SALT, compress=True)
+
+    @classmethod
+    def from_token(cls, token: str) -> CallerSearch | None:
+        try:
+            phone_hash, masked = signing.loads(token, salt=cls._SALT)
+        except (signing.BadSignature, ValueError, TypeError):
+            return None
+        return cls(phone_hash=str(phone_hash), masked=str(masked))
+
+
+class CallerSearchForm(forms.Form):
+    """The reporter's phone, sent in a POST's body: the list is then addressed by a token."""
+
+    phone = forms.CharField(label=_("reporter's phone"), max_length=32)
+
+    def clean_phone(self) -> str:
+        phone = normalize_phone(self.cleaned_data["phone"])
+        if phone is None:
+            raise forms.ValidationError(_("This is not a valid phone number."))
+        return phone
+
+
 class AllCasesForm(forms.Form):
     """The all-cases list's search and filters (GET). Places are chosen from the actor's towns
-    and villages, then a village's grids; the phone is matched exactly, through its keyed hash."""
+    and villages, then a village's grids; a reporter's phone comes as a `CallerSearch` token."""
 
     q = forms.CharField(label=_("number or words"), required=False, max_length=64)
-    phone = forms.CharField(label=_("reporter's phone"), required=False, max_length=32)
+    caller = forms.CharField(required=False, max_length=400, widget=forms.HiddenInput)
     state = forms.ChoiceField(
         label=_("state"),
         required=False,
@@ -372,11 +413,14 @@ class AllCasesForm(forms.Form):
         assert isinstance(field, forms.ChoiceField)
         field.choices = choices
 
-    def clean_phone(self) -> str:
-        raw = self.cleaned_data["phone"].strip()
-        if raw and normalize_phone(raw) is None:
-            raise forms.ValidationError(_("This is not a valid phone number."))
-        return raw
+    def clean_caller(self) -> CallerSearch | None:
+        token = self.cleaned_data["caller"].strip()
+        if not token:
+            return None
+        caller = CallerSearch.from_token(token)
+        if caller is None:
+            raise forms.ValidationError(_("This phone search is not valid; search again."))
+        return caller
 
     def clean(self) -> dict[str, Any] | None:
         cleaned = super().clean()

@@ -16,6 +16,7 @@ urlpatterns = [
     path("queue/accept/", views.bulk_accept, name="bulk-accept"),
     path("all/", views.all_cases, name="all"),
     path("all/export/", views.all_cases_export, name="all-export"),
+    path("all/phone/", views.all_cases_by_phone, name="all-phone"),
     path("overdue/", views.overdue, name="overdue"),
     path("<str:number>/", views.detail, name="detail"),
     path("<str:number>/action/", views.transition, name="transition"),

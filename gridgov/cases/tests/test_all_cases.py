@@ -67,13 +67,35 @@ def test_search_by_number_words_and_phone(people, cases):
     first = cases["first"]
     assert listed(people["town"], q=first.number) == [first.number]
     assert listed(people["town"], q="路灯") == [first.number]
-    # the phone is matched exactly whatever way it is written, and shown masked
-    response = client_for(people["town"]).get(reverse("cases:all"), {"phone": "138 1234 5678"})
+    # the phone is matched exactly whatever way it is written, and shown masked; it is sent in
+    # a POST's body and the list's address carries a token, not the number
+    client = client_for(people["town"])
+    sent = client.post(reverse("cases:all-phone"), {"phone": "138 1234 5678"})
+    assert sent.status_code == 302
+    assert "5678" not in sent["Location"]
+    response = client.get(sent["Location"])
     assert [case.number for case in response.context["rows"]] == [first.number]
     body = response.content.decode()
     assert "138****5678" in body
     assert "13812345678" not in body
-    assert listed(people["town"], phone="13812345679") == []
+    other = client.post(reverse("cases:all-phone"), {"phone": "13812345679"})
+    assert client.get(other["Location"]).context["rows"] == []
+
+
+def test_a_bad_phone_is_a_400_and_a_forged_token_finds_nothing(people, cases):
+    client = client_for(people["town"])
+    bad = client.post(reverse("cases:all-phone"), {"phone": "not a phone"})
+    assert bad.status_code == 400
+    assert "phone" in bad.context["phone_form"].errors
+    forged = client.get(reverse("cases:all"), {"caller": "forged:token"})
+    assert forged.status_code == 400
+    assert not forged.context["rows"]
+
+
+def test_the_phone_search_is_for_those_who_read_cases(people, tree, user_factory):
+    admin = user_factory("sysadmin", tree.county, username="phone_search_admin")
+    response = client_for(admin).post(reverse("cases:all-phone"), {"phone": "13812345678"})
+    assert response.status_code == 403
 
 
 def test_filters_narrow_the_list(people, cases, tree):
@@ -101,7 +123,7 @@ def test_pages_follow_one_another_without_gaps(people, cases, monkeypatch):
 def test_bad_input_is_a_400_with_the_form_and_no_list(people, cases):
     client = client_for(people["town"])
     for params in (
-        {"phone": "not a phone"},
+        {"caller": "not a token"},
         {"state": "exploded"},
         {"reported_from": "2026-12-05", "reported_to": "2026-12-01"},
         {"cursor": "forged"},

@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
-from gridgov.cases.forms import OPEN, AllCasesForm
+from gridgov.cases.forms import OPEN, AllCasesForm, CallerSearch, CallerSearchForm
 from gridgov.cases.selectors import CaseFilters, category_list
 from gridgov.cases.selectors.listing import Order, case_export_rows, case_search_page
 from gridgov.cases.views.common import decorate
@@ -22,7 +24,6 @@ from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import page_view
-from gridgov.core.pii import mask_phone, normalize_phone, search_hash
 from gridgov.core.scoping import require_permission
 from gridgov.regions.models import Level
 from gridgov.regions.selectors import case_grids, case_units, region_names
@@ -54,11 +55,11 @@ def _day_start(day: Any) -> datetime | None:
 
 
 def filters_from(data: dict[str, Any]) -> CaseFilters:
-    phone = normalize_phone(data["phone"]) if data["phone"] else None
     until = _day_start(data["reported_to"])
+    caller: CallerSearch | None = data["caller"]
     return CaseFilters(
         q=data["q"].strip() or None,
-        phone_hash=search_hash(phone) if phone else None,
+        phone_hash=caller.phone_hash if caller else None,
         state=data["state"] if data["state"] not in ("", OPEN) else None,
         open_only=data["state"] == OPEN,
         level=data["level"] or None,
@@ -85,7 +86,13 @@ def _valid_form(request: HttpRequest) -> tuple[User, AllCasesForm]:
 @page_view
 def all_cases(request: HttpRequest) -> HttpResponse:
     actor, form = _valid_form(request)
-    context: dict[str, Any] = {"form": form, "rows": [], "searched_phone": "", "export_query": None}
+    context: dict[str, Any] = {
+        "form": form,
+        "phone_form": CallerSearchForm(),
+        "rows": [],
+        "searched_phone": "",
+        "export_query": None,
+    }
     status = 200
     if form.is_valid():
         data = form.cleaned_data
@@ -104,14 +111,33 @@ def all_cases(request: HttpRequest) -> HttpResponse:
             next_query=_with(query, cursor=next_cursor) if next_cursor else None,
             first_query=query.urlencode() if data["cursor"] else None,
             export_query=query.urlencode(),
-            searched_phone=mask_phone(normalize_phone(data["phone"]) or "")
-            if data["phone"]
-            else "",
+            searched_phone=data["caller"].masked if data["caller"] else "",
         )
     else:
         # The form shows its errors; no list rather than an unfiltered one.
         status = 400
     return render(request, "cases/all.html", context, status=status)
+
+
+@require_POST
+@page_view
+def all_cases_by_phone(request: HttpRequest) -> HttpResponseBase:
+    """A hotline operator's "has this caller reported before?": the phone comes in the POST's
+    body and the list is opened by a signed token, never by the number itself."""
+    actor = actor_from(request)
+    require_permission(actor, Perm.CASES_VIEW)
+    phone_form = CallerSearchForm(request.POST)
+    if phone_form.is_valid():
+        token = CallerSearch.for_phone(phone_form.cleaned_data["phone"]).token()
+        return redirect(f"{reverse('cases:all')}?{urlencode({'caller': token})}")
+    context = {
+        "form": _form(request, actor),
+        "phone_form": phone_form,
+        "rows": [],
+        "searched_phone": "",
+        "export_query": None,
+    }
+    return render(request, "cases/all.html", context, status=400)
 
 
 def _with(query: Any, **values: str) -> str:
@@ -137,13 +163,13 @@ def all_cases_export(request: HttpRequest) -> HttpResponse:
         region_codes={code for case in rows for code in (case.region_code, case.handling_code)},
     )
     body = cases_workbook(decorate(rows, names=names), truncated=truncated)
-    filters = {name: str(value) for name, value in data.items() if value and name != "phone"}
+    filters = {name: str(value) for name, value in data.items() if value and name != "caller"}
     audit_record(
         actor=actor,
         action="case.export",
         object_type="case",
         object_id="",
-        detail={"rows": len(rows), "filters": filters, "by_phone": bool(data["phone"])},
+        detail={"rows": len(rows), "filters": filters, "by_phone": bool(data["caller"])},
     )
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response = HttpResponse(
