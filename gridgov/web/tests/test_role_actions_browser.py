@@ -1,7 +1,7 @@
 """Each desk role's main action in a real browser, from its home, at 1,440 px and at 390 px with
-nothing wider than the screen: the town official accepts what was escalated to the town in one
-go; the county leader follows the county's open count to exactly those cases; the auditor filters the log by a kind of
-action and reads it by name. (The resident, the grid worker, the secretary and the hotline
+nothing wider than the screen: the town official selects all that was escalated to the town
+and accepts it in one go (on a phone too); the county leader follows the county's open count to
+exactly those cases; the auditor filters the log by a kind of action and reads it by name. (The resident, the grid worker, the secretary and the hotline
 operator have their journeys in the cases app.)"""
 
 from __future__ import annotations
@@ -48,9 +48,10 @@ def test_the_town_official_accepts_what_was_escalated_to_the_town(
     with page.expect_navigation():
         link.click()
     note_overflow(page, size, "list to accept", overflow)
-    # and tick each of them (a phone shows each case as a card with its own box) and accept
-    for number in waiting:
-        page.check(f"input[name='cases'][value='{number}']")
+    # and select them all (the table's head box; on a phone, the box above the cards) and accept
+    page.locator("[data-select-all]:visible").check()
+    ticked = page.locator("input[name='cases']:checked")
+    assert {ticked.nth(i).get_attribute("value") for i in range(ticked.count())} == waiting
     with page.expect_navigation():
         page.click("button[data-bulk='accept']")
     # then the town works on them now
