@@ -1480,6 +1480,13 @@ def _register_routes() -> list[Route]:
             public_scope=True,
             region_targets=True,
         ),
+        Route(
+            "cards:poster",
+            Kind.PUBLIC,
+            _card("cards:poster"),
+            public_scope=True,
+            region_targets=True,
+        ),
     ]
     return routes
 

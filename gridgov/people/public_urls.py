@@ -8,4 +8,5 @@ app_name = "cards"
 
 urlpatterns = [
     path("<str:region_code>/", views_cards.card, name="card"),
+    path("<str:region_code>/poster.pdf", views_cards.card_poster, name="poster"),
 ]

@@ -14,6 +14,7 @@ from gridgov.accounts.actors import actor_from
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import add_problems, page_view, public_page
 from gridgov.people import cards
+from gridgov.people.card_poster import card_poster_pdf
 from gridgov.people.forms import CardForm, ContactForm, PartnerForm, ProjectForm
 
 
@@ -31,6 +32,18 @@ def qr_svg(url: str) -> str:
 def card(request: HttpRequest, region_code: str) -> HttpResponse:
     public = cards.card_public(region_code=region_code)
     response = render(request, "people/card.html", {"public": public})
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_GET
+@public_page
+def card_poster(request: HttpRequest, region_code: str) -> HttpResponse:
+    """The card as an A4 poster with its QR code, for the community's notice board."""
+    public = cards.card_public(region_code=region_code)
+    body = card_poster_pdf(public, card_url=card_url(request, region_code))
+    response = HttpResponse(body, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="card-{region_code}.pdf"'
     response["Cache-Control"] = "public, max-age=300"
     return response
 

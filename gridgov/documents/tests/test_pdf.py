@@ -6,10 +6,11 @@ import io
 from typing import Any
 
 import pytest
+import segno
 from pypdf import PdfReader
 
 from gridgov.documents import fonts
-from gridgov.documents.pdf import PdfDocument
+from gridgov.documents.pdf import PdfDocument, qr_drawing
 
 
 def _embedded_fonts(content: bytes) -> set[str]:
@@ -54,3 +55,22 @@ def test_a_font_file_that_is_not_the_pinned_one_is_refused(monkeypatch, tmp_path
         monkeypatch.undo()
         fonts.cjk_font.cache_clear()
     assert fonts.cjk_font() == fonts.FONT_NAME
+
+
+def test_a_qr_code_is_drawn_module_for_module_with_its_quiet_zone():
+    # given
+    address = "https://fufeng.example/public/cards/610324001200/"
+    matrix = [list(row) for row in segno.make(address, error="m").matrix_iter(border=4)]
+    # when
+    drawing = qr_drawing(address, size_mm=70)
+    # then: one square per dark module, at its row and column (rows counted from the top)
+    module = drawing.width / len(matrix)
+    drawn = {
+        (round((drawing.height - shape.y) / module) - 1, round(shape.x / module))
+        for shape in drawing.contents
+    }
+    dark = {(y, x) for y, row in enumerate(matrix) for x, on in enumerate(row) if on}
+    assert drawn == dark
+    # the quiet zone: nothing drawn in the four outer modules on any side
+    size = len(matrix)
+    assert all(4 <= y < size - 4 and 4 <= x < size - 4 for y, x in drawn)

@@ -3,9 +3,12 @@ only as staff published them; staff keep it (bad input, another village, a wrong
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.test import Client
 from django.urls import reverse
+from pypdf import PdfReader
 
 from gridgov.core.access import Role
 from gridgov.people.models import CommunityCard, GridWorkerContact, Household, Project, Resident
@@ -136,3 +139,41 @@ def test_the_staff_page_shows_the_cards_address_as_a_qr_code(register: Register)
     text = body.content.decode()
     assert reverse("cards:card", args=[village]) in text
     assert "<svg" in text
+
+
+def test_the_poster_prints_the_card_and_the_address_its_qr_code_holds(register: Register) -> None:
+    # given a card with a head and a published grid worker
+    village = register.tree.villages[0]
+    CommunityCard.objects.create(
+        region_code=village, community_head="王书记", publish_grid_workers=True
+    )
+    GridWorkerContact.objects.create(
+        name="李网格", work_phone="13900001234", published=True, region_code=register.tree.grids[0]
+    )
+    # when an anonymous visitor downloads the poster
+    response = Client().get(reverse("cards:poster", args=[village]))
+    # then it is an A4 PDF with the card's facts and the card's address
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) == 1
+    width, height = (float(v) for v in reader.pages[0].mediabox.upper_right)
+    assert (round(width), round(height)) == (595, 842)  # A4 in points
+    text = reader.pages[0].extract_text()
+    residents = Resident.objects.filter(village_code=village).count()
+    for shown in [register.tree.names[village], "王书记", "李网格", f"{residents:,}"]:
+        assert shown in text, shown
+    card_address = "http://testserver" + reverse("cards:card", args=[village])
+    assert card_address in text.replace("\n", "")
+
+
+@pytest.mark.parametrize("which", ["town", "other county"])
+def test_only_a_village_of_this_county_has_a_poster(register: Register, which: str) -> None:
+    code = register.tree.towns[0] if which == "town" else "610323100200"
+    assert Client().get(reverse("cards:poster", args=[code])).status_code == 404
+
+
+def test_the_card_keeper_finds_the_poster_beside_the_qr_code(register: Register) -> None:
+    village = register.tree.villages[0]
+    page = staff(Role.VILLAGE_SECRETARY, village).get(reverse("people:card", args=[village]))
+    assert reverse("cards:poster", args=[village]) in page.content.decode()
