@@ -1287,6 +1287,7 @@ _COMMAND_CENTRE = [
         ("dashboards:map", True),
         ("dashboards:screen", True),
         ("dashboards:export", True),
+        ("dashboards:export-pdf", True),
         ("dashboards-api:summary", False),
         ("dashboards-api:series", False),
     )

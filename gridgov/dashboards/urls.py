@@ -11,4 +11,5 @@ urlpatterns = [
     path("map/", views.overview_map, name="map"),
     path("screen/", views.screen, name="screen"),
     path("export/", views.export, name="export"),
+    path("export.pdf", views.export_pdf, name="export-pdf"),
 ]

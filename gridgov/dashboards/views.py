@@ -16,6 +16,7 @@ from gridgov.accounts.actors import actor_from
 from gridgov.core.audit import audit_record
 from gridgov.core.pages import json_view, page_view
 from gridgov.dashboards.export import summary_workbook
+from gridgov.dashboards.report_pdf import summary_pdf
 from gridgov.dashboards.selectors import (
     PERIOD_CHOICES,
     Summary,
@@ -128,5 +129,30 @@ def export(request: HttpRequest) -> HttpResponse:
     )
     name = f"overview-{figures.region.region_code}-{figures.period.start:%Y%m%d}-{figures.period.end:%Y%m%d}"
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+@page_view
+def export_pdf(request: HttpRequest) -> HttpResponse:
+    """The overview as a printed report: the cover, the totals, charts and tables."""
+    actor, figures = _summary(request)
+    body = summary_pdf(figures)
+    audit_record(
+        actor=actor,
+        action="dashboard.export",
+        object_type="region",
+        object_id=figures.region.region_code,
+        region_code=figures.region.region_code,
+        detail={
+            "from": figures.period.start.isoformat(),
+            "to": figures.period.end.isoformat(),
+            "format": "pdf",
+        },
+    )
+    response = HttpResponse(body, content_type="application/pdf")
+    name = f"overview-{figures.region.region_code}-{figures.period.start:%Y%m%d}-{figures.period.end:%Y%m%d}"
+    response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response

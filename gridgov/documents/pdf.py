@@ -172,6 +172,14 @@ class PdfDocument:
             self._flow.append(Paragraph(_text(caption), self.styles["subtitle"]))
         return self
 
+    def drawing(self, drawing: Drawing, caption: str = "") -> PdfDocument:
+        """A chart or other vector drawing (reportlab.graphics), kept with its caption."""
+        parts: list[Any] = [drawing]
+        if caption:
+            parts.append(Paragraph(_text(caption), self.styles["subtitle"]))
+        self._flow.append(KeepTogether(parts))
+        return self
+
     def small(self, text: str) -> PdfDocument:
         self._flow.append(Paragraph(_text(text), self.styles["small"]))
         return self

@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from gridgov.cases.models import Case, Channel
 from gridgov.cases.services.transitions import apply_transition, note_event
@@ -229,3 +230,44 @@ def test_the_big_screen_and_the_home_link(tree, cases, user_factory):
     assert reverse("dashboards-api:summary") in screen.content.decode()
     home = client.get(reverse("web:home")).content.decode()
     assert reverse("dashboards:overview") in home
+
+
+@pytest.mark.django_db
+def test_the_overview_prints_as_a_report_with_its_region_period_and_figures(
+    tree, cases, user_factory
+):
+    # given
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    # when
+    response = client.get(reverse("dashboards:export-pdf"), {"period": "7d"})
+    # then: the cover names the region and the period; the tables name the towns with their counts
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    pages = PdfReader(BytesIO(response.content)).pages
+    cover = pages[0].extract_text()
+    assert tree.names[tree.county] in cover
+    today = timezone.localdate()
+    assert str(today) in cover
+    assert str(today - timedelta(days=6)) in cover
+    # (the table's cells come out one a line: the row is read with single spaces)
+    rest = " ".join("".join(page.extract_text() for page in pages[1:]).split())
+    assert f"{tree.names[tree.towns[0]]} 4 " in rest
+    assert f"{tree.names[tree.towns[1]]} 1 " in rest
+
+
+@pytest.mark.django_db
+def test_the_report_refuses_another_countys_region_and_a_role_without_the_overview(
+    tree, cases, user_factory
+):
+    town_official = login(user_factory(Role.TOWN_OFFICIAL, tree.towns[0]))
+    grid_worker = login(user_factory(Role.GRID_WORKER, tree.grids[0]))
+    assert (
+        town_official.get(reverse("dashboards:export-pdf"), {"region": tree.towns[1]}).status_code
+        == 404
+    )
+    assert grid_worker.get(reverse("dashboards:export-pdf")).status_code == 403
+    bad = town_official.get(
+        reverse("dashboards:export-pdf"), {"from": "2026-12-05", "to": "2026-12-01"}
+    )
+    assert bad.status_code == 400
+    assert bad["Content-Type"].startswith("text/html")
