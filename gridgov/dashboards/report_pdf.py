@@ -32,7 +32,7 @@ def _share(rate: Rate) -> str:
 
 
 def trend_chart(figures: Summary) -> Drawing:
-    """Cases received each day of the period, as a line."""
+    """Cases received each day (or week) of the period, as a line."""
     font = cjk_font()
     drawing = Drawing(CHART_WIDTH, CHART_HEIGHT)
     plot = LinePlot()
@@ -99,7 +99,12 @@ def summary_pdf(figures: Summary) -> bytes:
     satisfaction = "—" if figures.satisfaction is None else f"{figures.satisfaction:.2f}"
     rows.append((_("Satisfaction (1–5)"), satisfaction))
     document.fields(rows, label_width=50 * mm)
-    document.drawing(trend_chart(figures), _("Cases received each day"))
+    caption = (
+        _("Cases received each week")
+        if figures.interval == "week"
+        else _("Cases received each day")
+    )
+    document.drawing(trend_chart(figures), caption)
     if figures.children:
         document.drawing(
             children_chart(figures), _("Received (red) and open (yellow) cases below this region")

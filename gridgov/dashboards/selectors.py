@@ -198,6 +198,7 @@ class Summary:
     repeated_categories: list[Problem]
     repeated_places: list[Problem]
     trend: list[tuple[date, int]] = field(default_factory=list)
+    interval: str = "day"  # of the trend: each point a day, or a week from its Monday
 
 
 _MEASURES = {
@@ -317,8 +318,15 @@ def _average_days(group: dict[str, Any]) -> float | None:
     return round(group["resolve_seconds"] / resolved / 86400, 1) if resolved else None
 
 
-def summary(*, actor: Actor, region: Region, period: Period) -> Summary:
-    """The overview of `region` (already checked with `overview_region`) over `period`."""
+def default_interval(period: Period) -> str:
+    """Days for a short period; weeks past two months, where daily points become noise."""
+    return "week" if period.days > WEEKLY_AFTER_DAYS else "day"
+
+
+def summary(*, actor: Actor, region: Region, period: Period, interval: str = "") -> Summary:
+    """The overview of `region` (already checked with `overview_region`) over `period`, its
+    trend by `interval` (day or week; by default as `default_interval` chooses)."""
+    interval = interval or default_interval(period)
     code = region.region_code
     rows = rollup_rows(region_code=code, period=period)
     tally = _Tally(_grouped(rows, *_SPLIT))
@@ -451,11 +459,13 @@ def summary(*, actor: Actor, region: Region, period: Period) -> Summary:
         slowest=slowest,
         repeated_categories=repeated_categories,
         repeated_places=repeated_places,
-        trend=series(region_code=code, period=period, measure="received", interval="day"),
+        trend=series(region_code=code, period=period, measure="received", interval=interval),
+        interval=interval,
     )
 
 
 MEASURE_CHOICES = ("received", "open", "closed", "overdue", "escalated")
+WEEKLY_AFTER_DAYS = 62
 INTERVALS = ("day", "week")
 
 

@@ -34,7 +34,8 @@ def _summary(request: HttpRequest) -> tuple[Any, Summary]:
     period = period_from(
         key=request.GET.get("period"), start=request.GET.get("from"), end=request.GET.get("to")
     )
-    return actor, summary(actor=actor, region=region, period=period)
+    interval = request.GET.get("interval", "")
+    return actor, summary(actor=actor, region=region, period=period, interval=interval)
 
 
 def _period_query(figures: Summary) -> str:
@@ -48,6 +49,13 @@ def age_seconds(figures: Summary) -> int | None:
     if figures.updated_at is None:
         return None
     return max(0, int((timezone.now() - figures.updated_at).total_seconds()))
+
+
+def _without(request: HttpRequest, name: str) -> str:
+    """The request's query without `name`, to link the same view with another value of it."""
+    query = request.GET.copy()
+    query.pop(name, None)
+    return str(query.urlencode())
 
 
 @require_GET
@@ -64,6 +72,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "period_query": _period_query(figures),
             "age_seconds": age_seconds(figures),
             "trend": [[day.isoformat(), count] for day, count in figures.trend],
+            "trend_query": _without(request, "interval"),
         },
     )
 

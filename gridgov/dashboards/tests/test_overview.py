@@ -271,3 +271,22 @@ def test_the_report_refuses_another_countys_region_and_a_role_without_the_overvi
     )
     assert bad.status_code == 400
     assert bad["Content-Type"].startswith("text/html")
+
+
+@pytest.mark.django_db
+def test_the_trend_goes_by_week_when_asked_and_by_default_over_a_year(tree, cases, user_factory):
+    # given
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    # when
+    weekly = client.get(reverse("dashboards:overview"), {"period": "30d", "interval": "week"})
+    daily = client.get(reverse("dashboards:overview"), {"period": "30d"})
+    year = client.get(reverse("dashboards:overview"), {"period": "year"})
+    bad = client.get(reverse("dashboards:overview"), {"period": "30d", "interval": "hour"})
+    # then: each weekly point is a Monday and the weeks hold the same five cases as the days
+    points = weekly.context["s"].trend
+    assert all(day.weekday() == 0 for day, _count in points)
+    assert sum(count for _day, count in points) == 5
+    assert len(daily.context["s"].trend) == 30
+    assert 'data-interval="week"' in weekly.content.decode()
+    assert year.context["s"].interval == ("week" if year.context["s"].period.days > 62 else "day")
+    assert bad.status_code == 400
