@@ -2,6 +2,7 @@ from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.access import Perm
+from gridgov.core.audit_labels import register_audit_actions
 from gridgov.core.menu import MenuEntry, register_menu
 
 
@@ -23,4 +24,25 @@ class PeopleConfig(AppConfig):
             MenuEntry(
                 "organisations", _("Organisations"), "people:organisations", Perm.PEOPLE_VIEW, 153
             ),
+        )
+        register_audit_actions(
+            {
+                "resident.": _("Residents"),
+                "resident.create": _("Added a resident"),
+                "resident.import": _("Imported residents"),
+                "resident.export": _("Exported residents"),
+                "resident.reveal": _("Read a resident's full personal data"),
+                "resident.focus_add": _("Added a resident to a focus group"),
+                "household.": _("Households"),
+                "household.create": _("Added a household"),
+                "building.": _("Buildings"),
+                "building.create": _("Added a building"),
+                "organisation.": _("Organisations"),
+                "organisation.create": _("Added an organisation"),
+                "card.": _("Community cards"),
+                "card.update": _("Changed a community card"),
+                "card.contact_add": _("Added a contact to a community card"),
+                "card.partner_add": _("Added a partner unit to a community card"),
+                "card.project_add": _("Added a co-construction project"),
+            }
         )
