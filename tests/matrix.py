@@ -1026,18 +1026,20 @@ def _listed_report_places(response: HttpResponseBase, text: str) -> set[str]:
 
 
 def _expected_report_places(probe: Probe) -> set[str]:
-    """The places the actor may report at (grids and up) whose name or parent's name holds the
-    target's name, larger ones first, as many as the search shows."""
+    """The places the actor may report at (grids and up, and the micro-grid they work in)
+    whose name or parent's name holds the target's name, larger ones first, as many as the
+    search shows."""
     names = probe.world.tree.names
     query = names.get(probe.code, "")
     if not query:
         return set()
     visible = visible_codes(probe, Perm.CASES_REPORT)
+    own = set(probe.actor.jurisdiction_codes(Perm.CASES_REPORT)) if probe.actor else set()
     hits = sorted(
         (
             code
             for code in visible
-            if len(code) < MICRO_GRID_LEN
+            if (len(code) < MICRO_GRID_LEN or code in own)
             and (query in names[code] or query in names.get(parent_code(code) or "", ""))
         ),
         key=lambda code: (len(code), code),
