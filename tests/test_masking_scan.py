@@ -60,3 +60,14 @@ def test_a_whole_id_number_is_found_and_a_masked_one_is_not() -> None:
 
     # then
     assert found == [f"ID number {number[:6]}…{number[-2:]}"]
+
+
+def test_the_fraction_of_a_spreadsheets_date_cell_is_not_a_mobile_number() -> None:
+    # given: a date and time as Excel stores it, its time of day a fraction (03:20 here)
+    cell = b'<c r="I2" s="1" t="n"><v>46361.13938857741</v></c>'
+
+    # when
+    found = findings(cell)
+
+    # then
+    assert found == []
