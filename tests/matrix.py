@@ -32,7 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.selectors import live_api_tokens
 from gridgov.accounts.services import api_token_issue
-from gridgov.broadcast.models import Broadcast
+from gridgov.broadcast.models import Broadcast, Terminal, TerminalKind
 from gridgov.cases.models import Case, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.core.access import Perm, Role, role_grants
@@ -113,6 +113,7 @@ class World:
     # The register: per micro-grid, the id of a resident, household, building (and organisation).
     register: dict[str, dict[str, int]] = field(default_factory=dict)
     broadcasts: dict[str, int] = field(default_factory=dict)  # region code -> message id
+    terminals: dict[str, int] = field(default_factory=dict)  # region code -> terminal id
     centres: dict[str, int] = field(default_factory=dict)  # region code -> mediation centre id
     mediation_files: dict[str, str] = field(default_factory=dict)  # case number -> file number
     sessions: dict[str, int] = field(default_factory=dict)  # file number -> session id
@@ -156,6 +157,7 @@ def build_world() -> World:
     world = World(tree=tree, placements=placements, actors=actors, subjects=subjects, shapes=shapes)
     _add_cases(world)
     _add_broadcasts(world)
+    _add_terminals(world)
     _add_register(world)
     _add_mediation(world)
     return world
@@ -185,6 +187,16 @@ def _add_broadcasts(world: World) -> None:
         message.set_region_code(code)
         message.save()
         world.broadcasts[code] = message.pk
+
+
+def _add_terminals(world: World) -> None:
+    """A broadcast terminal at every region of the tree, named after it (a tracer)."""
+    for code, name in sorted(world.tree.names.items()):
+        terminal = Terminal(
+            code=f"M{code}", name=f"{name}终端", kind=TerminalKind.LOUDSPEAKER, region_code=code
+        )
+        terminal.save()
+        world.terminals[code] = terminal.pk
 
 
 def _add_register(world: World) -> None:
@@ -1264,6 +1276,10 @@ def _expected_broadcast_regions(probe: Probe) -> set[str]:
     return set(probe.world.broadcasts) & visible_codes(probe, Perm.BROADCAST_VIEW)
 
 
+def _expected_terminal_regions(probe: Probe) -> set[str]:
+    return set(probe.world.terminals) & visible_codes(probe, Perm.TERMINALS_VIEW)
+
+
 def _grid_of(target: Target, own: str) -> Target:
     """The rollups count cases by grid: a micro-grid is looked at through its grid."""
     if len(target.code) < MICRO_GRID_LEN:
@@ -2257,6 +2273,35 @@ _ROUTE_LIST: list[Route] = [
             "get", reverse("broadcast-api:cap", kwargs={"broadcast_id": probe.broadcast_id()})
         ),
         permission=Perm.BROADCAST_VIEW,
+    ),
+    Route(
+        "broadcast-api:terminal-list",
+        Kind.LIST,
+        lambda probe: Call("get", reverse("broadcast-api:terminal-list"), {"page_size": 500}),
+        permission=Perm.TERMINALS_VIEW,
+        region_targets=False,
+        listed=_listed_broadcast_regions,
+        expected_listed=_expected_terminal_regions,
+    ),
+    Route(
+        "broadcast:terminals",
+        Kind.SELF,
+        _get("broadcast:terminals"),
+        Perm.TERMINALS_VIEW,
+        page=True,
+    ),
+    Route(
+        "broadcast:terminal-import",
+        Kind.SELF,
+        _get("broadcast:terminal-import"),
+        Perm.TERMINALS_MANAGE,
+        page=True,
+    ),
+    Route(
+        "broadcast:terminal-template",
+        Kind.SELF,
+        _get("broadcast:terminal-template"),
+        Perm.TERMINALS_MANAGE,
     ),
     # The public alerts: the configured county's sent messages, no login
     Route("alerts:list", Kind.PUBLIC, _get("alerts:list"), public_scope=True),

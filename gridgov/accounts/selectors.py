@@ -288,3 +288,20 @@ def live_api_tokens(*, user: User) -> QuerySet[ApiToken]:
     return ApiToken.objects.filter(
         user=user, revoked_at__isnull=True, expires_at__gt=timezone.now()
     ).order_by("-created_at", "-pk")
+
+
+def role_holder_ids(
+    *, roles: Collection[str], region_codes: Collection[str]
+) -> dict[str, set[int]]:
+    """The active people holding one of `roles` assigned at exactly each of the regions (the
+    village's secretary, the town's officials), by region code: whom an app tells about a place."""
+    holders: dict[str, set[int]] = {}
+    rows = RoleAssignment.objects.filter(
+        is_active=True,
+        user__is_active=True,
+        role__in=sorted(roles),
+        region_code__in=sorted(region_codes),
+    ).values_list("region_code", "user_id")
+    for region_code, user_id in rows:
+        holders.setdefault(region_code, set()).add(user_id)
+    return holders

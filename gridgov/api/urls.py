@@ -25,6 +25,7 @@ from gridgov.broadcast.api import (
     BroadcastRejectApi,
     BroadcastSubmitApi,
 )
+from gridgov.broadcast.terminal_api import TerminalListApi
 from gridgov.cases.api.cases import (
     CaseCategoryListApi,
     CaseDetailApi,
@@ -120,6 +121,7 @@ broadcast_patterns: list[URLPattern] = [
     path("broadcasts/<int:broadcast_id>/reject/", BroadcastRejectApi.as_view(), name="reject"),
     path("broadcasts/<int:broadcast_id>/cancel/", BroadcastCancelApi.as_view(), name="cancel"),
     path("broadcasts/<int:broadcast_id>/cap.xml", BroadcastCapApi.as_view(), name="cap"),
+    path("terminals/", TerminalListApi.as_view(), name="terminal-list"),
 ]
 
 people_patterns: list[URLPattern] = [

@@ -80,3 +80,45 @@ REASON_REQUIRED = error_code("broadcast.reason_required", _("Say why."))
 SUPERSEDES_NOT_FOUND = error_code(
     "broadcast.supersedes_not_found", _("There is no sent message %(id)s to update here.")
 )
+# Terminals and their import.
+TERMINAL_NOT_FOUND = error_code("broadcast.terminal_not_found", _("There is no such terminal."))
+IMPORT_NOT_XLSX = error_code(
+    "broadcast.import_not_xlsx", _("This is not an Excel workbook (.xlsx).")
+)
+IMPORT_BAD_HEADER = error_code(
+    "broadcast.import_bad_header",
+    _("The first row must hold the template's headings: %(headings)s."),
+)
+IMPORT_EMPTY = error_code("broadcast.import_empty", _("The sheet has no terminals."))
+IMPORT_TOO_MANY = error_code(
+    "broadcast.import_too_many", _("At most %(limit)d terminals in one file.")
+)
+VALUE_REQUIRED = error_code("broadcast.value_required", _("Fill this in."))
+TERMINAL_CODE_FORMAT = error_code(
+    "broadcast.terminal_code_format",
+    _("A terminal code has 1 to 32 letters, digits, dashes or underscores."),
+)
+TERMINAL_CODE_REPEATED = error_code(
+    "broadcast.terminal_code_repeated", _("This code is on row %(row)d already.")
+)
+TERMINAL_CODE_TAKEN = error_code(
+    "broadcast.terminal_code_taken",
+    _("Another terminal, outside your jurisdiction, has this code."),
+)
+TERMINAL_KIND = error_code("broadcast.terminal_kind", _("The kind is one of: %(kinds)s."))
+TERMINAL_PLACE = error_code(
+    "broadcast.terminal_place",
+    _("%(code)s is not a place of yours for this kind of terminal (%(where)s)."),
+)
+COORDINATES = error_code(
+    "broadcast.coordinates",
+    _("Give both longitude (-180 to 180) and latitude (-90 to 90), or neither."),
+)
+PUBLIC_KEY = error_code(
+    "broadcast.public_key",
+    _("Not an Ed25519 public key: give it as PEM, or its 32 bytes in base64 or hex."),
+)
+HEARTBEAT_INTERVAL = error_code(
+    "broadcast.heartbeat_interval",
+    _("The heartbeat interval is a whole number of seconds from %(low)d to %(high)d."),
+)

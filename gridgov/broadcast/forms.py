@@ -7,7 +7,14 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.broadcast.models import Broadcast, Certainty, MessageKind, Severity, Urgency
+from gridgov.broadcast.models import (
+    Broadcast,
+    Certainty,
+    MessageKind,
+    Severity,
+    TerminalStatus,
+    Urgency,
+)
 from gridgov.broadcast.services import (
     MAX_REPEATS,
     NOTE_MAX_LENGTH,
@@ -103,4 +110,17 @@ class ActionForm(forms.Form):
     action = forms.ChoiceField(choices=[(action.value, action.value) for action in PERSON_ACTIONS])
     note = forms.CharField(
         label=_("Note"), max_length=NOTE_MAX_LENGTH, required=False, widget=forms.Textarea
+    )
+
+
+class TerminalImportForm(forms.Form):
+    file = forms.FileField(label=_("Workbook (.xlsx)"))
+    dry_run = forms.BooleanField(label=_("Only check, write nothing"), required=False, initial=True)
+
+
+class TerminalFilterForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"),
+        choices=[("", _("Any status")), *TerminalStatus.choices],
+        required=False,
     )

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gridgov.broadcast import views
+from gridgov.broadcast import terminal_views, views
 
 app_name = "broadcast"
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("<int:broadcast_id>/", views.broadcast_detail, name="detail"),
     path("<int:broadcast_id>/edit/", views.broadcast_edit, name="edit"),
     path("<int:broadcast_id>/step/", views.broadcast_step, name="step"),
+    path("terminals/", terminal_views.terminal_list, name="terminals"),
+    path("terminals/import/", terminal_views.terminal_import_page, name="terminal-import"),
+    path("terminals/template.xlsx", terminal_views.terminal_template, name="terminal-template"),
 ]

@@ -61,6 +61,10 @@ class Perm:
     BROADCAST_COMPOSE = "broadcast.compose"
     BROADCAST_APPROVE = "broadcast.approve"
     BROADCAST_APPROVE_COUNTY_EMERGENCY = "broadcast.approve_county_emergency"
+    # The broadcast terminals: see them, with their status, on the list and map; register them
+    # (the xlsx import), which the system administrator and the county's operators do.
+    TERMINALS_VIEW = "broadcast.terminals_view"
+    TERMINALS_MANAGE = "broadcast.terminals_manage"
     # The command centre's overview of a region's cases (figures only, from the rollups).
     DASHBOARD_VIEW = "dashboards.view"
     # The population register: read it (masked); read one resident's ID number or phone in full,
@@ -119,8 +123,9 @@ _REGISTER_WORK = _REGISTER_READ | {Perm.PEOPLE_REVEAL, Perm.PEOPLE_MANAGE}
 _MEDIATION = frozenset({Perm.MEDIATION_VIEW, Perm.MEDIATION_WORK})
 
 _GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
-_BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE})
-_BROADCAST_APPROVING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_APPROVE})
+_BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE, Perm.TERMINALS_VIEW})
+_BROADCAST_APPROVING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_APPROVE, Perm.TERMINALS_VIEW})
+_TERMINALS = frozenset({Perm.TERMINALS_VIEW, Perm.TERMINALS_MANAGE})
 _BROADCAST_COUNTY = _BROADCAST_APPROVING | {Perm.BROADCAST_APPROVE_COUNTY_EMERGENCY}
 
 ROLE_SPECS: dict[str, RoleSpec] = {
@@ -142,6 +147,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _MEDIATION
         | {Perm.REGIONS_MANAGE}
         | _BROADCAST_COMPOSING
+        | _TERMINALS
         | _REGISTER_WORK
         | _FOCUS_SUPERVISED,
     ),
@@ -182,7 +188,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     # The tree is not residents' data: an administrator needs it to place accounts.
     Role.SYSADMIN: RoleSpec(
         frozenset({"county"}),
-        frozenset({Perm.REGIONS_VIEW, Perm.ACCOUNTS_VIEW, Perm.ACCOUNTS_MANAGE}),
+        frozenset({Perm.REGIONS_VIEW, Perm.ACCOUNTS_VIEW, Perm.ACCOUNTS_MANAGE}) | _TERMINALS,
     ),
     Role.SECURITY_ADMIN: RoleSpec(frozenset({"county"}), _GRANTING | {Perm.REGIONS_VIEW}),
     Role.AUDITOR: RoleSpec(frozenset({"county", "town"}), frozenset({Perm.AUDIT_VIEW})),

@@ -21,7 +21,7 @@ from gridgov.core.access import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
 from gridgov.dashboards.services import rollups_rebuild
-from gridgov.demo import cases, names, people
+from gridgov.demo import cases, names, people, terminals
 from gridgov.demo import mediation as demo_mediation
 from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
@@ -62,6 +62,7 @@ class DemoSummary:
     mediation_centres: int = 0
     mediation_files: int = 0
     mediation_sessions: int = 0
+    terminals: int = 0
     boundaries_digest: str = ""
     cases_digest: str = ""
     seconds: float = 0.0
@@ -92,6 +93,7 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "mediation_centres": _("mediation centres"),
     "mediation_files": _("mediation files"),
     "mediation_sessions": _("mediation sessions"),
+    "terminals": _("broadcast terminals"),
 }
 
 
@@ -224,6 +226,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("cases", cases.create_cases),
     ("rollups", count_rollups),
     ("mediation", demo_mediation.load),
+    ("terminals", terminals.create_terminals),
 ]
 
 

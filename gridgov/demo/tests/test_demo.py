@@ -20,6 +20,7 @@ from django.utils import translation
 from shapely.geometry import box
 
 from gridgov.accounts.models import RoleAssignment, User
+from gridgov.broadcast.models import Terminal, TerminalKind, TerminalStatus
 from gridgov.cases.models import Case, CaseEvent
 from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
@@ -300,6 +301,37 @@ def test_the_load_is_one_audit_entry_and_tells_the_locator(loaded: str) -> None:
     assert detail["info_officers"] == 3422
     assert detail["micro_grids"] == Region.objects.filter(level="micro_grid").count()
     assert TreeState.objects.get(pk=1).boundaries_version >= 1
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_village_has_loudspeakers_and_every_town_a_station(
+    loaded: str, shapes: dict[str, shapely.Geometry]
+) -> None:
+    # given the loaded demo
+    terminals = list(Terminal.objects.all())
+    # then every village and community has two to four loudspeakers, each inside its grid
+    per_village = Counter(t.village_code for t in terminals if t.kind == TerminalKind.LOUDSPEAKER)
+    villages = set(Region.objects.filter(level="village").values_list("region_code", flat=True))
+    assert set(per_village) == villages
+    assert {2, 3, 4} >= set(per_village.values())
+    # and every town and the county a station of its own
+    stations = Counter(
+        (t.kind, t.region_code) for t in terminals if t.kind != TerminalKind.LOUDSPEAKER
+    )
+    towns = set(Region.objects.filter(level="town").values_list("region_code", flat=True))
+    assert {code for kind, code in stations if kind == TerminalKind.TOWN_STATION} == towns
+    assert [code for kind, code in stations if kind == TerminalKind.COUNTY_STATION] == ["610324"]
+    assert all(count == 1 for count in stations.values())
+    for terminal in terminals:
+        assert shapes[terminal.region_code].covers(
+            shapely.Point(terminal.longitude, terminal.latitude)
+        ), terminal.code
+    # most are online, and the map has offline and faulty ones to show
+    statuses = Counter(t.status for t in terminals)
+    assert statuses[TerminalStatus.ONLINE] > len(terminals) / 2
+    assert statuses[TerminalStatus.OFFLINE] > 0
+    assert statuses[TerminalStatus.FAULTY] > 0
+    assert AuditEntry.objects.get(action="demo.load").detail["terminals"] == len(terminals)
 
 
 def test_apportion_splits_a_total_exactly_in_proportion_with_a_floor() -> None:

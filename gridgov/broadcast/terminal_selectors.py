@@ -1,0 +1,67 @@
+"""Every read of the broadcast terminals, scoped to the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, QuerySet
+
+from gridgov.broadcast.models import Terminal, TerminalStatus
+from gridgov.core.access import Perm
+from gridgov.core.codes import is_valid_code, is_within
+from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
+from gridgov.regions.selectors import public_names
+
+
+@dataclass(frozen=True)
+class TerminalFilters:
+    status: str = ""
+    # A region of the actor's jurisdiction: only its terminals (outside it, none).
+    region_code: str = ""
+
+
+def terminal_queryset(*, actor: Actor) -> QuerySet[Terminal]:
+    return scope_queryset(Terminal.objects.all(), actor=actor, permission=Perm.TERMINALS_VIEW)
+
+
+def terminal_list(*, actor: Actor, filters: TerminalFilters | None = None) -> QuerySet[Terminal]:
+    """The terminals of the actor's jurisdiction, by place and code."""
+    filters = filters or TerminalFilters()
+    terminals = terminal_queryset(actor=actor)
+    if filters.status:
+        terminals = terminals.filter(status=filters.status)
+    if filters.region_code:
+        if not is_valid_code(filters.region_code):
+            return terminals.none()
+        terminals = terminals.filter(jurisdiction_q([filters.region_code]))
+    return terminals.order_by("region_code", "code")
+
+
+def terminal_status_counts(
+    *, actor: Actor, filters: TerminalFilters | None = None
+) -> dict[str, int]:
+    """How many terminals of the jurisdiction are in each status (every status listed)."""
+    filters = filters or TerminalFilters()
+    rows = (
+        terminal_list(actor=actor, filters=TerminalFilters(region_code=filters.region_code))
+        .order_by()
+        .values("status")
+        .annotate(count=Count("id"))
+    )
+    counts = {status: 0 for status in TerminalStatus.values}
+    counts.update({row["status"]: row["count"] for row in rows})
+    return counts
+
+
+def terminal_place_names(*, terminals: list[Terminal]) -> dict[str, str]:
+    """The names of the terminals' regions (public geography)."""
+    return public_names(region_codes={terminal.region_code for terminal in terminals})
+
+
+def region_name(*, actor: Actor, code: str) -> str:
+    """The name of a region the list is narrowed to, when it lies in the actor's jurisdiction."""
+    if not code or not is_valid_code(code):
+        return ""
+    if not any(is_within(code, top) for top in actor.jurisdiction_codes(Perm.TERMINALS_VIEW)):
+        return ""
+    return public_names(region_codes={code}).get(code, "")
