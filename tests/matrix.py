@@ -2302,6 +2302,7 @@ _ROUTE_LIST: list[Route] = [
         Kind.SELF,
         _get("broadcast:terminal-template"),
         Perm.TERMINALS_MANAGE,
+        page=True,
     ),
     # The public alerts: the configured county's sent messages, no login
     Route("alerts:list", Kind.PUBLIC, _get("alerts:list"), public_scope=True),
