@@ -15,7 +15,7 @@ from stdnum.cn import ric, uscc
 
 from gridgov.cases.models import Channel
 from gridgov.cases.selectors import case_get, category_list
-from gridgov.cases.services import CaseInput, case_report
+from gridgov.cases.services import CaseInput, case_accept_at_desk, case_report
 from gridgov.core import codes
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import TOO_LONG, Conflict, NotFound, Problem, ValidationFailed
@@ -204,6 +204,9 @@ def dispute_register(
                 ),
                 client_address=client_address,
             )
+            if any(user.pk == actor.pk for user in mediators):
+                # One-stop acceptance: the mediator at the desk takes the dispute there and then.
+                case = case_accept_at_desk(actor=actor, case=case)
         else:
             case = existing
             if MediationFile.objects.filter(case=case).exists():

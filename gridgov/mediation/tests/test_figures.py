@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from gridgov.cases.services import case_transition
 from gridgov.mediation.services import (
     RiskInput,
     file_record_outcome,
@@ -38,7 +37,6 @@ def records(world, register):
         data=OutcomeInput(outcome="partial", agreed_terms=TERMS),
     )
     referred = register()
-    case_transition(actor=world["official"], case=referred.case, action="accept")
     file_refer(actor=world["official"], file=referred, to_track="judicial", unit="法院", reason="r")
     register()  # still open
     risk = risk_raise(

@@ -29,6 +29,19 @@ def test_a_walk_in_at_a_town_centre_is_a_case_of_the_town_with_its_file(world, r
     assert file.number.startswith(f"{world['town_centre'].region_code}-")
     assert list(file.mediators.all()) == [world["mediator"]]
     assert AuditEntry.objects.filter(action="mediation.file_open", object_id=file.number).exists()
+    # and the mediator at the desk took it on there and then (one-stop acceptance): accepted,
+    # theirs and in progress, each step on the case's timeline
+    assert (case.state, case.assignee_id) == ("in_progress", world["mediator"].pk)
+    steps = list(case.events.order_by("id").values_list("action", flat=True))
+    assert steps[-3:] == ["accept", "dispatch", "start"]
+
+
+def test_a_dispute_registered_by_someone_not_mediating_it_waits_for_dispatch(world, register):
+    # given the town official, who is not one of the file's mediators
+    # when they register a walk-in naming the town's mediator
+    file = register(actor=world["official"], mediator_usernames=[world["mediator"].username])
+    # then the case waits in the town's queue for someone to accept and dispatch it
+    assert (file.case.state, file.case.assignee_id) == ("reported", None)
 
 
 def test_parties_are_encrypted_hashed_and_masked(world, register):

@@ -8,7 +8,6 @@ from datetime import date, timedelta
 import pytest
 from django.utils import timezone
 
-from gridgov.cases.services import case_transition
 from gridgov.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from gridgov.mediation.selectors import mediator_day
 from gridgov.mediation.services import (
@@ -22,14 +21,6 @@ from gridgov.mediation.services.work import OutcomeInput
 from gridgov.mediation.tests.conftest import TERMS
 
 pytestmark = pytest.mark.django_db
-
-
-def _take_on(world, file):
-    """The town official accepts the case and dispatches it to the mediator, who starts."""
-    official, mediator = world["official"], world["mediator"]
-    case = case_transition(actor=official, case=file.case, action="accept")
-    case = case_transition(actor=official, case=case, action="dispatch", assignee=mediator)
-    return case_transition(actor=mediator, case=case, action="start")
 
 
 def test_sessions_are_scheduled_then_recorded_and_show_as_due(world, register):
@@ -57,11 +48,12 @@ def test_a_session_needs_a_time_and_a_place_unless_online(world, register):
         session_record(actor=world["mediator"], session=online, record=" ")
 
 
-def test_an_agreement_resolves_the_case_for_its_handler_and_falls_due_for_follow_up(
+def test_an_agreement_resolves_the_case_taken_at_the_desk_and_falls_due_for_follow_up(
     world, register
 ):
+    # given a walk-in dispute the mediator registered at the desk (so took on at once)
     file = register()
-    _take_on(world, file)
+    assert (file.case.state, file.case.assignee_id) == ("in_progress", world["mediator"].pk)
     deadline = timezone.localdate() + timedelta(days=3)
     file = file_record_outcome(
         actor=world["mediator"],
