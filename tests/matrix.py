@@ -1930,6 +1930,26 @@ _ROUTE_LIST: list[Route] = [
         permission=Perm.MEDIATION_VIEW,
     ),
     Route("mediation:risks", Kind.SELF, _get("mediation:risks"), Perm.MEDIATION_VIEW, page=True),
+    Route(
+        "mediation:files",
+        Kind.LIST,
+        lambda probe: Call(
+            "get",
+            reverse("mediation:files"),
+            {} if probe.target is ALL or probe.target is None else {"region": probe.code},
+        ),
+        permission=Perm.MEDIATION_VIEW,
+        page=True,
+    ),
+    # The place is chosen from the actor's own list (another is a form error), so it is probed
+    # with the default: the actor's largest place, this month.
+    Route(
+        "mediation:analysis",
+        Kind.SELF,
+        _get("mediation:analysis"),
+        Perm.MEDIATION_VIEW,
+        page=True,
+    ),
     # Mediation pages
     Route("mediation:home", Kind.SELF, _get("mediation:home"), Perm.MEDIATION_VIEW, page=True),
     Route(

@@ -21,4 +21,11 @@ class MediationConfig(AppConfig):
                 135,
             ),
             MenuEntry("risks", _("Risk register"), "mediation:risks", Perm.MEDIATION_VIEW, 137),
+            MenuEntry(
+                "mediation_analysis",
+                _("Analysis and judgment"),
+                "mediation:analysis",
+                Perm.MEDIATION_VIEW,
+                138,
+            ),
         )

@@ -10,6 +10,7 @@ from datetime import datetime
 from urllib.parse import urlencode
 
 from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
 
 from gridgov.core.scoping import Actor
 from gridgov.mediation.models import CentreLevel
@@ -20,11 +21,30 @@ from gridgov.mediation.selectors import FileFilters, RiskFilters, file_list, ris
 class Figure:
     key: str
     value: int
-    href: str
+    href: str  # the API's list of the records counted
+    page: str = ""  # the same list as a page
+
+    @property
+    def label(self) -> str:
+        return str(FIGURE_LABELS.get(self.key, self.key))
 
 
-def _href(name: str, params: dict[str, str]) -> str:
-    return f"{reverse(name)}?{urlencode({k: v for k, v in params.items() if v})}"
+FIGURE_LABELS = {
+    "disputes_accepted": _("Disputes accepted"),
+    "disputes_referred": _("Disputes referred (transferred)"),
+    "resolved_by_village_centres": _("Resolved by village/community centres"),
+    "resolved_by_town_centres": _("Resolved by town/street centres"),
+    "resolved_by_county_centres": _("Resolved by the county centre"),
+    "hidden_dangers_found": _("Hidden dangers found"),
+    "hidden_dangers_resolved": _("Hidden dangers resolved"),
+}
+# The page that lists what each API list holds, with the same query.
+PAGES = {"mediation-api:file-list": "mediation:files", "mediation-api:risk-list": "mediation:risks"}
+
+
+def _figure(key: str, value: int, name: str, params: dict[str, str]) -> Figure:
+    query = urlencode({k: v for k, v in params.items() if v})
+    return Figure(key, value, f"{reverse(name)}?{query}", f"{reverse(PAGES[name])}?{query}")
 
 
 def seed_figures(
@@ -40,17 +60,15 @@ def seed_figures(
         ),
     ).count()
     figures = [
-        Figure(
+        _figure(
             "disputes_accepted",
             accepted,
-            _href(
-                "mediation-api:file-list",
-                {
-                    **period,
-                    "registered_from": since.isoformat(),
-                    "registered_before": until.isoformat(),
-                },
-            ),
+            "mediation-api:file-list",
+            {
+                **period,
+                "registered_from": since.isoformat(),
+                "registered_before": until.isoformat(),
+            },
         )
     ]
     referred = file_list(
@@ -58,17 +76,11 @@ def seed_figures(
         filters=FileFilters(region_code=region_code, referred_from=since, referred_before=until),
     ).count()
     figures.append(
-        Figure(
+        _figure(
             "disputes_referred",
             referred,
-            _href(
-                "mediation-api:file-list",
-                {
-                    **period,
-                    "referred_from": since.isoformat(),
-                    "referred_before": until.isoformat(),
-                },
-            ),
+            "mediation-api:file-list",
+            {**period, "referred_from": since.isoformat(), "referred_before": until.isoformat()},
         )
     )
     for level in CentreLevel.values:
@@ -83,19 +95,17 @@ def seed_figures(
             ),
         ).count()
         figures.append(
-            Figure(
+            _figure(
                 f"resolved_by_{level}_centres",
                 resolved,
-                _href(
-                    "mediation-api:file-list",
-                    {
-                        **period,
-                        "outcome": "agreed",
-                        "centre_level": level,
-                        "concluded_from": since.isoformat(),
-                        "concluded_before": until.isoformat(),
-                    },
-                ),
+                "mediation-api:file-list",
+                {
+                    **period,
+                    "outcome": "agreed",
+                    "centre_level": level,
+                    "concluded_from": since.isoformat(),
+                    "concluded_before": until.isoformat(),
+                },
             )
         )
     found = risk_list(
@@ -107,25 +117,17 @@ def seed_figures(
         filters=RiskFilters(region_code=region_code, resolved_from=since, resolved_before=until),
     ).count()
     figures += [
-        Figure(
+        _figure(
             "hidden_dangers_found",
             found,
-            _href(
-                "mediation-api:risk-list",
-                {**period, "found_from": since.isoformat(), "found_before": until.isoformat()},
-            ),
+            "mediation-api:risk-list",
+            {**period, "found_from": since.isoformat(), "found_before": until.isoformat()},
         ),
-        Figure(
+        _figure(
             "hidden_dangers_resolved",
             resolved_risks,
-            _href(
-                "mediation-api:risk-list",
-                {
-                    **period,
-                    "resolved_from": since.isoformat(),
-                    "resolved_before": until.isoformat(),
-                },
-            ),
+            "mediation-api:risk-list",
+            {**period, "resolved_from": since.isoformat(), "resolved_before": until.isoformat()},
         ),
     ]
     return figures

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.cases.models import Channel
-from gridgov.mediation.models import Judicial, Outcome, PartyKind, PeopleBand, Track
+from gridgov.mediation.models import CentreLevel, Judicial, Outcome, PartyKind, PeopleBand, Track
 
 _PARTY_FIELDS = ("kind", "name", "id_number", "phone", "credit_code", "agent_name", "agent_phone")
 
@@ -27,9 +27,8 @@ class RegisterForm(forms.Form):
     facts = forms.CharField(
         label=_("Facts and matters in dispute"), max_length=5000, widget=forms.Textarea
     )
-    region_code = forms.CharField(
-        label=_("Where it arose (region code)"), max_length=18, required=False
-    )
+    # Chosen by name among the places of the actor's jurisdiction; empty is the centre's own.
+    region_code = forms.ChoiceField(label=_("Where it arose"), required=False)
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
     amount_involved = forms.DecimalField(
         label=_("Amount involved (yuan)"),
@@ -48,9 +47,13 @@ class RegisterForm(forms.Form):
         *args: Any,
         centres: list[tuple[int, str]],
         categories: list[tuple[str, str]],
+        places: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        place_field = self.fields["region_code"]
+        assert isinstance(place_field, forms.ChoiceField)
+        place_field.choices = [("", _("The centre's own town or village")), *(places or [])]
         centre_field = self.fields["centre"]
         category_field = self.fields["category"]
         assert isinstance(centre_field, forms.ChoiceField)
@@ -145,3 +148,56 @@ class ReferForm(forms.Form):
     to_track = forms.ChoiceField(label=_("Refer to"), choices=Track.choices)
     unit = forms.CharField(label=_("Receiving unit"), max_length=120)
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea)
+
+
+class FileQueryForm(forms.Form):
+    """The files page's filters: the same names as the API's, so a figure's link opens the list
+    it counts."""
+
+    region = forms.RegexField(regex=r"^\d{6,18}$", required=False)
+    outcome = forms.ChoiceField(
+        choices=[("", ""), *Outcome.choices, ("agreed", _("Agreement or partial agreement"))],
+        required=False,
+    )
+    centre_level = forms.ChoiceField(choices=[("", ""), *CentreLevel.choices], required=False)
+    open = forms.BooleanField(required=False)
+    registered_from = forms.DateTimeField(required=False)
+    registered_before = forms.DateTimeField(required=False)
+    concluded_from = forms.DateTimeField(required=False)
+    concluded_before = forms.DateTimeField(required=False)
+    referred_from = forms.DateTimeField(required=False)
+    referred_before = forms.DateTimeField(required=False)
+
+
+class RiskQueryForm(forms.Form):
+    region = forms.RegexField(regex=r"^\d{6,18}$", required=False)
+    all = forms.BooleanField(required=False)
+    found_from = forms.DateTimeField(required=False)
+    found_before = forms.DateTimeField(required=False)
+    resolved_from = forms.DateTimeField(required=False)
+    resolved_before = forms.DateTimeField(required=False)
+
+
+class PeriodForm(forms.Form):
+    """The analysis page's question: which place, from which day to which day (both included)."""
+
+    region = forms.ChoiceField(label=_("Place"))
+    start = forms.DateField(label=_("From"), widget=forms.DateInput(attrs={"type": "date"}))
+    end = forms.DateField(label=_("To"), widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        region_field = self.fields["region"]
+        assert isinstance(region_field, forms.ChoiceField)
+        region_field.choices = places
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        start, end = data.get("start"), data.get("end")
+        if start and end and start > end:
+            self.add_error("start", _("The period starts after it ends."))
+        for name in ("start", "end"):
+            day = data.get(name)
+            if day and not 1970 <= day.year <= 2200:
+                self.add_error(name, _("Give a date between 1970 and 2200."))
+        return data

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from typing import Any, cast
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models.functions import Length
 from django.utils import timezone
 
 from gridgov.accounts.models import RoleAssignment, User
@@ -14,7 +15,7 @@ from gridgov.core.access import Perm, Role
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import is_within
 from gridgov.core.errors import NotFound, ValidationFailed
-from gridgov.core.scoping import Actor, scope_queryset
+from gridgov.core.scoping import Actor, require_permission, scope_queryset
 from gridgov.mediation import errors
 from gridgov.mediation.models import (
     AGREED,
@@ -28,7 +29,11 @@ from gridgov.mediation.models import (
     RiskStatus,
     Track,
 )
+from gridgov.regions.models import Level
+from gridgov.regions.selectors import region_queryset
 
+# The levels an analysis report is asked for.
+REPORT_LEVELS = (Level.COUNTY, Level.TOWN, Level.VILLAGE)
 # Sessions and follow-ups "due" on a mediator's home: from now to this many days ahead.
 DUE_WINDOW = timedelta(days=7)
 
@@ -322,3 +327,18 @@ def urgent_risks(*, actor: Actor) -> list[Risk]:
             :50
         ]
     )
+
+
+def report_places(*, actor: Actor) -> list[tuple[str, str]]:
+    """The places an analysis report can be asked for (the county, towns, villages and
+    communities of the actor's jurisdiction), each named with the place it lies in; the
+    actor's own largest places first."""
+    require_permission(actor, Perm.MEDIATION_VIEW)
+    rows = region_queryset(actor=actor).filter(level__in=REPORT_LEVELS)
+    ordered = rows.annotate(code_length=Length("region_code")).order_by(
+        "code_length", "region_code"
+    )
+    return [
+        (code, f"{name} · {within}" if within else name)
+        for code, name, within in ordered.values_list("region_code", "name", "parent__name")[:500]
+    ]

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("register/", views.register, name="register"),
     path("risks/", views.risks, name="risks"),
+    path("files/", views.files, name="files"),
+    path("analysis/", views.analysis, name="analysis"),
     path("files/<str:number>/", views.detail, name="detail"),
     path("files/<str:number>/sessions/", views.session_add, name="session-add"),
     path(

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from typing import Any
+from urllib.parse import urlencode
 
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -20,17 +24,21 @@ from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
 from gridgov.mediation import selectors
+from gridgov.mediation.analysis import analysis_report
 from gridgov.mediation.documents import DOCX_KINDS, KINDS, TITLES
 from gridgov.mediation.forms import (
+    FileQueryForm,
     FollowUpForm,
     JudicialForm,
     OutcomeForm,
+    PeriodForm,
     RecordForm,
     ReferForm,
     RegisterForm,
+    RiskQueryForm,
     SessionForm,
 )
-from gridgov.mediation.models import AGREED, MediationFile
+from gridgov.mediation.models import AGREED, CentreLevel, MediationFile, RiskLevel, Track
 from gridgov.mediation.services import (
     DisputeInput,
     PartyInput,
@@ -43,6 +51,7 @@ from gridgov.mediation.services import (
     session_schedule,
 )
 from gridgov.mediation.services.work import OutcomeInput
+from gridgov.regions.selectors import region_names, report_regions
 
 
 @page_view
@@ -55,24 +64,125 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "mediation/home.html", {"day": day, "urgent": urgent})
 
 
+def _bad_query(request: HttpRequest, form: forms.Form) -> HttpResponse:
+    return render(request, "mediation/bad_query.html", {"form": form}, status=400)
+
+
 @page_view
 @require_safe
 def risks(request: HttpRequest) -> HttpResponse:
     """The risk register: red and orange first (the county sees them at once), open ones unless
-    all are asked for."""
+    all are asked for; a figure's link narrows it to a place and a period."""
     actor = actor_from(request)
-    show_all = request.GET.get("all") == "1"
-    rows = selectors.risk_list(actor=actor, filters=selectors.RiskFilters(open_only=not show_all))[
-        :200
-    ]
-    return render(request, "mediation/risks.html", {"risks": rows, "show_all": show_all})
+    query = RiskQueryForm(request.GET)
+    if not query.is_valid():
+        return _bad_query(request, query)
+    data = query.cleaned_data
+    narrowed = any(data[name] for name in RISK_PERIOD_FIELDS)
+    show_all = data["all"] or narrowed
+    filters = selectors.RiskFilters(
+        region_code=data["region"] or "",
+        open_only=not show_all,
+        **{name: data[name] for name in RISK_PERIOD_FIELDS},
+    )
+    rows = selectors.risk_list(actor=actor, filters=filters)[:200]
+    context = {"risks": rows, "show_all": show_all, "narrowed": narrowed}
+    return render(request, "mediation/risks.html", context)
+
+
+RISK_PERIOD_FIELDS = ("found_from", "found_before", "resolved_from", "resolved_before")
+FILE_PERIOD_FIELDS = (
+    "registered_from",
+    "registered_before",
+    "concluded_from",
+    "concluded_before",
+    "referred_from",
+    "referred_before",
+)
+LIST_MAX = 200
+
+
+@page_view
+@require_safe
+def files(request: HttpRequest) -> HttpResponse:
+    """Mediation files of the jurisdiction, newest first, narrowed by the same query as the API's
+    list: what a figure of the analysis report counts."""
+    actor = actor_from(request)
+    require_permission(actor, Perm.MEDIATION_VIEW)
+    query = FileQueryForm(request.GET)
+    if not query.is_valid():
+        return _bad_query(request, query)
+    data = query.cleaned_data
+    filters = selectors.FileFilters(
+        region_code=data["region"] or "",
+        open_only=data["open"],
+        outcome=data["outcome"],
+        centre_level=data["centre_level"],
+        **{name: data[name] for name in FILE_PERIOD_FIELDS},
+    )
+    found = selectors.file_list(actor=actor, filters=filters)
+    total = found.count()
+    context = {"files": list(found[:LIST_MAX]), "total": total, "shown": min(total, LIST_MAX)}
+    return render(request, "mediation/files.html", context)
+
+
+def _month(today: date) -> tuple[date, date]:
+    first = today.replace(day=1)
+    return first, (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+
+
+@page_view
+@require_safe
+def analysis(request: HttpRequest) -> HttpResponse:
+    """Analysis and judgment for a place and a period (this month by default): the seed's
+    figures, each a link to the records it counts, then the breakdowns and the hotspots; the
+    same report as a PDF and an xlsx."""
+    actor = actor_from(request)
+    places = selectors.report_places(actor=actor)
+    first, last = _month(timezone.localdate())
+    asked = {"region": places[0][0] if places else "", "start": first, "end": last}
+    asked.update(request.GET.dict())
+    form = PeriodForm(asked, places=places)
+    if not form.is_valid():
+        return render(request, "mediation/analysis.html", {"form": form}, status=400)
+    region, start, end = (form.cleaned_data[name] for name in ("region", "start", "end"))
+    zone = timezone.get_current_timezone()
+    since = datetime.combine(start, time.min, tzinfo=zone)
+    until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
+    report = analysis_report(actor=actor, region_code=region, since=since, until=until)
+    kinds = dict(category_list().filter(is_dispute=True).values_list("code", "name"))
+    grid_names = region_names(actor=actor, region_codes={h.grid_code for h in report.hotspots})
+    query = urlencode({"region": region, "from": start.isoformat(), "to": end.isoformat()})
+    downloads = reverse("mediation-api:analysis-report")
+    context = {
+        "form": form,
+        "report": report,
+        "place": dict(places).get(region, ""),
+        "by_kind": [(kinds.get(code, code), n) for code, n in report.by_kind.items()],
+        "by_level": [
+            (CentreLevel(level).label, report.by_level.get(level, 0))
+            for level in CentreLevel.values
+        ],
+        "referrals": [
+            (Track(r.from_track).label, Track(r.to_track).label, r.count) for r in report.referrals
+        ],
+        "open_risks": [
+            (level, RiskLevel(level).label, report.open_risks.get(level, 0))
+            for level in RiskLevel.values
+        ],
+        "hotspots": [(grid_names.get(h.grid_code, h.grid_code), h) for h in report.hotspots],
+        "pdf": f"{downloads}?{query}&format=pdf",
+        "xlsx": f"{downloads}?{query}&format=xlsx",
+    }
+    return render(request, "mediation/analysis.html", context)
 
 
 def _register_form(request: HttpRequest, actor: Any) -> RegisterForm:
     centres = [(c.pk, c.name) for c in selectors.desk_centres(actor=actor)[:500]]
     categories = [(c.code, c.name) for c in category_list().filter(is_dispute=True, children=None)]
+    places = [(place.code, place.label) for place in report_regions(actor=actor)]
     data = request.POST if request.method == "POST" else None
-    return RegisterForm(data, centres=centres, categories=categories)
+    return RegisterForm(data, centres=centres, categories=categories, places=places)
 
 
 @page_view

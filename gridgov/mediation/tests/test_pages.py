@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import html
+import re
 from typing import Any
 
 import pytest
 from django.test import Client
 
 from gridgov.mediation.models import MediationFile
+from gridgov.mediation.services import file_record_outcome
+from gridgov.mediation.services.work import OutcomeInput
 from gridgov.mediation.tests.conftest import APPLICANT, ID_NUMBER, PHONE, TERMS
 
 pytestmark = pytest.mark.django_db
@@ -92,3 +96,78 @@ def test_pages_answer_404_outside_and_403_to_a_wrong_role(world, register):
     assert client_for(world["worker"]).get("/mediation/").status_code == 403
     assert client_for(world["leader"]).get(url).status_code == 200
     assert client_for(world["leader"]).post(url + "sessions/", {}).status_code == 403
+
+
+def _concluded(world, register):
+    file = register()
+    file_record_outcome(
+        actor=world["mediator"],
+        file=file,
+        data=OutcomeInput(outcome="agreement", agreed_terms=TERMS),
+    )
+    return file
+
+
+def test_the_analysis_page_counts_the_month_and_each_figure_links_to_its_files(world, register):
+    # given an agreement reached this month at the town centre, and an open dispute
+    agreed = _concluded(world, register)
+    still_open = register()
+    town = world["tree"].towns[0]
+    client = client_for(world["official"])
+    # when the town official opens the analysis page (this month, their town by default)
+    page = client.get("/mediation/analysis/")
+    text = page.content.decode()
+    # then it names the town and counts both disputes accepted and the one the town resolved
+    assert page.status_code == 200
+    assert world["tree"].names[town] in text
+    figures = figure_links(text)
+    assert figures["disputes_accepted"][1] == "2"
+    assert figures["resolved_by_town_centres"][1] == "1"
+    # and each figure's link lists exactly the files it counts
+    accepted = client.get(html.unescape(figures["disputes_accepted"][0])).content.decode()
+    assert agreed.number in accepted
+    assert still_open.number in accepted
+    resolved = client.get(html.unescape(figures["resolved_by_town_centres"][0])).content.decode()
+    assert agreed.number in resolved
+    assert still_open.number not in resolved
+    # and the same report downloads as a PDF and as a spreadsheet
+    for name, kind in (("report-pdf", "application/pdf"), ("report-xlsx", "spreadsheetml")):
+        link = re.search(rf'href="([^"]+)" id="{name}"', text)
+        assert link is not None
+        download = client.get(html.unescape(link.group(1)))
+        assert download.status_code == 200
+        assert kind in download["Content-Type"]
+
+
+def test_the_analysis_page_refuses_a_bad_period_a_place_outside_and_a_wrong_role(world):
+    client = client_for(world["official"])
+    # a period that ends before it starts, or a date that is not one: the form with its errors
+    backwards = client.get("/mediation/analysis/?start=2026-12-31&end=2026-12-01")
+    assert backwards.status_code == 400
+    assert 'id="figures"' not in backwards.content.decode()
+    assert client.get("/mediation/analysis/?start=yesterday").status_code == 400
+    # another town is not a place this official may choose
+    other = client.get(f"/mediation/analysis/?region={world['tree'].towns[1]}")
+    assert other.status_code == 400
+    # a grid worker has no mediation pages
+    assert client_for(world["worker"]).get("/mediation/analysis/").status_code == 403
+    assert client_for(world["worker"]).get("/mediation/files/").status_code == 403
+
+
+def test_the_files_and_risks_lists_refuse_a_broken_link_and_hide_other_towns(world, register):
+    file = register()
+    client = client_for(world["official"])
+    assert client.get("/mediation/files/?registered_from=soon").status_code == 400
+    assert client.get("/mediation/risks/?found_from=soon").status_code == 400
+    assert file.number in client.get("/mediation/files/").content.decode()
+    # the mediator of another town does not see the first town's file in any list
+    other = client_for(world["other_mediator"]).get("/mediation/files/").content.decode()
+    assert file.number not in other
+
+
+def figure_links(text: str) -> dict[str, tuple[str, str]]:
+    """Each figure's key -> (its link, the count shown)."""
+    rows = re.findall(
+        r'data-figure="([a-z_]+)">.*?<a href="([^"]+)" data-count>([^<]+)</a>', text, re.S
+    )
+    return {key: (href, count) for key, href, count in rows}

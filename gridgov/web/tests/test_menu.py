@@ -39,6 +39,7 @@ def test_every_app_registered_its_pages_in_order():
         "mediation",
         "mediation_register",
         "risks",
+        "mediation_analysis",
         "inbox",
         "round",
         "residents",
