@@ -47,7 +47,15 @@ from gridgov.core.codes import (
     parent_code,
 )
 from gridgov.demo.people import write_organisations, write_register
-from gridgov.mediation.models import Centre, MediationFile, MediationSession, Party, Risk
+from gridgov.mediation.models import (
+    Centre,
+    JointMeeting,
+    MediationFile,
+    MediationSession,
+    MeetingTask,
+    Party,
+    Risk,
+)
 from gridgov.mediation.services.centres import LEVEL_BY_LENGTH
 from gridgov.notifications.models import Notification
 from gridgov.people.models import Household, Organisation, Resident
@@ -118,6 +126,8 @@ class World:
     mediation_files: dict[str, str] = field(default_factory=dict)  # case number -> file number
     sessions: dict[str, int] = field(default_factory=dict)  # file number -> session id
     risks: dict[str, int] = field(default_factory=dict)  # case number -> risk id
+    meetings: dict[str, int] = field(default_factory=dict)  # case number -> joint meeting id
+    meeting_tasks: dict[str, int] = field(default_factory=dict)  # case number -> its task's id
 
     @property
     def codes(self) -> set[str]:
@@ -272,6 +282,22 @@ def _add_mediation(world: World) -> None:
         risk.save()
         risk.cases.add(case)
         world.risks[case.number] = risk.pk
+        meeting = JointMeeting(
+            since=now.date(),
+            until=now.date(),
+            held_on=now.date(),
+            attendees="矩阵探针",
+            decisions="矩阵探针",
+            recorded_by=world.subjects[code],
+            created_at=now,
+        )
+        meeting.set_region_code(case.region_code)
+        meeting.save()
+        task = MeetingTask.objects.create(
+            meeting=meeting, description="矩阵探针", owner=world.subjects[code], due_on=now.date()
+        )
+        world.meetings[case.number] = meeting.pk
+        world.meeting_tasks[case.number] = task.pk
 
 
 def _add_cases(world: World) -> None:
@@ -901,6 +927,16 @@ def _session_record(probe: Probe) -> Call:
 def _risk_id(probe: Probe) -> int:
     case = probe.case()
     return probe.world.risks[case.number] if case is not None else MISSING_OBJECT_ID
+
+
+def _meeting_id(probe: Probe) -> int:
+    case = probe.case()
+    return probe.world.meetings[case.number] if case is not None else MISSING_OBJECT_ID
+
+
+def _meeting_task_id(probe: Probe) -> int:
+    case = probe.case()
+    return probe.world.meeting_tasks[case.number] if case is not None else MISSING_OBJECT_ID
 
 
 def _risk_list(probe: Probe) -> Call:
@@ -1939,6 +1975,53 @@ _ROUTE_LIST: list[Route] = [
             {} if probe.target is ALL or probe.target is None else {"region": probe.code},
         ),
         permission=Perm.MEDIATION_VIEW,
+        page=True,
+    ),
+    Route(
+        "mediation-api:meeting-list",
+        Kind.LIST,
+        lambda probe: Call(
+            "get",
+            reverse("mediation-api:meeting-list"),
+            {} if probe.target is ALL or probe.target is None else {"region": probe.code},
+        ),
+        permission=Perm.MEDIATION_VIEW,
+    ),
+    Route(
+        "mediation-api:meeting-detail",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "get",
+            reverse("mediation-api:meeting-detail", kwargs={"meeting_id": _meeting_id(probe)}),
+        ),
+        permission=Perm.MEDIATION_VIEW,
+    ),
+    Route(
+        "mediation:meeting",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "get", reverse("mediation:meeting", kwargs={"meeting_id": _meeting_id(probe)})
+        ),
+        permission=Perm.MEDIATION_VIEW,
+        page=True,
+    ),
+    # Only the task's owner (the region's subject, never the prober) marks it done: inside, the
+    # prober is refused for that reason (403); outside, the task is not found.
+    Route(
+        "mediation:task-done",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "post", reverse("mediation:task-done", kwargs={"task_id": _meeting_task_id(probe)})
+        ),
+        permission=Perm.MEDIATION_VIEW,
+        page=True,
+        ok=403,
+    ),
+    Route(
+        "mediation:meeting-new",
+        Kind.SELF,
+        _get("mediation:meeting-new"),
+        Perm.MEDIATION_WORK,
         page=True,
     ),
     # The place is chosen from the actor's own list (another is a form error), so it is probed

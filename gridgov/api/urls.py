@@ -42,6 +42,8 @@ from gridgov.mediation.api import (
     FileDetailApi,
     FileDocumentApi,
     FileListApi,
+    MeetingDetailApi,
+    MeetingListApi,
     RiskDetailApi,
     RiskListApi,
 )
@@ -167,6 +169,12 @@ mediation_patterns: list[URLPattern] = [
     path("risks/", RiskListApi.as_view(), name="risk-list"),
     path("figures/", FiguresApi.as_view(), name="figures"),
     path("reports/analysis/", AnalysisReportApi.as_view(), name="analysis-report"),
+    path("reports/analysis/meetings/", MeetingListApi.as_view(), name="meeting-list"),
+    path(
+        "reports/analysis/meetings/<int:meeting_id>/",
+        MeetingDetailApi.as_view(),
+        name="meeting-detail",
+    ),
     path("risks/<int:risk_id>/", RiskDetailApi.as_view(), name="risk-detail"),
 ]
 

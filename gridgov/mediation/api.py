@@ -35,6 +35,10 @@ from gridgov.mediation.serializers import (
     FileListItem,
     FileOpenInput,
     FilePageOutput,
+    MeetingDetailOutput,
+    MeetingFilter,
+    MeetingInputSerializer,
+    MeetingOutput,
     PeriodFilter,
     RiskDetailOutput,
     RiskInputSerializer,
@@ -42,7 +46,7 @@ from gridgov.mediation.serializers import (
     RiskOutput,
     RiskPageOutput,
 )
-from gridgov.mediation.services import dispute_register, risk_raise
+from gridgov.mediation.services import dispute_register, meeting_record, risk_raise
 from gridgov.regions.selectors import region_names
 
 PAGE_SIZE = 100
@@ -322,3 +326,61 @@ class AnalysisReportApi(APIView):
             response = HttpResponse(report_xlsx(report), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="analysis-{region or "all"}.{fmt}"'
         return response
+
+
+class MeetingListApi(APIView):
+    @extend_schema(
+        operation_id="v1_reports_analysis_meetings_list",
+        summary="Joint meetings of your jurisdiction; with region, from and to, those on that report",
+        parameters=[
+            MeetingFilter,
+            OpenApiParameter("from", OpenApiTypes.DATE, description="The report's first day."),
+        ],
+        responses={200: MeetingOutput(many=True), 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def get(self, request: Request) -> Response:
+        actor = actor_from(request)
+        params = MeetingFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data
+        meetings = selectors.meeting_list(
+            actor=actor,
+            region_code=query["region"],
+            since=query.get("from"),
+            until=query.get("to"),
+        )
+        return Response(MeetingOutput(meetings[:PAGE_SIZE], many=True).data)
+
+    @extend_schema(
+        summary="Record a joint meeting on an analysis report",
+        description="Attendees, the cases and risks discussed, the decisions and follow-up "
+        "tasks (each with its owner's username and a deadline; the task shows on the owner's "
+        "mediation home until they mark it done).",
+        request=MeetingInputSerializer,
+        parameters=[IDEMPOTENCY_KEY_PARAMETER],
+        responses={201: MeetingDetailOutput, 400: BAD_INPUT, 403: FORBIDDEN, 422: KEY_REUSED},
+    )
+    @idempotent
+    def post(self, request: Request) -> Response:
+        actor = actor_from(request)
+        data = MeetingInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        meeting = meeting_record(actor=actor, data=data.to_input())
+        meeting = selectors.meeting_get(actor=actor, meeting_id=meeting.pk)
+        return Response(
+            MeetingDetailOutput(meeting).data,
+            status=status.HTTP_201_CREATED,
+            headers={"Location": reverse("mediation-api:meeting-detail", args=[meeting.pk])},
+        )
+
+
+class MeetingDetailApi(APIView):
+    @extend_schema(
+        operation_id="v1_reports_analysis_meeting",
+        summary="A joint meeting with its tasks",
+        responses={200: MeetingDetailOutput, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, meeting_id: int) -> Response:
+        actor = actor_from(request)
+        meeting = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
+        return Response(MeetingDetailOutput(meeting).data)

@@ -132,3 +132,18 @@ BAD_RESPONSIBLE = error_code(
     _("The responsible official must be an active account working in the risk's region."),
 )
 BAD_FORMAT = error_code("mediation.bad_format", _("The report comes as json, pdf or xlsx."))
+MEETING_NOT_FOUND = error_code("mediation.meeting_not_found", _("There is no such meeting here."))
+TASK_NOT_FOUND = error_code("mediation.task_not_found", _("There is no such task here."))
+ATTENDEES_REQUIRED = error_code("mediation.attendees_required", _("Say who attended."))
+DECISIONS_REQUIRED = error_code("mediation.decisions_required", _("Write what was decided."))
+BAD_PERIOD = error_code("mediation.bad_period", _("The period starts after it ends."))
+DATE_REQUIRED = error_code("mediation.date_required", _("Give a date."))
+TASK_INCOMPLETE = error_code(
+    "mediation.task_incomplete", _("A task needs what is to be done, its owner and a deadline.")
+)
+BAD_OWNER = error_code(
+    "mediation.bad_owner", _("The owner must be someone who does mediation work in this place.")
+)
+TOO_MANY_TASKS = error_code("mediation.too_many_tasks", _("At most %(limit)d tasks a meeting."))
+NOT_YOUR_TASK = error_code("mediation.not_your_task", _("Only the task's owner marks it done."))
+TASK_DONE = error_code("mediation.task_done", _("This task is already done."))

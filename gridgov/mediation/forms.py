@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.cases.models import Channel
@@ -201,3 +202,59 @@ class PeriodForm(forms.Form):
             if day and not 1970 <= day.year <= 2200:
                 self.add_error(name, _("Give a date between 1970 and 2200."))
         return data
+
+
+TASK_ROWS = 3
+
+
+class MeetingForm(forms.Form):
+    """A joint meeting on a report: the place and period come from the report."""
+
+    held_on = forms.DateField(label=_("Held on"), widget=forms.DateInput(attrs={"type": "date"}))
+    attendees = forms.CharField(label=_("Attendees"), max_length=5000, widget=forms.Textarea)
+    cases = forms.CharField(
+        label=_("Cases discussed (case numbers, one a line)"),
+        max_length=5000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    risks = forms.MultipleChoiceField(
+        label=_("Risks discussed"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    decisions = forms.CharField(label=_("Decisions"), max_length=5000, widget=forms.Textarea)
+
+    def __init__(
+        self,
+        *args: Any,
+        risks: list[tuple[str, str]],
+        owners: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        risk_field = self.fields["risks"]
+        assert isinstance(risk_field, forms.MultipleChoiceField)
+        risk_field.choices = risks
+        for row in range(1, TASK_ROWS + 1):
+            self.fields[f"task_{row}"] = forms.CharField(
+                label=format_lazy(_("Follow-up task {n}"), n=row), max_length=300, required=False
+            )
+            self.fields[f"task_{row}_owner"] = forms.ChoiceField(
+                label=format_lazy(_("Owner of task {n}"), n=row),
+                choices=[("", "—"), *owners],
+                required=False,
+            )
+            self.fields[f"task_{row}_due"] = forms.DateField(
+                label=format_lazy(_("Deadline of task {n}"), n=row),
+                required=False,
+                widget=forms.DateInput(attrs={"type": "date"}),
+            )
+
+    def task_rows(self) -> list[tuple[str, str, Any]]:
+        return [
+            (
+                self.cleaned_data[f"task_{row}"],
+                self.cleaned_data[f"task_{row}_owner"],
+                self.cleaned_data[f"task_{row}_due"],
+            )
+            for row in range(1, TASK_ROWS + 1)
+        ]

@@ -382,3 +382,68 @@ class RiskFollowUp(models.Model):
 
     def __str__(self) -> str:
         return f"{self.risk_id} {self.due_on}"
+
+
+class JointMeeting(RegionScoped):
+    """A joint meeting (联席会议) on an analysis report: the report's place (`region_code`) and
+    period, who attended, the cases and risks discussed, what was decided, and the follow-up
+    tasks, each with its owner and deadline."""
+
+    since = models.DateField(_("period from"))
+    until = models.DateField(_("period to"))
+    held_on = models.DateField(_("held on"))
+    attendees = models.TextField(_("attendees"))
+    decisions = models.TextField(_("decisions"))
+    cases = models.ManyToManyField(
+        "cases.Case", verbose_name=_("cases discussed"), blank=True, related_name="+"
+    )
+    risks = models.ManyToManyField(
+        Risk, verbose_name=_("risks discussed"), blank=True, related_name="meetings"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("recorded by"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"))
+
+    class Meta:
+        verbose_name = _("joint meeting")
+        verbose_name_plural = _("joint meetings")
+        ordering = ["-held_on", "-id"]
+        indexes = [
+            models.Index(fields=["county_code", "held_on", "id"], name="meeting_county_time"),
+            models.Index(fields=["town_code", "held_on", "id"], name="meeting_town_time"),
+            models.Index(fields=["village_code", "held_on", "id"], name="meeting_village_time"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_code} {self.held_on}"
+
+
+class MeetingTask(models.Model):
+    """A follow-up task a joint meeting decided: what, who answers for it, by when; done when
+    its owner says so."""
+
+    meeting = models.ForeignKey(
+        JointMeeting, verbose_name=_("meeting"), on_delete=models.CASCADE, related_name="tasks"
+    )
+    description = models.CharField(_("task"), max_length=300)
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="meeting_tasks",
+    )
+    due_on = models.DateField(_("deadline"))
+    done_at = models.DateTimeField(_("done at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("meeting task")
+        verbose_name_plural = _("meeting tasks")
+        ordering = ["due_on", "id"]
+        indexes = [models.Index(fields=["owner", "done_at", "due_on"], name="meetingtask_owner")]
+
+    def __str__(self) -> str:
+        return self.description

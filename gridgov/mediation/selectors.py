@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, cast
 
 from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
@@ -11,7 +11,7 @@ from django.db.models.functions import Length
 from django.utils import timezone
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.core.access import Perm, Role
+from gridgov.core.access import ROLE_SPECS, Perm, Role
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import is_within
 from gridgov.core.errors import NotFound, ValidationFailed
@@ -22,8 +22,10 @@ from gridgov.mediation.models import (
     RISK_LEVEL_ORDER,
     URGENT_LEVELS,
     Centre,
+    JointMeeting,
     MediationFile,
     MediationSession,
+    MeetingTask,
     Referral,
     Risk,
     RiskStatus,
@@ -342,3 +344,71 @@ def report_places(*, actor: Actor) -> list[tuple[str, str]]:
         (code, f"{name} · {within}" if within else name)
         for code, name, within in ordered.values_list("region_code", "name", "parent__name")[:500]
     ]
+
+
+def meeting_list(
+    *, actor: Actor, region_code: str = "", since: date | None = None, until: date | None = None
+) -> QuerySet[JointMeeting]:
+    """Joint meetings of the jurisdiction, newest first; with a region and a period, those held
+    on that place's report for exactly that period."""
+    meetings = scope_queryset(
+        JointMeeting.objects.all(), actor=actor, permission=Perm.MEDIATION_VIEW
+    ).select_related("recorded_by")
+    if region_code:
+        meetings = meetings.filter(region_code=region_code)
+    if since is not None:
+        meetings = meetings.filter(since=since)
+    if until is not None:
+        meetings = meetings.filter(until=until)
+    return meetings.order_by("-held_on", "-id")
+
+
+def meeting_get(*, actor: Actor, meeting_id: int) -> JointMeeting:
+    meeting = (
+        meeting_list(actor=actor)
+        .prefetch_related("cases", "risks", "tasks__owner")
+        .filter(pk=meeting_id)
+        .first()
+    )
+    if meeting is None:
+        raise NotFound(errors.MEETING_NOT_FOUND)
+    return meeting
+
+
+def task_get(*, actor: Actor, task_id: int) -> MeetingTask:
+    """A task of a meeting the actor sees, or NotFound."""
+    task = (
+        MeetingTask.objects.filter(meeting__in=meeting_list(actor=actor).order_by())
+        .select_related("meeting")
+        .filter(pk=task_id)
+        .first()
+    )
+    if task is None:
+        raise NotFound(errors.TASK_NOT_FOUND)
+    return task
+
+
+def my_tasks(*, actor: Actor) -> list[MeetingTask]:
+    """The meeting tasks the actor owns and has not done, soonest deadline first."""
+    return list(
+        MeetingTask.objects.filter(owner_id=cast(int, actor.pk), done_at=None)
+        .select_related("meeting")
+        .order_by("due_on", "id")[:50]
+    )
+
+
+def task_owners(*, actor: Actor, region_code: str) -> list[User]:
+    """Who may own a meeting's follow-up task in a place: active accounts doing mediation work
+    at, above or below it (among those with a role at all in the actor's county)."""
+    require_permission(actor, Perm.MEDIATION_WORK)
+    roles = [role for role, spec in ROLE_SPECS.items() if Perm.MEDIATION_WORK in spec.permissions]
+    county = region_code[:6]
+    assignments = RoleAssignment.objects.filter(
+        role__in=roles, is_active=True, region_code__startswith=county
+    ).values_list("user_id", "region_code")
+    user_ids = {
+        user_id
+        for user_id, code in assignments
+        if is_within(region_code, code) or is_within(code, region_code)
+    }
+    return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("username")[:200])

@@ -14,8 +14,10 @@ from gridgov.core.timebounds import is_plausible
 from gridgov.mediation.models import (
     Centre,
     CentreLevel,
+    JointMeeting,
     MediationFile,
     MediationSession,
+    MeetingTask,
     Outcome,
     Party,
     PartyKind,
@@ -27,7 +29,13 @@ from gridgov.mediation.models import (
     RiskStatus,
     Side,
 )
-from gridgov.mediation.services import DisputeInput, PartyInput, RiskInput
+from gridgov.mediation.services import (
+    DisputeInput,
+    MeetingInput,
+    PartyInput,
+    RiskInput,
+    TaskInput,
+)
 
 CODE_PATTERN = r"^[0-9]{6,18}$"
 
@@ -360,3 +368,97 @@ class RiskDetailOutput(RiskOutput):
 
 class RiskPageOutput(serializers.Serializer):
     results = RiskOutput(many=True)
+
+
+class TaskInputSerializer(serializers.Serializer):
+    description = serializers.CharField(max_length=300)
+    owner = serializers.CharField(max_length=150, help_text="The owner's username.")
+    due_on = serializers.DateField()
+
+
+class MeetingInputSerializer(serializers.Serializer):
+    region = serializers.RegexField(CODE_PATTERN, help_text="The report's place.")
+    to = serializers.DateField(help_text="The report's last day (included).")
+    held_on = serializers.DateField()
+    attendees = serializers.CharField(max_length=5000)
+    decisions = serializers.CharField(max_length=5000)
+    cases = serializers.ListField(
+        child=serializers.CharField(max_length=32), required=False, default=list, max_length=50
+    )
+    risks = serializers.ListField(
+        child=serializers.IntegerField(min_value=1), required=False, default=list, max_length=50
+    )
+    tasks = TaskInputSerializer(many=True, required=False, default=list)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # "from" is a Python keyword, so the field is added by name.
+        self.fields["from"] = serializers.DateField(help_text="The report's first day.")
+
+    def to_input(self) -> MeetingInput:
+        data = self.validated_data
+        return MeetingInput(
+            region_code=data["region"],
+            since=data["from"],
+            until=data["to"],
+            held_on=data["held_on"],
+            attendees=data["attendees"],
+            decisions=data["decisions"],
+            case_numbers=data["cases"],
+            risk_ids=data["risks"],
+            tasks=[
+                TaskInput(
+                    description=t["description"], owner_username=t["owner"], due_on=t["due_on"]
+                )
+                for t in data["tasks"]
+            ],
+        )
+
+
+class MeetingFilter(serializers.Serializer):
+    region = serializers.RegexField(CODE_PATTERN, required=False, default="")
+    to = serializers.DateField(required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["from"] = serializers.DateField(required=False)
+
+
+class TaskOutput(serializers.ModelSerializer):
+    owner = serializers.SerializerMethodField()
+
+    class Meta:
+        model = MeetingTask
+        fields = ["id", "description", "owner", "due_on", "done_at"]
+
+    def get_owner(self, task: MeetingTask) -> str:
+        return task.owner.display_name or task.owner.username
+
+
+class MeetingOutput(serializers.ModelSerializer):
+    to = serializers.DateField(source="until")
+
+    class Meta:
+        model = JointMeeting
+        fields = ["id", "region_code", "to", "held_on", "decisions", "created_at"]
+
+    def get_fields(self) -> dict[str, Any]:
+        fields = super().get_fields()
+        fields["from"] = serializers.DateField(source="since")
+        return fields
+
+
+class MeetingDetailOutput(MeetingOutput):
+    attendees = serializers.CharField()
+    cases = serializers.SerializerMethodField()
+    risks = serializers.SerializerMethodField()
+    tasks = TaskOutput(many=True, read_only=True)
+
+    class Meta(MeetingOutput.Meta):
+        fields = [*MeetingOutput.Meta.fields, "attendees", "cases", "risks", "tasks"]
+
+    def get_cases(self, meeting: JointMeeting) -> list[str]:
+        return [case.number for case in meeting.cases.all()]
+
+    def get_risks(self, meeting: JointMeeting) -> list[int]:
+        return [risk.pk for risk in meeting.risks.all()]

@@ -12,6 +12,9 @@ urlpatterns = [
     path("risks/", views.risks, name="risks"),
     path("files/", views.files, name="files"),
     path("analysis/", views.analysis, name="analysis"),
+    path("meetings/new/", views.meeting_new, name="meeting-new"),
+    path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
+    path("meetings/tasks/<int:task_id>/done/", views.task_done, name="task-done"),
     path("files/<str:number>/", views.detail, name="detail"),
     path("files/<str:number>/sessions/", views.session_add, name="session-add"),
     path(

@@ -30,6 +30,7 @@ from gridgov.mediation.forms import (
     FileQueryForm,
     FollowUpForm,
     JudicialForm,
+    MeetingForm,
     OutcomeForm,
     PeriodForm,
     RecordForm,
@@ -41,12 +42,16 @@ from gridgov.mediation.forms import (
 from gridgov.mediation.models import AGREED, CentreLevel, MediationFile, RiskLevel, Track
 from gridgov.mediation.services import (
     DisputeInput,
+    MeetingInput,
     PartyInput,
+    TaskInput,
     dispute_register,
     file_record_follow_up,
     file_record_judicial,
     file_record_outcome,
     file_refer,
+    meeting_record,
+    meeting_task_done,
     session_record,
     session_schedule,
 )
@@ -61,7 +66,13 @@ def home(request: HttpRequest) -> HttpResponse:
     require_permission(actor, Perm.MEDIATION_VIEW)
     day = selectors.mediator_day(actor=actor)
     urgent = selectors.urgent_risks(actor=actor)
-    return render(request, "mediation/home.html", {"day": day, "urgent": urgent})
+    context = {
+        "day": day,
+        "urgent": urgent,
+        "tasks": selectors.my_tasks(actor=actor),
+        "today": timezone.localdate(),
+    }
+    return render(request, "mediation/home.html", context)
 
 
 def _bad_query(request: HttpRequest, form: forms.Form) -> HttpResponse:
@@ -171,6 +182,13 @@ def analysis(request: HttpRequest) -> HttpResponse:
             for level in RiskLevel.values
         ],
         "hotspots": [(grid_names.get(h.grid_code, h.grid_code), h) for h in report.hotspots],
+        "meetings": list(
+            selectors.meeting_list(actor=actor, region_code=region, since=start, until=end)[:20]
+        ),
+        "may_record": bool(actor.jurisdiction_codes(Perm.MEDIATION_WORK)),
+        "meeting_query": urlencode(
+            {"region": region, "start": start.isoformat(), "end": end.isoformat()}
+        ),
         "pdf": f"{downloads}?{query}&format=pdf",
         "xlsx": f"{downloads}?{query}&format=xlsx",
     }
@@ -348,3 +366,96 @@ outcome = _work("outcome", OutcomeForm, _outcome)
 follow_up = _work("follow_up", FollowUpForm, _follow_up)
 judicial = _work("judicial", JudicialForm, _judicial)
 refer = _work("refer", ReferForm, _refer)
+
+
+def _report_period(request: HttpRequest, actor: Any) -> tuple[PeriodForm, list[tuple[str, str]]]:
+    """The report a meeting is on: the place and period in the query (as on the analysis page)."""
+    places = selectors.report_places(actor=actor)
+    first, last = _month(timezone.localdate())
+    asked: dict[str, Any] = {"region": places[0][0] if places else "", "start": first, "end": last}
+    asked.update({k: v for k, v in request.GET.items() if k in ("region", "start", "end")})
+    return PeriodForm(asked, places=places), places
+
+
+def _meeting_form(request: HttpRequest, actor: Any, region: str) -> MeetingForm:
+    risks = [
+        (str(risk.pk), f"{risk.get_level_display()} · {risk.title}")
+        for risk in selectors.risk_list(
+            actor=actor, filters=selectors.RiskFilters(region_code=region, open_only=True)
+        )[:100]
+    ]
+    owners = [
+        (user.username, user.display_name or user.username)
+        for user in selectors.task_owners(actor=actor, region_code=region)
+    ]
+    data = request.POST if request.method == "POST" else None
+    return MeetingForm(data, risks=risks, owners=owners)
+
+
+@page_view
+@require_http_methods(["GET", "HEAD", "POST"])
+def meeting_new(request: HttpRequest) -> HttpResponseBase:
+    """Record a joint meeting on the report of a place and period."""
+    actor = actor_from(request)
+    require_permission(actor, Perm.MEDIATION_WORK)
+    period, places = _report_period(request, actor)
+    if not period.is_valid():
+        return _bad_query(request, period)
+    region, start, end = (period.cleaned_data[name] for name in ("region", "start", "end"))
+    form = _meeting_form(request, actor, region)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = meeting_record(
+                actor=actor,
+                data=MeetingInput(
+                    region_code=region,
+                    since=start,
+                    until=end,
+                    held_on=data["held_on"],
+                    attendees=data["attendees"],
+                    decisions=data["decisions"],
+                    case_numbers=data["cases"].split(),
+                    risk_ids=[int(risk_id) for risk_id in data["risks"]],
+                    tasks=[
+                        TaskInput(description=text, owner_username=owner, due_on=due)
+                        for text, owner, due in form.task_rows()
+                    ],
+                ),
+            )
+        except ValidationFailed as error:
+            add_problems(form, error)
+        else:
+            messages.success(request, _("The joint meeting is recorded."))
+            return redirect("mediation:meeting", meeting_id=meeting.pk)
+    context = {"form": form, "place": dict(places).get(region, ""), "start": start, "end": end}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "mediation/meeting_new.html", context, status=status)
+
+
+@page_view
+@require_safe
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    actor = actor_from(request)
+    found = selectors.meeting_get(actor=actor, meeting_id=meeting_id)
+    names = region_names(actor=actor, region_codes={found.region_code})
+    query = urlencode(
+        {"region": found.region_code, "start": found.since.isoformat(), "end": found.until}
+    )
+    context = {
+        "meeting": found,
+        "place": names.get(found.region_code, ""),
+        "report": f"{reverse('mediation:analysis')}?{query}",
+        "tasks": list(found.tasks.all()),
+    }
+    return render(request, "mediation/meeting.html", context)
+
+
+@page_view
+@require_POST
+def task_done(request: HttpRequest, task_id: int) -> HttpResponseBase:
+    actor = actor_from(request)
+    task = selectors.task_get(actor=actor, task_id=task_id)
+    meeting_task_done(actor=actor, task=task)
+    messages.success(request, _("Saved."))
+    return redirect("mediation:meeting", meeting_id=task.meeting_id)
