@@ -1978,6 +1978,24 @@ _ROUTE_LIST: list[Route] = [
         page=True,
     ),
     Route(
+        "mediation:risk",
+        Kind.OBJECT,
+        lambda probe: Call("get", reverse("mediation:risk", kwargs={"risk_id": _risk_id(probe)})),
+        permission=Perm.MEDIATION_VIEW,
+        page=True,
+    ),
+    # An empty follow-up: inside, the form comes back with its errors (400).
+    Route(
+        "mediation:risk-follow-up",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "post", reverse("mediation:risk-follow-up", kwargs={"risk_id": _risk_id(probe)})
+        ),
+        permission=Perm.MEDIATION_WORK,
+        page=True,
+        ok=400,
+    ),
+    Route(
         "mediation-api:meeting-list",
         Kind.LIST,
         lambda probe: Call(

@@ -9,7 +9,15 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.cases.models import Channel
-from gridgov.mediation.models import CentreLevel, Judicial, Outcome, PartyKind, PeopleBand, Track
+from gridgov.mediation.models import (
+    CentreLevel,
+    Judicial,
+    Outcome,
+    PartyKind,
+    PeopleBand,
+    RiskStatus,
+    Track,
+)
 
 _PARTY_FIELDS = ("kind", "name", "id_number", "phone", "credit_code", "agent_name", "agent_phone")
 
@@ -258,3 +266,15 @@ class MeetingForm(forms.Form):
             )
             for row in range(1, TASK_ROWS + 1)
         ]
+
+
+class RiskFollowUpForm(forms.Form):
+    note = forms.CharField(
+        label=_("What the follow-up found"), max_length=5000, widget=forms.Textarea
+    )
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Unchanged")), *RiskStatus.choices], required=False
+    )
+    next_follow_up_on = forms.DateField(
+        label=_("Next follow-up"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )

@@ -28,6 +28,7 @@ from gridgov.mediation.models import (
     MeetingTask,
     Referral,
     Risk,
+    RiskFollowUp,
     RiskStatus,
     Track,
 )
@@ -309,9 +310,12 @@ def risk_list(*, actor: Actor, filters: RiskFilters | None = None) -> QuerySet[R
     return risks.annotate(severity=severity).order_by("severity", "-created_at", "-id")
 
 
-def risk_get(*, actor: Actor, risk_id: int) -> Risk:
+def risk_get(*, actor: Actor, risk_id: int, work: bool = False) -> Risk:
+    """The risk, or NotFound when missing or outside the jurisdiction (for viewing, or with
+    `work` for following it up)."""
+    permission = Perm.MEDIATION_WORK if work else Perm.MEDIATION_VIEW
     risk = (
-        scope_queryset(Risk.objects.all(), actor=actor, permission=Perm.MEDIATION_VIEW)
+        scope_queryset(Risk.objects.all(), actor=actor, permission=permission)
         .select_related("responsible", "raised_by")
         .prefetch_related("cases", "follow_ups")
         .filter(pk=risk_id)
@@ -322,13 +326,13 @@ def risk_get(*, actor: Actor, risk_id: int) -> Risk:
     return risk
 
 
-def urgent_risks(*, actor: Actor) -> list[Risk]:
-    """Open red and orange risks of the jurisdiction: what the county's view shows at once."""
-    return list(
-        risk_list(actor=actor, filters=RiskFilters(open_only=True)).filter(level__in=URGENT_LEVELS)[
-            :50
-        ]
-    )
+def urgent_risks(*, actor: Actor, region_code: str = "") -> list[Risk]:
+    """Open red and orange risks of the jurisdiction (within a region): what the county's view
+    shows as soon as they are raised. None for an actor who may not see risks."""
+    if not actor.jurisdiction_codes(Perm.MEDIATION_VIEW):
+        return []
+    filters = RiskFilters(open_only=True, region_code=region_code)
+    return list(risk_list(actor=actor, filters=filters).filter(level__in=URGENT_LEVELS)[:50])
 
 
 def report_places(*, actor: Actor) -> list[tuple[str, str]]:
@@ -412,3 +416,19 @@ def task_owners(*, actor: Actor, region_code: str) -> list[User]:
         if is_within(region_code, code) or is_within(code, region_code)
     }
     return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("username")[:200])
+
+
+def risk_follow_ups_due(*, actor: Actor) -> list[RiskFollowUp]:
+    """The scheduled follow-ups of open risks the actor answers for, falling due within a week
+    (overdue ones included), soonest first."""
+    horizon = timezone.localdate() + DUE_WINDOW
+    return list(
+        RiskFollowUp.objects.filter(
+            risk__in=risk_list(actor=actor).filter(responsible_id=cast(int, actor.pk)).order_by(),
+            done_at=None,
+            due_on__lte=horizon,
+        )
+        .exclude(risk__status=RiskStatus.RESOLVED)
+        .select_related("risk")
+        .order_by("due_on", "id")[:50]
+    )

@@ -20,6 +20,7 @@ from gridgov.accounts.actors import actor_from
 from gridgov.cases.selectors import category_list
 from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
+from gridgov.core.codes import is_within
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
@@ -36,6 +37,7 @@ from gridgov.mediation.forms import (
     RecordForm,
     ReferForm,
     RegisterForm,
+    RiskFollowUpForm,
     RiskQueryForm,
     SessionForm,
 )
@@ -52,6 +54,7 @@ from gridgov.mediation.services import (
     file_refer,
     meeting_record,
     meeting_task_done,
+    risk_follow_up,
     session_record,
     session_schedule,
 )
@@ -70,6 +73,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "day": day,
         "urgent": urgent,
         "tasks": selectors.my_tasks(actor=actor),
+        "risk_follow_ups": selectors.risk_follow_ups_due(actor=actor),
         "today": timezone.localdate(),
     }
     return render(request, "mediation/home.html", context)
@@ -459,3 +463,51 @@ def task_done(request: HttpRequest, task_id: int) -> HttpResponseBase:
     meeting_task_done(actor=actor, task=task)
     messages.success(request, _("Saved."))
     return redirect("mediation:meeting", meeting_id=task.meeting_id)
+
+
+def _risk_page(
+    request: HttpRequest, risk: Any, form: RiskFollowUpForm | None = None
+) -> HttpResponse:
+    actor = actor_from(request)
+    may_work = any(
+        is_within(risk.region_code, code) for code in actor.jurisdiction_codes(Perm.MEDIATION_WORK)
+    )
+    context = {
+        "risk": risk,
+        "follow_ups": list(risk.follow_ups.select_related("actor")),
+        "cases": list(risk.cases.all()),
+        "may_work": may_work,
+        "form": form or RiskFollowUpForm(),
+    }
+    return render(request, "mediation/risk.html", context, status=400 if form else 200)
+
+
+@page_view
+@require_safe
+def risk(request: HttpRequest, risk_id: int) -> HttpResponse:
+    return _risk_page(request, selectors.risk_get(actor=actor_from(request), risk_id=risk_id))
+
+
+@page_view
+@require_POST
+def risk_follow_up_view(request: HttpRequest, risk_id: int) -> HttpResponseBase:
+    """Record a follow-up of a risk: what it found, a new status, the next follow-up's date."""
+    actor = actor_from(request)
+    found = selectors.risk_get(actor=actor, risk_id=risk_id, work=True)
+    form = RiskFollowUpForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            risk_follow_up(
+                actor=actor,
+                risk=found,
+                note=data["note"],
+                status=data["status"],
+                next_follow_up_on=data["next_follow_up_on"],
+            )
+        except ValidationFailed as error:
+            add_problems(form, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("mediation:risk", risk_id=found.pk)
+    return _risk_page(request, found, form)
