@@ -29,6 +29,7 @@ from gridgov.cases.selectors.waiting import (
 from gridgov.core import codes, errors
 from gridgov.core.access import Perm
 from gridgov.core.pages import json_view, public_page
+from gridgov.mediation.selectors import mediator_day
 from gridgov.regions.figures import RegionFigures, children_figures, region_figures
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import (
@@ -92,6 +93,8 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_reports": my_reports(actor=actor) if _may(actor, Perm.CASES_REPORT) else None,
         "may_view_cases": _may(actor, Perm.CASES_VIEW),
         "my_work": my_waiting_counts(actor=actor) if _may(actor, Perm.CASES_HANDLE) else None,
+        # A mediator's day: their disputes, the sessions and follow-up visits falling due.
+        "mediation_day": (mediator_day(actor=actor) if _may(actor, Perm.MEDIATION_WORK) else None),
     }
     # Somebody with none of the staff pages is a resident: their reports and the way to report.
     context["is_resident"] = not (
