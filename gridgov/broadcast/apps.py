@@ -34,5 +34,17 @@ class BroadcastConfig(AppConfig):
         )
         register_link(TERMINAL_LIST, terminal_list_link)
         register_audit_actions(
-            {"terminal.": _("Broadcast terminals"), "terminal.import": _("Imported terminals")}
+            {
+                "broadcast.": _("Emergency broadcast"),
+                "broadcast.compose": _("Composed a broadcast message"),
+                "broadcast.edit": _("Edited a broadcast message"),
+                "broadcast.submit": _("Submitted a broadcast message for approval"),
+                "broadcast.approve": _("Approved a broadcast message"),
+                "broadcast.reject": _("Rejected a broadcast message"),
+                "broadcast.dispatch": _("Sent a broadcast message"),
+                "broadcast.complete": _("Completed a broadcast message"),
+                "broadcast.cancel": _("Cancelled a broadcast message"),
+                "terminal.": _("Broadcast terminals"),
+                "terminal.import": _("Imported terminals"),
+            }
         )

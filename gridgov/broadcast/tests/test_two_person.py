@@ -10,8 +10,9 @@ from django.urls import reverse
 
 from gridgov.broadcast import policy
 from gridgov.broadcast.models import Broadcast, BroadcastEvent
-from gridgov.broadcast.states import State
+from gridgov.broadcast.states import Action, State
 from gridgov.core.access import Perm
+from gridgov.core.audit_labels import action_label
 from gridgov.core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,12 @@ def test_a_county_wide_emergency_needs_the_county_s_emergency_permission(tree, p
     assert policy.approval_refusal(approver, message) is None
     message.kind, message.target_codes = "flood", [tree.towns[0]]
     assert policy.approval_refusal(approver, message) is None
+
+
+def test_each_step_of_a_message_reads_by_its_label_in_the_audit_log():
+    # given: the steps a message's timeline writes to the audit log as broadcast.<action>
+    # when / then: each has a label of its own, not its code or its family's label
+    for action in ["compose", *Action]:
+        label = action_label(f"broadcast.{action}")
+        assert label != f"broadcast.{action}"
+        assert "(" not in label, label
