@@ -24,6 +24,14 @@ AUDIT_ANCHOR_FILE = env.env_str("GRIDGOV_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audi
 # A process anchors after a commit at most once in this many seconds; a periodic task anchors
 # every minute whatever the traffic.
 AUDIT_ANCHOR_INTERVAL_SECONDS = env.env_int("GRIDGOV_AUDIT_ANCHOR_INTERVAL", 10)
+# The emergency broadcast signs every delivery with this Ed25519 private key (PEM), kept outside
+# the database; created on first use where the file is missing. Terminals hold its public key.
+BROADCAST_SIGNING_KEY_FILE = env.env_str(
+    "GRIDGOV_BROADCAST_SIGNING_KEY_FILE", str(VAR_DIR / "broadcast-signing.pem")
+)
+# The MQTT broker the broadcast publishes to (Mosquitto in production); `make run` starts an
+# embedded one at this address.
+MQTT_URL = env.env_str("MQTT_URL", "mqtt://127.0.0.1:1884")
 DEBUG = False
 ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 

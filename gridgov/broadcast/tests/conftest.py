@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,6 +13,14 @@ from gridgov.broadcast.models import Broadcast, Terminal, TerminalKind, Terminal
 from gridgov.broadcast.services import BroadcastInput, broadcast_create
 from gridgov.core.access import Role
 from gridgov.testing import Tree
+
+
+@pytest.fixture(autouse=True)
+def signing_key_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Each test signs with a key of its own, made in a temporary folder on first use."""
+    path = tmp_path_factory.mktemp("broadcast-key") / "signing.pem"
+    settings.BROADCAST_SIGNING_KEY_FILE = str(path)
+    return path
 
 
 @pytest.fixture

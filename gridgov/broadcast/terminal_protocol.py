@@ -1,0 +1,174 @@
+"""What the server and a terminal say to each other over MQTT, and how a terminal checks it.
+
+Plain Python (no Django), so a terminal's own software, the simulator and the tests share it.
+A delivery is a JSON object signed with the server's Ed25519 key over canonical bytes (the object
+without its signature, keys sorted, no spaces, UTF-8, after a domain prefix); a terminal refuses
+one that is unsigned, tampered with, for another terminal, expired, or seen before.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+PROTOCOL_VERSION = 1
+# Signed bytes start with this, so a signature made for anything else never verifies here.
+SIGNING_DOMAIN = b"gridgov-broadcast-v1\n"
+SIGNATURE_FIELD = "signature"
+# A terminal's clock may run ahead of the server's by this much.
+CLOCK_SKEW_SECONDS = 300
+REQUIRED_FIELDS = ("v", "message_id", "terminal", "issued_at", "expires_at", "nonce", "text")
+
+# Topics: the server publishes to one topic per terminal and listens on the acknowledgements'.
+DELIVERY_TOPIC = "gridgov/broadcast/terminal/{code}"
+ACK_TOPIC = "gridgov/broadcast/ack/{code}"
+ACK_SUBSCRIPTION = "gridgov/broadcast/ack/+"
+HEARTBEAT_TOPIC = "gridgov/broadcast/heartbeat/{code}"
+HEARTBEAT_SUBSCRIPTION = "gridgov/broadcast/heartbeat/+"
+
+
+class Refusal(StrEnum):
+    MALFORMED = "malformed"  # not a JSON object with the protocol's fields
+    UNSIGNED = "unsigned"
+    BAD_SIGNATURE = "bad_signature"  # signed by another key, or changed after signing
+    WRONG_TERMINAL = "wrong_terminal"
+    NOT_YET_VALID = "not_yet_valid"  # issued in the future (beyond the clock skew)
+    EXPIRED = "expired"
+    # A nonce or message seen before: a resend of what the terminal has (it acknowledges again
+    # but does not play twice), or a recording of an old delivery played back at it.
+    REPLAYED = "replayed"
+
+
+class AckStatus(StrEnum):
+    RECEIVED = "received"
+    PLAYED = "played"
+    FAILED = "failed"
+
+
+def canonical_bytes(payload: dict[str, Any]) -> bytes:
+    """The bytes signed for `payload` (its signature field left out)."""
+    unsigned = {key: value for key, value in payload.items() if key != SIGNATURE_FIELD}
+    text = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return SIGNING_DOMAIN + text.encode("utf-8")
+
+
+def sign_payload(payload: dict[str, Any], private_key: Ed25519PrivateKey) -> bytes:
+    """The payload with its signature, as the bytes published to the terminal."""
+    signature = private_key.sign(canonical_bytes(payload))
+    signed = {**payload, SIGNATURE_FIELD: base64.b64encode(signature).decode("ascii")}
+    return json.dumps(signed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a terminal made of one delivery: the payload when it could read it, and why it
+    refused it (None: genuine and new, to be played)."""
+
+    payload: dict[str, Any] | None
+    refusal: Refusal | None = None
+
+    @property
+    def accepted(self) -> bool:
+        return self.refusal is None
+
+
+def _public_key(key: Ed25519PublicKey | bytes | str) -> Ed25519PublicKey:
+    if isinstance(key, Ed25519PublicKey):
+        return key
+    raw = base64.b64decode(key) if isinstance(key, str) else key
+    return Ed25519PublicKey.from_public_bytes(raw)
+
+
+@dataclass
+class TerminalVerifier:
+    """One terminal's check of what arrives on its topic.
+
+    It remembers the nonces and message ids it accepted until they expire: anything expired is
+    refused anyway, so the memory stays as small as the messages still valid.
+    """
+
+    terminal_code: str
+    server_key: Ed25519PublicKey | bytes | str
+    clock: Callable[[], float] = time.time
+    _seen_nonces: dict[str, float] = field(default_factory=dict)
+    _seen_messages: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        self.server_key = _public_key(self.server_key)
+
+    @property
+    def remembered(self) -> int:
+        """How many nonces the terminal holds to refuse replays."""
+        return len(self._seen_nonces)
+
+    def verify(self, data: bytes) -> Verdict:
+        now = self.clock()
+        self._forget_expired(now)
+        try:
+            payload = json.loads(data.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return Verdict(None, Refusal.MALFORMED)
+        if not isinstance(payload, dict):
+            return Verdict(None, Refusal.MALFORMED)
+        signature = payload.get(SIGNATURE_FIELD)
+        if not signature or not isinstance(signature, str):
+            return Verdict(payload, Refusal.UNSIGNED)
+        try:
+            raw_signature = base64.b64decode(signature, validate=True)
+            assert isinstance(self.server_key, Ed25519PublicKey)
+            self.server_key.verify(raw_signature, canonical_bytes(payload))
+        except (binascii.Error, ValueError, InvalidSignature):
+            return Verdict(payload, Refusal.BAD_SIGNATURE)
+        # Only a genuine payload is read further: its fields are the server's.
+        if any(name not in payload for name in REQUIRED_FIELDS) or not isinstance(
+            payload["expires_at"], int | float
+        ):
+            return Verdict(payload, Refusal.MALFORMED)
+        if payload["terminal"] != self.terminal_code:
+            return Verdict(payload, Refusal.WRONG_TERMINAL)
+        if payload["issued_at"] > now + CLOCK_SKEW_SECONDS:
+            return Verdict(payload, Refusal.NOT_YET_VALID)
+        if payload["expires_at"] <= now:
+            return Verdict(payload, Refusal.EXPIRED)
+        message = str(payload["message_id"])
+        if payload["nonce"] in self._seen_nonces or message in self._seen_messages:
+            return Verdict(payload, Refusal.REPLAYED)
+        self._seen_nonces[payload["nonce"]] = payload["expires_at"]
+        self._seen_messages[message] = payload["expires_at"]
+        return Verdict(payload)
+
+    def _forget_expired(self, now: float) -> None:
+        for memory in (self._seen_nonces, self._seen_messages):
+            for key in [key for key, until in memory.items() if until <= now]:
+                del memory[key]
+
+
+def ack_bytes(
+    *,
+    terminal_code: str,
+    message_id: str,
+    nonce: str,
+    status: AckStatus,
+    at: float,
+    detail: str = "",
+) -> bytes:
+    """An acknowledgement, as a terminal publishes it on its ack topic."""
+    body = {
+        "terminal": terminal_code,
+        "message_id": message_id,
+        "nonce": nonce,
+        "status": str(status),
+        "at": at,
+    }
+    if detail:
+        body["detail"] = detail
+    return json.dumps(body, separators=(",", ":")).encode()
