@@ -58,8 +58,10 @@ static: setup
 # static files through WhiteNoise, DEBUG off; the Huey worker beside it. Ctrl-C stops both.
 run: demo static
 	@$(MANAGE) demo_accounts
-	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops the server and the worker)"
-	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Serving on http://127.0.0.1:$(PORT)  (Ctrl-C stops the server, the worker, the broker and its listener)"
+	@trap 'kill $$worker $$listener $$broker 2>/dev/null; wait $$worker $$listener $$broker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) broadcast_broker & broker=$$!; \
+	$(MANAGE) broadcast_listener & listener=$$!; \
 	$(MANAGE) run_huey --workers 2 & worker=$$!; \
 	DJANGO_SETTINGS_MODULE=config.settings.local $(BIN)/gunicorn config.wsgi \
 		--config config/gunicorn.conf.py --bind 127.0.0.1:$(PORT)
@@ -67,7 +69,9 @@ run: demo static
 # For developers: the development server with autoreload and debug pages.
 dev: demo
 	@$(MANAGE) demo_accounts
-	@trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
+	@trap 'kill $$worker $$listener $$broker 2>/dev/null; wait $$worker $$listener $$broker 2>/dev/null' EXIT INT TERM; \
+	$(MANAGE) broadcast_broker & broker=$$!; \
+	$(MANAGE) broadcast_listener & listener=$$!; \
 	GRIDGOV_DEBUG=1 $(MANAGE) run_huey --workers 2 & worker=$$!; \
 	GRIDGOV_DEBUG=1 $(MANAGE) runserver 127.0.0.1:$(PORT)
 

@@ -22,3 +22,5 @@ WHITENOISE_USE_FINDERS = True
 # Test databases come and go while an anchor file would outlive them: no anchors unless a test
 # points the file at its own temporary directory.
 AUDIT_ANCHOR_FILE = ""
+# No broker unless a test starts its own (the `mqtt_broker` fixture): deliveries wait, pending.
+MQTT_URL = ""

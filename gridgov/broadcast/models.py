@@ -240,3 +240,61 @@ class BroadcastEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.broadcast_id} {self.action}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting to be sent")
+    # The broker took it (MQTT QoS 1): the terminal has not answered yet.
+    SENT = "sent", _("Sent")
+    RECEIVED = "received", _("Received")
+    PLAYED = "played", _("Played")
+    # The terminal could not play it, or never answered before the message expired.
+    FAILED = "failed", _("Failed")
+
+
+# A terminal that played or failed has answered for good.
+DELIVERY_FINAL = (DeliveryStatus.PLAYED, DeliveryStatus.FAILED)
+DELIVERY_OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENT, DeliveryStatus.RECEIVED)
+
+
+class Delivery(models.Model):
+    """One message to one terminal. Its signed payload is written once, when the message goes
+    out: a resend carries the same bytes and nonce, so the terminal knows it and plays it once."""
+
+    broadcast = models.ForeignKey(
+        Broadcast, verbose_name=_("message"), on_delete=models.CASCADE, related_name="deliveries"
+    )
+    terminal = models.ForeignKey(
+        Terminal, verbose_name=_("terminal"), on_delete=models.PROTECT, related_name="deliveries"
+    )
+    # The terminal's village (its town or county for a station), for progress by village.
+    place_code = models.CharField(_("place"), max_length=12)
+    nonce = models.CharField(_("nonce"), max_length=32, unique=True)
+    payload = models.TextField(_("signed payload"))
+    status = models.CharField(
+        _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    created_at = models.DateTimeField(_("created at"))
+    last_attempt_at = models.DateTimeField(_("last attempt"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    played_at = models.DateTimeField(_("played at"), null=True, blank=True)
+    failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
+    # Why it failed: what the terminal said, or that the message expired unanswered.
+    detail = models.CharField(_("detail"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("delivery")
+        verbose_name_plural = _("deliveries")
+        ordering = ["broadcast", "place_code", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["broadcast", "terminal"], name="delivery_once")
+        ]
+        indexes = [
+            models.Index(fields=["broadcast", "status", "id"], name="delivery_status"),
+            models.Index(fields=["broadcast", "place_code"], name="delivery_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.broadcast_id} → {self.terminal_id} {self.status}"

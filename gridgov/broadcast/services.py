@@ -6,7 +6,6 @@ row in one transaction; a refusal changes nothing and is audited once, by the er
 
 from __future__ import annotations
 
-import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -14,12 +13,12 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from gridgov.broadcast import errors, policy
-from gridgov.broadcast.models import Broadcast, BroadcastEvent, Certainty, MessageKind, Severity
+from gridgov.broadcast import errors, policy, tasks
+from gridgov.broadcast.models import Broadcast, Certainty, MessageKind, Severity
 from gridgov.broadcast.models import Urgency as CapUrgency
 from gridgov.broadcast.states import Action, State, next_state, states_allowing
+from gridgov.broadcast.timeline import move, write_event
 from gridgov.core.access import Perm
-from gridgov.core.audit import audit_record
 from gridgov.core.codes import CODE_LENGTHS, is_valid_code, minimal_cover
 from gridgov.core.errors import (
     TOO_LONG,
@@ -134,44 +133,6 @@ def _checked(
     return targets, scope_code(targets), original
 
 
-def _write_event(
-    *,
-    broadcast: Broadcast,
-    actor: Any,
-    action: str,
-    from_state: str,
-    now: datetime,
-    note: str = "",
-    data: dict[str, Any] | None = None,
-) -> BroadcastEvent:
-    event = BroadcastEvent.objects.create(
-        broadcast=broadcast,
-        created_at=now,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        to_state=broadcast.state,
-        revision=broadcast.revision,
-        note=note,
-        data=data or {},
-    )
-    audit_record(
-        actor=actor,
-        action=f"broadcast.{action}",
-        object_type="broadcast",
-        object_id=broadcast.pk,
-        region_code=broadcast.region_code,
-        detail={
-            "event": event.pk,
-            "from": from_state,
-            "to": broadcast.state,
-            "revision": broadcast.revision,
-            **(data or {}),
-        },
-    )
-    return event
-
-
 def _apply_fields(
     broadcast: Broadcast,
     data: BroadcastInput,
@@ -206,9 +167,9 @@ def broadcast_create(*, actor: Any, data: BroadcastInput, submit: bool = False) 
         )
         _apply_fields(broadcast, data, targets, scope, original, now)
         broadcast.save()
-        _write_event(broadcast=broadcast, actor=actor, action="compose", from_state="", now=now)
+        write_event(broadcast=broadcast, actor=actor, action="compose", from_state="", now=now)
         if submit:
-            _move(broadcast=broadcast, actor=actor, action=Action.SUBMIT, now=now)
+            move(broadcast=broadcast, actor=actor, action=Action.SUBMIT, now=now)
     return broadcast
 
 
@@ -265,7 +226,7 @@ def broadcast_update(*, actor: Any, broadcast: Broadcast, data: BroadcastInput) 
         broadcast.state = next_state(Action.EDIT, from_state) or from_state
         broadcast.approved_by, broadcast.approved_at, broadcast.approved_revision = None, None, None
         broadcast.save()
-        _write_event(
+        write_event(
             broadcast=broadcast,
             actor=actor,
             action=Action.EDIT,
@@ -274,40 +235,6 @@ def broadcast_update(*, actor: Any, broadcast: Broadcast, data: BroadcastInput) 
             data={"approval_voided": voided} if voided else {},
         )
     return broadcast
-
-
-def _move(
-    *, broadcast: Broadcast, actor: Any, action: str, now: datetime, note: str = ""
-) -> BroadcastEvent:
-    from_state = broadcast.state
-    broadcast.state = next_state(action, from_state) or from_state
-    broadcast.updated_at = now
-    data: dict[str, Any] = {}
-    if action == Action.SUBMIT:
-        broadcast.submitted_at = now
-    elif action == Action.APPROVE:
-        broadcast.approved_by, broadcast.approved_at = actor, now
-        broadcast.approved_revision = broadcast.revision
-    elif action == Action.DISPATCH:
-        broadcast.dispatched_at = now
-    elif action == Action.COMPLETE:
-        broadcast.completed_at = now
-    elif action == Action.CANCEL:
-        broadcast.cancelled_at = now
-        if from_state == State.DISPATCHED:
-            # What was heard is withdrawn: a CAP Cancel with its own identifier follows it.
-            broadcast.cancel_identifier = uuid.uuid4()
-            data["cap_cancel"] = str(broadcast.cancel_identifier)
-    broadcast.save()
-    return _write_event(
-        broadcast=broadcast,
-        actor=actor,
-        action=action,
-        from_state=from_state,
-        now=now,
-        note=note,
-        data=data,
-    )
 
 
 def broadcast_transition(
@@ -331,5 +258,11 @@ def broadcast_transition(
         broadcast = _locked(broadcast)
         _refuse(actor, broadcast, action)
         now = timezone.now()
-        _move(broadcast=broadcast, actor=actor, action=action, now=now, note=note)
+        move(broadcast=broadcast, actor=actor, action=action, now=now, note=note)
+        if action == Action.APPROVE and (
+            broadcast.scheduled_at is None or broadcast.scheduled_at <= now
+        ):
+            # Sent once the approval is committed; a scheduled one goes with the minute's retry.
+            broadcast_id = broadcast.pk
+            transaction.on_commit(lambda: tasks.dispatch_broadcast(broadcast_id))
     return broadcast

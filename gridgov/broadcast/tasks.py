@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
+from gridgov.broadcast.delivery import broadcast_dispatch, deliveries_retry
 from gridgov.broadcast.terminal_services import mark_silent_terminals_offline
 
 
@@ -15,4 +16,17 @@ def mark_terminals_offline() -> int:
     return mark_silent_terminals_offline()
 
 
-__all__ = ["mark_terminals_offline"]
+@db_task()
+def dispatch_broadcast(broadcast_id: int) -> int:
+    """An approved message goes out to its terminals (scheduled after the approval commits)."""
+    return broadcast_dispatch(broadcast_id=broadcast_id)
+
+
+@db_periodic_task(crontab(minute="*"))
+def retry_deliveries() -> int:
+    """Every minute: scheduled messages whose time came go out, terminals that did not answer
+    are sent the same payload again, and messages past their expiry are closed."""
+    return deliveries_retry()
+
+
+__all__ = ["dispatch_broadcast", "mark_terminals_offline", "retry_deliveries"]

@@ -4,6 +4,7 @@ theirs offline and tells the people of the place, once per outage."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 
 from django.db import transaction
@@ -49,6 +50,28 @@ def terminal_heartbeat(*, code: str, at: datetime | None = None, faulty: bool = 
             terminal.status, terminal.status_changed_at = status, at
         terminal.save(update_fields=["last_heartbeat_at", "status", "status_changed_at"])
     return terminal
+
+
+def terminal_heartbeats(
+    *, online: Iterable[str], faulty: Iterable[str] = (), at: datetime | None = None
+) -> int:
+    """Heartbeats of many terminals at once (as the MQTT listener gathers them): each is online,
+    or faulty when it says it cannot play. Unknown codes are ignored. Returns how many matched."""
+    at = at or timezone.now()
+    faulty_codes = set(faulty)
+    matched = 0
+    for codes, status in (
+        (sorted(set(online) - faulty_codes), TerminalStatus.ONLINE),
+        (sorted(faulty_codes), TerminalStatus.FAULTY),
+    ):
+        for start in range(0, len(codes), BATCH):
+            chunk = codes[start : start + BATCH]
+            with transaction.atomic():
+                Terminal.objects.filter(code__in=chunk).exclude(status=status).update(
+                    status=status, status_changed_at=at
+                )
+                matched += Terminal.objects.filter(code__in=chunk).update(last_heartbeat_at=at)
+    return matched
 
 
 def _place(county_code: str, town_code: str, village_code: str) -> str:

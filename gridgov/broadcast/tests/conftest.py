@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import socket
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from gridgov.accounts.models import User
+from gridgov.broadcast.broker import EmbeddedBroker
 from gridgov.broadcast.models import Broadcast, Terminal, TerminalKind, TerminalStatus
 from gridgov.broadcast.services import BroadcastInput, broadcast_create
 from gridgov.core.access import Role
@@ -21,6 +23,23 @@ def signing_key_file(settings: Any, tmp_path_factory: pytest.TempPathFactory) ->
     path = tmp_path_factory.mktemp("broadcast-key") / "signing.pem"
     settings.BROADCAST_SIGNING_KEY_FILE = str(path)
     return path
+
+
+@pytest.fixture(scope="session")
+def _session_broker() -> Iterator[EmbeddedBroker]:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    broker = EmbeddedBroker("127.0.0.1", port).start()
+    yield broker
+    broker.stop()
+
+
+@pytest.fixture
+def mqtt_broker(_session_broker: EmbeddedBroker, settings: Any) -> str:
+    """An embedded MQTT broker on a free port of this machine, as MQTT_URL; its URL."""
+    settings.MQTT_URL = _session_broker.url
+    return _session_broker.url
 
 
 @pytest.fixture

@@ -1,0 +1,298 @@
+"""Sending an approved message to its terminals and recording their answers.
+
+A message goes out in two steps. First, in one transaction, a delivery row per terminal of the
+target (resolved from the region tree now) with its signed payload, and the message moves to
+dispatched. Then the pending rows are published over MQTT at QoS 1 in batches, each marked sent
+once the broker took it. A dispatcher killed between the two leaves rows pending, which the
+retry sends later; one killed inside a batch leaves rows pending that may have gone out already,
+and their resend carries the same bytes and nonce, so the terminal acknowledges again without
+playing twice. Nothing is skipped and nothing is played twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import secrets
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from gridgov.broadcast.models import (
+    DELIVERY_OPEN,
+    Broadcast,
+    Delivery,
+    DeliveryStatus,
+    Terminal,
+)
+from gridgov.broadcast.mqtt import BrokerUnavailable, Publisher
+from gridgov.broadcast.signing import audio_reference, new_nonce, signed_delivery
+from gridgov.broadcast.states import Action, State
+from gridgov.broadcast.terminal_protocol import DELIVERY_TOPIC, AckStatus
+from gridgov.broadcast.timeline import move
+from gridgov.core.codes import minimal_cover
+from gridgov.core.scoping import jurisdiction_q
+
+logger = logging.getLogger(__name__)
+
+PUBLISH_BATCH = 1_000
+WRITE_BATCH = 500
+# A delivery sent this long ago and not yet answered is sent again (the same bytes).
+RETRY_AFTER = timedelta(seconds=60)
+EXPIRED_DETAIL = "expired"
+# How far each answer goes: an answer never moves a delivery back.
+RANK = {
+    DeliveryStatus.PENDING: 0,
+    DeliveryStatus.SENT: 1,
+    DeliveryStatus.RECEIVED: 2,
+    DeliveryStatus.PLAYED: 3,
+    DeliveryStatus.FAILED: 3,
+}
+
+
+@dataclass(frozen=True)
+class Ack:
+    """One acknowledgement as a terminal sent it."""
+
+    terminal: str
+    nonce: str
+    status: str
+    detail: str = ""
+
+
+def broadcast_dispatch(*, broadcast_id: int, now: datetime | None = None) -> int:
+    """Send an approved message whose time has come; returns how many terminals the broker took.
+    Safe to run again (and after a crash): only what is still pending goes out."""
+    now = now or timezone.now()
+    deliveries_write(broadcast_id=broadcast_id, now=now)
+    return deliveries_publish(broadcast_id=broadcast_id, now=now, resend_after=None)
+
+
+def deliveries_write(*, broadcast_id: int, now: datetime | None = None) -> int:
+    """Write a delivery for every terminal of the message's target and move it to dispatched,
+    in one transaction; nothing when it is not approved or not due. Returns how many."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        broadcast = Broadcast.objects.select_for_update().filter(pk=broadcast_id).first()
+        if broadcast is None or broadcast.state != State.APPROVED:
+            return 0
+        if broadcast.scheduled_at is not None and broadcast.scheduled_at > now:
+            return 0
+        cover = minimal_cover(broadcast.target_codes)
+        terminals = (
+            Terminal.objects.filter(jurisdiction_q(cover))
+            .order_by("id")
+            .values_list("id", "code", "village_code", "region_code")
+        )
+        audio = audio_reference(broadcast)
+        rows = [
+            _delivery(broadcast, pk, code, village or region, now, audio)
+            for pk, code, village, region in terminals
+        ]
+        Delivery.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+        move(
+            broadcast=broadcast,
+            actor=None,
+            action=Action.DISPATCH,
+            now=now,
+            note=str(len(rows)),
+        )
+    return len(rows)
+
+
+def _delivery(
+    broadcast: Broadcast,
+    terminal_id: int,
+    code: str,
+    place: str,
+    now: datetime,
+    audio: dict[str, object] | None,
+) -> Delivery:
+    nonce = new_nonce()
+    payload = signed_delivery(
+        broadcast=broadcast, terminal_code=code, nonce=nonce, issued_at=now, audio=audio
+    )
+    return Delivery(
+        broadcast=broadcast,
+        terminal_id=terminal_id,
+        place_code=place,
+        nonce=nonce,
+        payload=payload.decode("utf-8"),
+        created_at=now,
+    )
+
+
+def deliveries_publish(
+    *, broadcast_id: int, now: datetime | None = None, resend_after: timedelta | None = RETRY_AFTER
+) -> int:
+    """Publish the message's pending deliveries, all of them (a first dispatch, or one resumed
+    after a crash) or, with `resend_after`, those last tried that long ago, and the sent ones
+    nobody answered since. Each batch is claimed (attempt counted) before it goes out and
+    marked sent once the broker took it. Returns how many the broker took."""
+    now = now or timezone.now()
+    broadcast = (
+        Broadcast.objects.filter(pk=broadcast_id, state=State.DISPATCHED, expires_at__gt=now)
+        .only("pk")
+        .first()
+    )
+    if broadcast is None:
+        return 0
+    due = Q(status=DeliveryStatus.PENDING)
+    if resend_after is not None:
+        stale = Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - resend_after)
+        due = (due | Q(status=DeliveryStatus.SENT)) & stale
+    candidates = Delivery.objects.filter(due, broadcast_id=broadcast_id)
+    taken_total = 0
+    client_id = f"gridgov-dispatch-{os.getpid()}-{secrets.token_hex(4)}"
+    try:
+        publisher = Publisher(settings.MQTT_URL, client_id=client_id)
+    except BrokerUnavailable as error:
+        logger.warning("broadcast %s waits for the broker: %s", broadcast_id, error)
+        return 0
+    with publisher:
+        last_id = 0
+        while True:
+            batch = list(
+                candidates.filter(id__gt=last_id)
+                .order_by("id")
+                .values_list("id", "terminal__code", "payload")[:PUBLISH_BATCH]
+            )
+            if not batch:
+                break
+            last_id = batch[-1][0]
+            ids = [pk for pk, _code, _payload in batch]
+            attempt_at = timezone.now()
+            Delivery.objects.filter(pk__in=ids).update(
+                attempts=F("attempts") + 1, last_attempt_at=attempt_at
+            )
+            taken = publisher.publish(
+                [
+                    (DELIVERY_TOPIC.format(code=code), payload.encode("utf-8"))
+                    for _pk, code, payload in batch
+                ]
+            )
+            sent = [pk for pk, ok in zip(ids, taken, strict=True) if ok]
+            Delivery.objects.filter(pk__in=sent, status=DeliveryStatus.PENDING).update(
+                status=DeliveryStatus.SENT, sent_at=attempt_at
+            )
+            Delivery.objects.filter(pk__in=sent, sent_at__isnull=True).update(sent_at=attempt_at)
+            taken_total += len(sent)
+    return taken_total
+
+
+def deliveries_retry(*, now: datetime | None = None, resend_after: timedelta = RETRY_AFTER) -> int:
+    """Every minute: send what is due (scheduled messages whose time came), resend what no
+    terminal answered, and close messages past their expiry. Returns how many went out."""
+    now = now or timezone.now()
+    published = 0
+    due = Broadcast.objects.filter(state=State.APPROVED, expires_at__gt=now).filter(
+        Q(scheduled_at__isnull=True) | Q(scheduled_at__lte=now)
+    )
+    for broadcast_id in due.values_list("pk", flat=True):
+        deliveries_write(broadcast_id=broadcast_id, now=now)
+    sending = Broadcast.objects.filter(state=State.DISPATCHED, expires_at__gt=now)
+    for broadcast_id in sending.values_list("pk", flat=True):
+        published += deliveries_publish(
+            broadcast_id=broadcast_id, now=now, resend_after=resend_after
+        )
+    deliveries_expire(now=now)
+    return published
+
+
+def deliveries_expire(*, now: datetime | None = None) -> int:
+    """Messages past their expiry: the terminals that never answered failed, and the message is
+    complete. Returns how many deliveries failed so."""
+    now = now or timezone.now()
+    failed = 0
+    expired = Broadcast.objects.filter(state=State.DISPATCHED, expires_at__lte=now)
+    for broadcast_id in expired.values_list("pk", flat=True):
+        failed += Delivery.objects.filter(
+            broadcast_id=broadcast_id, status__in=DELIVERY_OPEN
+        ).update(status=DeliveryStatus.FAILED, failed_at=now, detail=EXPIRED_DETAIL)
+        _complete(broadcast_id, now)
+    return failed
+
+
+def deliveries_record_acks(acks: Iterable[Ack], *, now: datetime | None = None) -> int:
+    """Record terminals' acknowledgements (received, played, failed), each matched to its
+    delivery by nonce and terminal; an answer never moves a delivery back, and a repeated one
+    changes nothing. A message whose every terminal answered is complete. Returns how many
+    deliveries moved."""
+    now = now or timezone.now()
+    latest: dict[str, Ack] = {}
+    for ack in acks:
+        if ack.status not in AckStatus._value2member_map_:
+            continue
+        known = latest.get(ack.nonce)
+        if known is None or RANK[DeliveryStatus(ack.status)] > RANK[DeliveryStatus(known.status)]:
+            latest[ack.nonce] = ack
+    if not latest:
+        return 0
+    moves: dict[tuple[str, str], list[int]] = defaultdict(list)
+    touched: set[int] = set()
+    nonces = list(latest)
+    for start in range(0, len(nonces), WRITE_BATCH):
+        rows = Delivery.objects.filter(nonce__in=nonces[start : start + WRITE_BATCH]).values_list(
+            "id", "nonce", "status", "terminal__code", "broadcast_id"
+        )
+        for pk, nonce, status, code, broadcast_id in rows:
+            ack = latest[nonce]
+            # An acknowledgement speaks for its own terminal only.
+            if ack.terminal != code:
+                continue
+            if (
+                RANK[DeliveryStatus(ack.status)] > RANK[DeliveryStatus(status)]
+                and RANK[DeliveryStatus(status)] < 3
+            ):
+                moves[(ack.status, ack.detail[:100])].append(pk)
+                touched.add(broadcast_id)
+    moved = 0
+    with transaction.atomic():
+        for (status, detail), ids in moves.items():
+            for start in range(0, len(ids), WRITE_BATCH):
+                moved += _move_deliveries(ids[start : start + WRITE_BATCH], status, detail, now)
+    for broadcast_id in sorted(touched):
+        if not Delivery.objects.filter(
+            broadcast_id=broadcast_id, status__in=DELIVERY_OPEN
+        ).exists():
+            _complete(broadcast_id, now)
+    return moved
+
+
+def _move_deliveries(ids: Sequence[int], status: str, detail: str, now: datetime) -> int:
+    rows = Delivery.objects.filter(pk__in=ids)
+    if status == AckStatus.RECEIVED:
+        return rows.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENT]).update(
+            status=DeliveryStatus.RECEIVED,
+            received_at=now,
+            sent_at=Coalesce("sent_at", Value(now)),
+        )
+    open_rows = rows.filter(status__in=DELIVERY_OPEN)
+    if status == AckStatus.PLAYED:
+        return open_rows.update(
+            status=DeliveryStatus.PLAYED,
+            played_at=now,
+            received_at=Coalesce("received_at", Value(now)),
+            sent_at=Coalesce("sent_at", Value(now)),
+        )
+    return open_rows.update(
+        status=DeliveryStatus.FAILED,
+        failed_at=now,
+        detail=detail,
+        sent_at=Coalesce("sent_at", Value(now)),
+    )
+
+
+def _complete(broadcast_id: int, now: datetime) -> None:
+    with transaction.atomic():
+        broadcast = Broadcast.objects.select_for_update().filter(pk=broadcast_id).first()
+        if broadcast is None or broadcast.state != State.DISPATCHED:
+            return
+        move(broadcast=broadcast, actor=None, action=Action.COMPLETE, now=now)

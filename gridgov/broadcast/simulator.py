@@ -1,0 +1,187 @@
+"""Simulated broadcast terminals: each checks what arrives on its topic with the terminal-side
+verifier, plays a genuine new message (a line in its playback log), and acknowledges it
+(received, then played, or failed for a faulty one); offline ones hear nothing. Plain Python over
+paho-mqtt, for the demo, the tests and the benchmark.
+
+The terminals share one MQTT connection (a wildcard subscription) rather than one each, so ten
+thousand of them fit in one process.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import threading
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import paho.mqtt.client as mqtt
+
+from gridgov.broadcast.mqtt import connected_client
+from gridgov.broadcast.terminal_protocol import (
+    ACK_TOPIC,
+    DELIVERY_TOPIC,
+    HEARTBEAT_TOPIC,
+    AckStatus,
+    Refusal,
+    TerminalVerifier,
+    ack_bytes,
+)
+
+FAULT_DETAIL = "speaker fault"
+SUBSCRIBE_TIMEOUT_SECONDS = 10.0
+
+
+@dataclass(frozen=True)
+class Played:
+    """One line of the playback log."""
+
+    at: float
+    terminal: str
+    message_id: str
+    title: str
+
+
+@dataclass
+class SimulatedTerminal:
+    code: str
+    verifier: TerminalVerifier
+    offline: bool = False
+    faulty: bool = False
+    # What it answered for each message it accepted, to answer a resend the same way.
+    outcomes: dict[str, AckStatus] = field(default_factory=dict)
+
+
+class TerminalSimulator:
+    """N terminals on one broker. `start()` subscribes (and sends heartbeats every
+    `heartbeat_seconds`, if given); `stop()` disconnects. The playback log, the refusals and the
+    count of deliveries seen are kept for whoever runs it."""
+
+    def __init__(
+        self,
+        *,
+        url: str,
+        codes: Iterable[str],
+        server_key: str | bytes,
+        offline_share: float = 0.0,
+        faulty_share: float = 0.0,
+        offline_codes: Iterable[str] = (),
+        faulty_codes: Iterable[str] = (),
+        seed: int = 0,
+        heartbeat_seconds: float = 0.0,
+        clock: Callable[[], float] = time.time,
+        on_play: Callable[[Played], None] | None = None,
+    ) -> None:
+        self.url = url
+        chooser = random.Random(seed)
+        codes = list(codes)
+        shuffled = codes[:]
+        chooser.shuffle(shuffled)
+        offline = set(shuffled[: round(len(codes) * offline_share)]) | set(offline_codes)
+        rest = [code for code in shuffled if code not in offline]
+        faulty = set(rest[: round(len(codes) * faulty_share)]) | set(faulty_codes)
+        self.terminals = {
+            code: SimulatedTerminal(
+                code=code,
+                verifier=TerminalVerifier(terminal_code=code, server_key=server_key, clock=clock),
+                offline=code in offline,
+                faulty=code in faulty,
+            )
+            for code in codes
+        }
+        self.heartbeat_seconds = heartbeat_seconds
+        self.clock = clock
+        self.on_play = on_play
+        self.playback_log: list[Played] = []
+        self.refusals: Counter[str] = Counter()
+        # Deliveries that arrived for each terminal, resends included.
+        self.arrivals: Counter[str] = Counter()
+        self._lock = threading.Lock()
+        self._clients: list[mqtt.Client] = []
+        self._stopping = threading.Event()
+        self._heartbeat: threading.Thread | None = None
+
+    @property
+    def online_codes(self) -> list[str]:
+        return [code for code, terminal in self.terminals.items() if not terminal.offline]
+
+    def plays_of(self, code: str) -> list[Played]:
+        with self._lock:
+            return [line for line in self.playback_log if line.terminal == code]
+
+    def start(self) -> TerminalSimulator:
+        client = connected_client(self.url, client_id=f"gridgov-sim-{id(self)}")
+        client.on_message = self._on_message
+        subscribed = threading.Event()
+        client.on_subscribe = lambda *_args: subscribed.set()
+        result, _mid = client.subscribe(DELIVERY_TOPIC.format(code="+"), qos=1)
+        if result != mqtt.MQTT_ERR_SUCCESS or not subscribed.wait(SUBSCRIBE_TIMEOUT_SECONDS):
+            client.loop_stop()
+            raise RuntimeError("the simulator could not subscribe")
+        self._clients.append(client)
+        if self.heartbeat_seconds > 0:
+            self._heartbeat = threading.Thread(target=self._beat, daemon=True)
+            self._heartbeat.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        for client in self._clients:
+            client.disconnect()
+            client.loop_stop()
+        self._clients = []
+
+    def heartbeat_once(self) -> None:
+        client = self._clients[0]
+        for terminal in self.terminals.values():
+            if not terminal.offline:
+                body = json.dumps({"terminal": terminal.code, "faulty": terminal.faulty})
+                client.publish(HEARTBEAT_TOPIC.format(code=terminal.code), body, qos=0)
+
+    def _beat(self) -> None:
+        while not self._stopping.is_set():
+            self.heartbeat_once()
+            self._stopping.wait(self.heartbeat_seconds)
+
+    def _on_message(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
+        code = message.topic.rsplit("/", 1)[-1]
+        terminal = self.terminals.get(code)
+        if terminal is None or terminal.offline:
+            return
+        with self._lock:
+            self.arrivals[code] += 1
+            verdict = terminal.verifier.verify(bytes(message.payload))
+            payload = verdict.payload or {}
+            if verdict.refusal is Refusal.REPLAYED:
+                # Known already: answer as before, play nothing.
+                outcome = terminal.outcomes.get(str(payload.get("message_id")))
+                answers = [AckStatus.RECEIVED] + ([outcome] if outcome else [])
+            elif verdict.refusal is not None:
+                self.refusals[verdict.refusal] += 1
+                return
+            else:
+                message_id = str(payload["message_id"])
+                outcome = AckStatus.FAILED if terminal.faulty else AckStatus.PLAYED
+                terminal.outcomes[message_id] = outcome
+                answers = [AckStatus.RECEIVED, outcome]
+                if outcome == AckStatus.PLAYED:
+                    line = Played(self.clock(), code, message_id, str(payload.get("title", "")))
+                    self.playback_log.append(line)
+                    if self.on_play is not None:
+                        self.on_play(line)
+        for status in answers:
+            client.publish(
+                ACK_TOPIC.format(code=code),
+                ack_bytes(
+                    terminal_code=code,
+                    message_id=str(payload.get("message_id")),
+                    nonce=str(payload.get("nonce")),
+                    status=status,
+                    at=self.clock(),
+                    detail=FAULT_DETAIL if status == AckStatus.FAILED else "",
+                ),
+                qos=1,
+            )

@@ -1,0 +1,383 @@
+"""An approved message goes to every terminal of its target over MQTT, signed; the terminals'
+acknowledgements come back; a crashed dispatcher resumes without skipping a terminal or making
+one play twice; unanswered terminals are sent again until the message expires."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from gridgov.accounts.models import User
+from gridgov.broadcast.delivery import (
+    EXPIRED_DETAIL,
+    Ack,
+    broadcast_dispatch,
+    deliveries_expire,
+    deliveries_record_acks,
+    deliveries_retry,
+    deliveries_write,
+)
+from gridgov.broadcast.listener import DeliveryListener
+from gridgov.broadcast.models import (
+    Broadcast,
+    Delivery,
+    DeliveryStatus,
+    Terminal,
+    TerminalStatus,
+)
+from gridgov.broadcast.mqtt import Publisher
+from gridgov.broadcast.services import broadcast_transition
+from gridgov.broadcast.signing import server_public_key
+from gridgov.broadcast.simulator import FAULT_DETAIL, TerminalSimulator
+from gridgov.broadcast.states import Action, State
+from gridgov.broadcast.terminal_protocol import DELIVERY_TOPIC, Refusal
+from gridgov.core.audit import AuditEntry
+from gridgov.testing import Tree
+
+
+@pytest.fixture
+def listener(mqtt_broker: str) -> Iterator[DeliveryListener]:
+    ear = DeliveryListener(mqtt_broker, client_id=f"test-listener-{time.monotonic_ns()}").start()
+    yield ear
+    ear.stop()
+
+
+@pytest.fixture
+def simulator(
+    mqtt_broker: str, terminals: list[Terminal], signing_key_file: object
+) -> Iterator[TerminalSimulator]:
+    """The fixture's terminals, simulated: the offline ones hear nothing."""
+    sim = TerminalSimulator(
+        url=mqtt_broker,
+        codes=[terminal.code for terminal in terminals],
+        server_key=server_public_key(),
+        offline_codes=[t.code for t in terminals if t.status == TerminalStatus.OFFLINE],
+    ).start()
+    yield sim
+    sim.stop()
+
+
+def _approved(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    targets: list[str],
+    **changes: object,
+) -> Broadcast:
+    """A message composed by the operator and approved by the county leader (not dispatched:
+    the approval's after-commit dispatch does not run inside a test's transaction)."""
+    message = compose(people["operator"], targets, **changes)
+    return broadcast_transition(actor=people["leader"], broadcast=message, action=Action.APPROVE)
+
+
+def _listen_until(
+    listener: DeliveryListener, done: Callable[[], bool], *, seconds: float = 10.0
+) -> None:
+    deadline = time.monotonic() + seconds
+    while not done():
+        assert time.monotonic() < deadline, "the terminals did not answer in time"
+        listener.run_once(wait=0.05)
+
+
+def _statuses(message: Broadcast) -> dict[str, str]:
+    return dict(Delivery.objects.filter(broadcast=message).values_list("terminal__code", "status"))
+
+
+def test_approval_sends_to_every_terminal_of_the_target_and_they_answer(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+    simulator: TerminalSimulator,
+    listener: DeliveryListener,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    # given a flood warning for two villages, composed and submitted
+    targets = [tree.villages[0], tree.villages[1]]
+    message = compose(people["operator"], targets)
+    reached = {t.code for t in terminals if t.village_code in targets}
+    online = {t.code for t in terminals if t.code in reached and t.status == "online"}
+    # when the county leader approves it
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        broadcast_transition(actor=people["leader"], broadcast=message, action=Action.APPROVE)
+    message.refresh_from_db()
+    # then it went out: one delivery per terminal of the two villages, none elsewhere
+    assert message.state == State.DISPATCHED
+    assert set(_statuses(message)) == reached
+    # and every online terminal played it once and said so
+    _listen_until(
+        listener,
+        lambda: all(_statuses(message)[code] == DeliveryStatus.PLAYED for code in online),
+    )
+    for code in online:
+        assert len(simulator.plays_of(code)) == 1
+    # the offline ones never answered: sent, not played
+    for code in reached - online:
+        assert _statuses(message)[code] == DeliveryStatus.SENT
+        assert simulator.plays_of(code) == []
+    assert not simulator.refusals
+    row = Delivery.objects.get(broadcast=message, terminal__code=sorted(online)[0])
+    assert row.attempts == 1
+    assert row.sent_at is not None
+    assert row.received_at is not None
+    assert row.played_at is not None
+    # when the message expires, the silent terminals failed and the message is complete
+    deliveries_expire(now=message.expires_at + timedelta(seconds=1))
+    message.refresh_from_db()
+    assert message.state == State.COMPLETED
+    for code in reached - online:
+        assert _statuses(message)[code] == DeliveryStatus.FAILED
+    assert set(
+        Delivery.objects.filter(broadcast=message, status=DeliveryStatus.FAILED).values_list(
+            "detail", flat=True
+        )
+    ) == {EXPIRED_DETAIL}
+    actions = list(message.events.values_list("action", flat=True))
+    assert actions[-2:] == [Action.DISPATCH, Action.COMPLETE]
+    assert AuditEntry.objects.filter(
+        action="broadcast.dispatch", object_id=str(message.pk), actor_id=None
+    ).exists()
+
+
+def test_a_message_completes_once_every_terminal_answered(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+    mqtt_broker: str,
+    listener: DeliveryListener,
+) -> None:
+    # given a message to a village whose second loudspeaker is faulty (both online)
+    codes = [t.code for t in terminals if t.village_code == tree.villages[0]]
+    sim = TerminalSimulator(
+        url=mqtt_broker, codes=codes, server_key=server_public_key(), faulty_codes=codes[1:]
+    ).start()
+    try:
+        message = _approved(compose, people, [tree.villages[0]])
+        broadcast_dispatch(broadcast_id=message.pk)
+        # when both answered (played, and failed with the fault)
+        _listen_until(
+            listener,
+            lambda: Broadcast.objects.get(pk=message.pk).state == State.COMPLETED,
+        )
+    finally:
+        sim.stop()
+    # then the message completed before its expiry, the fault recorded
+    assert _statuses(message) == {
+        codes[0]: DeliveryStatus.PLAYED,
+        codes[1]: DeliveryStatus.FAILED,
+    }
+    assert Delivery.objects.get(terminal__code=codes[1]).detail == FAULT_DETAIL
+
+
+def test_a_dispatcher_killed_mid_batch_resumes_without_skipping_or_playing_twice(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+    simulator: TerminalSimulator,
+    listener: DeliveryListener,
+    mqtt_broker: str,
+) -> None:
+    # given a county-wide message whose deliveries were written, and a dispatcher that got half
+    # of them to the broker before it died (none marked sent)
+    message = _approved(compose, people, [tree.county])
+    written = deliveries_write(broadcast_id=message.pk)
+    assert written == len(terminals)
+    rows = list(
+        Delivery.objects.filter(broadcast=message)
+        .order_by("id")
+        .values_list("terminal__code", "payload")
+    )
+    first_half = rows[: len(rows) // 2]
+    with Publisher(mqtt_broker, client_id="dying-dispatcher") as dying:
+        assert all(
+            dying.publish(
+                [
+                    (DELIVERY_TOPIC.format(code=code), payload.encode())
+                    for code, payload in first_half
+                ]
+            )
+        )
+    assert set(_statuses(message).values()) == {DeliveryStatus.PENDING}
+    # when the dispatch runs again
+    taken = broadcast_dispatch(broadcast_id=message.pk)
+    # then every terminal was sent to, the first half twice with the same bytes
+    assert taken == len(rows)
+    online = [t.code for t in terminals if t.status == TerminalStatus.ONLINE]
+    _listen_until(
+        listener,
+        lambda: all(_statuses(message)[code] == DeliveryStatus.PLAYED for code in online),
+    )
+    resent = {code for code, _payload in first_half} & set(online)
+    assert resent
+    for code in online:
+        # every online terminal played it exactly once; the resent ones knew it as a replay
+        assert len(simulator.plays_of(code)) == 1
+        assert simulator.arrivals[code] == (2 if code in resent else 1)
+    assert simulator.refusals == {}
+    # a dispatch run once more sends nothing: nothing is pending
+    assert broadcast_dispatch(broadcast_id=message.pk) == 0
+
+
+def test_unanswered_terminals_are_sent_the_same_payload_again_until_expiry(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+    simulator: TerminalSimulator,
+    listener: DeliveryListener,
+) -> None:
+    # given a message sent while a loudspeaker was off the network
+    message = _approved(compose, people, [tree.villages[0]])
+    broadcast_dispatch(broadcast_id=message.pk)
+    silent = next(
+        t.code
+        for t in terminals
+        if t.village_code == tree.villages[0] and t.status == TerminalStatus.OFFLINE
+    )
+    # (the online one answered)
+    _listen_until(
+        listener,
+        lambda: (
+            Delivery.objects.filter(broadcast=message, status=DeliveryStatus.PLAYED).count() == 1
+        ),
+    )
+    first = Delivery.objects.get(broadcast=message, terminal__code=silent)
+    assert first.status == DeliveryStatus.SENT
+    # when it comes back and the retry runs after the wait
+    simulator.terminals[silent].offline = False
+    assert deliveries_retry(now=timezone.now() + timedelta(seconds=61)) == 1
+    _listen_until(
+        listener,
+        lambda: Delivery.objects.get(pk=first.pk).status == DeliveryStatus.PLAYED,
+    )
+    # then it played the same signed payload (the nonce written at dispatch), once
+    again = Delivery.objects.get(pk=first.pk)
+    assert again.payload == first.payload
+    assert again.attempts == 2
+    assert len(simulator.plays_of(silent)) == 1
+    # and a retry within the wait sends nobody anything
+    assert deliveries_retry() == 0
+    # past the expiry nothing is resent
+    assert deliveries_retry(now=message.expires_at + timedelta(minutes=5)) == 0
+
+
+def test_a_scheduled_message_goes_out_when_its_time_comes(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+    mqtt_broker: str,
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    at = timezone.now() + timedelta(hours=1)
+    message = compose(people["operator"], [tree.villages[0]], scheduled_at=at)
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        broadcast_transition(actor=people["leader"], broadcast=message, action=Action.APPROVE)
+    # nothing before its time
+    assert deliveries_retry() == 0
+    assert not Delivery.objects.filter(broadcast=message).exists()
+    assert Broadcast.objects.get(pk=message.pk).state == State.APPROVED
+    # at its time the minute's retry sends it
+    assert deliveries_retry(now=at + timedelta(seconds=1)) == 2
+    assert Broadcast.objects.get(pk=message.pk).state == State.DISPATCHED
+
+
+def test_without_a_broker_the_deliveries_wait(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+    django_capture_on_commit_callbacks: Callable[..., object],
+) -> None:
+    # given no broker configured (MQTT_URL empty)
+    message = compose(people["operator"], [tree.villages[0]])
+    # when the message is approved, the approval stands and the deliveries wait, pending
+    with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
+        broadcast_transition(actor=people["leader"], broadcast=message, action=Action.APPROVE)
+    assert Broadcast.objects.get(pk=message.pk).state == State.DISPATCHED
+    assert set(_statuses(message).values()) == {DeliveryStatus.PENDING}
+
+
+def test_a_cancelled_message_is_not_sent_again(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+) -> None:
+    message = _approved(compose, people, [tree.villages[0]])
+    deliveries_write(broadcast_id=message.pk)
+    broadcast_transition(actor=people["operator"], broadcast=message, action=Action.CANCEL)
+    assert deliveries_retry(now=timezone.now() + timedelta(minutes=2)) == 0
+
+
+def test_acknowledgements_move_deliveries_forward_only_and_for_their_own_terminal(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+) -> None:
+    message = _approved(compose, people, [tree.villages[0]])
+    deliveries_write(broadcast_id=message.pk)
+    first, second = Delivery.objects.filter(broadcast=message).order_by("id")
+    # an acknowledgement naming another terminal, and an unknown status, change nothing
+    assert (
+        deliveries_record_acks(
+            [
+                Ack(terminal=second.terminal.code, nonce=first.nonce, status="played"),
+                Ack(terminal=first.terminal.code, nonce=first.nonce, status="exploded"),
+                Ack(terminal=first.terminal.code, nonce="0" * 32, status="played"),
+            ]
+        )
+        == 0
+    )
+    assert Delivery.objects.get(pk=first.pk).status == DeliveryStatus.PENDING
+    # played arriving before received: played, and received later changes nothing
+    code = first.terminal.code
+    assert deliveries_record_acks([Ack(terminal=code, nonce=first.nonce, status="played")]) == 1
+    assert deliveries_record_acks([Ack(terminal=code, nonce=first.nonce, status="received")]) == 0
+    assert deliveries_record_acks([Ack(terminal=code, nonce=first.nonce, status="failed")]) == 0
+    row = Delivery.objects.get(pk=first.pk)
+    assert row.status == DeliveryStatus.PLAYED
+    assert row.received_at is not None
+    # the message waits for its other terminal
+    assert Broadcast.objects.get(pk=message.pk).state == State.DISPATCHED
+
+
+def test_the_listener_records_heartbeats(
+    terminals: list[Terminal], mqtt_broker: str, listener: DeliveryListener
+) -> None:
+    offline = [t.code for t in terminals if t.status == TerminalStatus.OFFLINE][:2]
+    sim = TerminalSimulator(
+        url=mqtt_broker, codes=offline, server_key=server_public_key(), faulty_codes=offline[1:]
+    ).start()
+    try:
+        sim.heartbeat_once()
+        _listen_until(
+            listener,
+            lambda: (
+                Terminal.objects.filter(code__in=offline, last_heartbeat_at__isnull=False).count()
+                == 2
+            ),
+        )
+    finally:
+        sim.stop()
+    assert Terminal.objects.get(code=offline[0]).status == TerminalStatus.ONLINE
+    assert Terminal.objects.get(code=offline[1]).status == TerminalStatus.FAULTY
+
+
+def test_a_forged_delivery_on_the_broker_is_refused_by_the_terminals(
+    terminals: list[Terminal], simulator: TerminalSimulator, mqtt_broker: str
+) -> None:
+    code = next(t.code for t in terminals if t.status == TerminalStatus.ONLINE)
+    with Publisher(mqtt_broker, client_id="intruder") as intruder:
+        intruder.publish([(DELIVERY_TOPIC.format(code=code), b'{"text": "forged"}')])
+    deadline = time.monotonic() + 5
+    while not simulator.refusals and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert simulator.refusals == {Refusal.UNSIGNED: 1}
+    assert simulator.plays_of(code) == []
