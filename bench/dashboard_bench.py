@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from bench.case_rows import FillPlan, fill_cases, prepare, utc_now
@@ -191,9 +192,18 @@ def run(*, cases: int, repeat: int) -> dict[str, Any]:
     )
     rebuild_s, counted = time_once(rollups_rebuild)
     rows = connection.cursor()
+    if connection.vendor == "postgresql":
+        # What autovacuum does soon after a bulk load: the statistics and the visibility map.
+        rows.execute("VACUUM ANALYZE dashboards_caserollup")
+        rows.execute("VACUUM ANALYZE dashboards_regionrollup")
     rows.execute("SELECT count(*) FROM dashboards_caserollup")
     rollup_rows = rows.fetchone()[0]
-    print(f"  rollups rebuilt from {counted:,} cases in {rebuild_s:.1f} s: {rollup_rows:,} rows")
+    rows.execute("SELECT count(*) FROM dashboards_regionrollup")
+    coarse_rows = rows.fetchone()[0]
+    print(
+        f"  rollups rebuilt from {counted:,} cases in {rebuild_s:.1f} s: {rollup_rows:,} fine rows,"
+        f" {coarse_rows:,} by region and day, month or year"
+    )
     county = fixtures.towns[0][:6]
     leader = _leader(county)
     today = timezone.localdate()
@@ -215,6 +225,9 @@ def run(*, cases: int, repeat: int) -> dict[str, Any]:
         ]
         if duckdb_ready:
             actions.append(_duckdb_live(parquet, code, start, end))
+        with CaptureQueriesContext(connection) as queries:
+            summary(actor=leader, region=region, period=period)
+        print(f"  {label} overview: {len(queries.captured_queries)} queries")
         medians = interleaved_medians(*actions, repeat=repeat)
         rollup_ms, live_ms = medians[0] * 1000, medians[1] * 1000
         line = (

@@ -84,6 +84,56 @@ class CaseContribution(RegionScoped, RollupKey):
         return f"{self.case_id} {self.region_code} {self.state}"
 
 
+class RegionRollup(RegionScoped):
+    """The cases of one region reported in one bucket (a day, a month or a year), projected from
+    the fine rows (see `dashboards.buckets`): the overview of a long period or a large region
+    sums a few of these instead of a row per case. `scope` is "tree" (every case within the
+    region) or "place" (the cases placed exactly there, a grid's or a place without a grid)."""
+
+    scope = models.CharField(max_length=5)
+    span = models.CharField(max_length=1)
+    start = models.DateField(_("first day"))
+    cases = models.PositiveIntegerField(default=0)
+    open = models.PositiveIntegerField(default=0)
+    closed = models.PositiveIntegerField(default=0)
+    overdue = models.PositiveIntegerField(default=0)
+    escalated = models.PositiveIntegerField(default=0)
+    closed_on_time = models.PositiveIntegerField(default=0)
+    rated = models.PositiveIntegerField(default=0)
+    rating_sum = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    resolve_seconds = models.PositiveBigIntegerField(default=0)
+    # The breakdowns by state, level, category and channel (see `buckets.vector`).
+    counts = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = _("region rollup")
+        verbose_name_plural = _("region rollups")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region_code", "scope", "span", "start"], name="unique_region_rollup"
+            )
+        ]
+        # The places within a region (the most repeated) ranked over a long period read every
+        # place's buckets: only from these indexes (PostgreSQL reads no table row for them).
+        indexes = [
+            models.Index(
+                fields=[column, "span", "start"],
+                include=["region_code", "cases", "resolved", "resolve_seconds"],
+                condition=models.Q(scope="place"),
+                name=f"region_rollup_{level}_places",
+            )
+            for level, column in (
+                ("county", "county_code"),
+                ("town", "town_code"),
+                ("village", "village_code"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.region_code} {self.span} {self.start}: {self.cases}"
+
+
 class RollupState(models.Model):
     """One row: when the rollups were last brought up to date (the staleness shown)."""
 

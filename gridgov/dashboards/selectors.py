@@ -5,13 +5,14 @@ tree only. Every figure carries the link to the all-cases list that holds exactl
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import QuerySet, Sum
+from django.db import connection
+from django.db.models import Q, QuerySet, Sum
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -19,7 +20,6 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.cases.forms import category_label
 from gridgov.cases.models import STATE_LABELS, Channel, HandlingLevel
 from gridgov.cases.selectors import category_list
-from gridgov.cases.states import OPEN_STATES, State
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.codes import (
@@ -32,9 +32,9 @@ from gridgov.core.codes import (
     minimal_cover,
 )
 from gridgov.core.errors import NotFound, ValidationFailed
-from gridgov.core.scoping import Actor, jurisdiction_q, require_permission
-from gridgov.dashboards import errors
-from gridgov.dashboards.models import CaseRollup, RollupState
+from gridgov.core.scoping import Actor, require_permission
+from gridgov.dashboards import buckets, errors
+from gridgov.dashboards.models import RegionRollup, RollupState
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import region_children, region_get
 
@@ -201,49 +201,57 @@ class Summary:
     interval: str = "day"  # of the trend: each point a day, or a week from its Monday
 
 
-_MEASURES = {
-    "cases": Sum("cases"),
-    "rated": Sum("rated"),
-    "rating_sum": Sum("rating_sum"),
-    "resolved": Sum("resolved"),
-    "resolve_seconds": Sum("resolve_seconds"),
-}
-_OPEN = {state.value for state in OPEN_STATES}
+_TABLE = RegionRollup._meta.db_table
+_CHILD_SUMS = {name: Sum(name) for name in buckets.COLUMNS}
 
 
-def rollup_rows(*, region_code: str, period: Period) -> QuerySet[CaseRollup]:
-    return CaseRollup.objects.filter(
-        jurisdiction_q([region_code]), day__gte=period.start, day__lte=period.end
+def _scope(region_code: str) -> str:
+    return buckets.PLACE if len(region_code) >= GRID_LEN else buckets.TREE
+
+
+def _buckets_q(period: Period) -> Q:
+    """The coarse rows that cover the period exactly: its whole years and months, and its days."""
+    condition = Q(pk__in=[])
+    for span, starts in buckets.pieces(period.start, period.end).items():
+        if starts:
+            condition |= Q(span=span, start__in=starts)
+    return condition
+
+
+def rollup_rows(*, region_code: str, period: Period) -> QuerySet[RegionRollup]:
+    """The rows counting the cases within the region reported in the period, each once."""
+    return RegionRollup.objects.filter(
+        _buckets_q(period), region_code=region_code, scope=_scope(region_code)
     )
 
 
-def _grouped(rows: QuerySet[CaseRollup], *fields: str) -> list[dict[str, Any]]:
-    return list(rows.order_by().values(*fields).annotate(**_MEASURES))
+def _totals(rows: QuerySet[RegionRollup]) -> dict[str, int]:
+    totals: dict[str, int] = {}
+    for *columns, counts in rows.values_list(*buckets.COLUMNS, "counts"):
+        buckets.add(totals, dict(zip(buckets.COLUMNS, columns, strict=True)))
+        buckets.add(totals, counts)
+    return totals
+
+
+def _split(totals: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {name[len(prefix) :]: value for name, value in totals.items() if name.startswith(prefix)}
 
 
 class _Tally:
-    """Sums of the measures over groups, split the ways the figures need."""
+    """The sums of a region's rows, split the ways the figures need."""
 
-    def __init__(self, groups: Iterable[dict[str, Any]]) -> None:
-        self.received = self.open = self.closed = self.overdue = self.escalated = 0
-        self.closed_on_time = self.rated = self.rating_sum = 0
-        self.state: dict[str, int] = defaultdict(int)
-        self.closed_level: dict[str, int] = defaultdict(int)
-        self.level: dict[str, int] = defaultdict(int)
-        for group in groups:
-            cases = group["cases"] or 0
-            self.received += cases
-            self.open += cases if group["state"] in _OPEN else 0
-            self.overdue += cases if group["timeliness"] == "overdue" else 0
-            self.escalated += cases if group["escalated"] else 0
-            self.rated += group["rated"] or 0
-            self.rating_sum += group["rating_sum"] or 0
-            self.state[group["state"]] += cases
-            self.level[group["level"]] += cases
-            if group["state"] == State.CLOSED:
-                self.closed += cases
-                self.closed_level[group["level"]] += cases
-                self.closed_on_time += cases if group["timeliness"] == "on_time" else 0
+    def __init__(self, totals: Mapping[str, Any]) -> None:
+        self.received = totals.get("cases") or 0
+        self.open = totals.get("open") or 0
+        self.closed = totals.get("closed") or 0
+        self.overdue = totals.get("overdue") or 0
+        self.escalated = totals.get("escalated") or 0
+        self.closed_on_time = totals.get("closed_on_time") or 0
+        self.rated = totals.get("rated") or 0
+        self.rating_sum = totals.get("rating_sum") or 0
+        self.state: dict[str, int] = defaultdict(int, _split(totals, "s:"))
+        self.level: dict[str, int] = defaultdict(int, _split(totals, "l:"))
+        self.closed_level: dict[str, int] = defaultdict(int, _split(totals, "cl:"))
 
     @property
     def on_time(self) -> float | None:
@@ -252,9 +260,6 @@ class _Tally:
     @property
     def satisfaction(self) -> float | None:
         return round(self.rating_sum / self.rated, 2) if self.rated else None
-
-
-_SPLIT = ("state", "level", "timeliness", "escalated")
 
 
 def _headline(tally: _Tally, code: str, period: Period) -> dict[str, Figure]:
@@ -280,19 +285,26 @@ def _child_column(code: str) -> str | None:
     return SCOPE_COLUMN_BY_LENGTH.get(len(code) + 3) if len(code) < GRID_LEN else None
 
 
-def _children(
-    *, actor: Actor, region: Region, rows: QuerySet[CaseRollup], period: Period
-) -> list[ChildRow]:
-    column = _child_column(region.region_code)
-    if column is None:
+def _children(*, actor: Actor, region: Region, period: Period) -> list[ChildRow]:
+    if _child_column(region.region_code) is None:
         return []
-    groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for group in _grouped(rows, column, *_SPLIT):
-        groups[group[column]].append(group)
+    children = region_children(actor=actor, code=region.region_code)
+    scope = _scope(region.region_code + "000")
+    groups = {
+        group["region_code"]: group
+        for group in RegionRollup.objects.filter(
+            _buckets_q(period),
+            region_code__in=[child.region_code for child in children],
+            scope=scope,
+        )
+        .order_by()
+        .values("region_code")
+        .annotate(**_CHILD_SUMS)
+    }
     result = []
-    for child in region_children(actor=actor, code=region.region_code):
+    for child in children:
         code = child.region_code
-        tally = _Tally(groups.get(code, []))
+        tally = _Tally(groups.get(code, {}))
         figures = _headline(tally, code, period)
         population = child.population or 0
         result.append(
@@ -313,7 +325,35 @@ def _children(
     return result
 
 
-def _average_days(group: dict[str, Any]) -> float | None:
+def _most_repeated_places(code: str, period: Period) -> list[dict[str, Any]]:
+    """The places within the region with the most cases reported in the period (the region's
+    own place included). One branch per span, each read from its index alone (an OR of them
+    would read the table's rows), summed over all the places, the top few kept."""
+    branches: list[str] = []
+    params: list[str | date] = []
+    column = SCOPE_COLUMN_BY_LENGTH[len(code)]
+    for span, starts in buckets.pieces(period.start, period.end).items():
+        if starts:
+            marks = ", ".join(["%s"] * len(starts))
+            branches.append(
+                f"SELECT region_code, cases, resolved, resolve_seconds FROM {_TABLE}"  # noqa: S608
+                f" WHERE {column} = %s AND scope = %s AND span = %s AND start IN ({marks})"
+            )
+            params += [code, buckets.PLACE, span, *starts]
+    query = (
+        "SELECT region_code, SUM(cases), SUM(resolved), SUM(resolve_seconds)"  # noqa: S608
+        f" FROM ({' UNION ALL '.join(branches)}) AS buckets"
+        f" GROUP BY region_code ORDER BY 2 DESC, 1 LIMIT {TOP}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return [
+            {"region_code": row[0], "cases": row[1], "resolved": row[2], "resolve_seconds": row[3]}
+            for row in cursor.fetchall()
+        ]
+
+
+def _average_days(group: Mapping[str, Any]) -> float | None:
     resolved = group["resolved"] or 0
     return round(group["resolve_seconds"] / resolved / 86400, 1) if resolved else None
 
@@ -328,12 +368,21 @@ def summary(*, actor: Actor, region: Region, period: Period, interval: str = "")
     trend by `interval` (day or week; by default as `default_interval` chooses)."""
     interval = interval or default_interval(period)
     code = region.region_code
-    rows = rollup_rows(region_code=code, period=period)
-    tally = _Tally(_grouped(rows, *_SPLIT))
+    all_totals = _totals(rollup_rows(region_code=code, period=period))
+    tally = _Tally(all_totals)
     totals = _headline(tally, code, period)
     categories = {category.pk: category for category in category_list()}
 
-    by_category_rows = _grouped(rows, "category_id")
+    resolved, seconds = _split(all_totals, "cr:"), _split(all_totals, "cs:")
+    by_category_rows = [
+        {
+            "category_id": int(key),
+            "cases": cases,
+            "resolved": resolved.get(key, 0),
+            "resolve_seconds": seconds.get(key, 0),
+        }
+        for key, cases in _split(all_totals, "c:").items()
+    ]
     by_leaf = {group["category_id"]: group for group in by_category_rows}
     tops: dict[int, list[Figure]] = defaultdict(list)
     top_counts: dict[int, int] = defaultdict(int)
@@ -389,9 +438,7 @@ def summary(*, actor: Actor, region: Region, period: Period, interval: str = "")
             key=lambda figure: -figure.value,
         )[:TOP]
     ]
-    place_groups = sorted(
-        _grouped(rows, "region_code"), key=lambda group: (-group["cases"], group["region_code"])
-    )[:TOP]
+    place_groups = _most_repeated_places(code, period)
     names = dict(
         Region.objects.filter(region_code__in=[g["region_code"] for g in place_groups]).values_list(
             "region_code", "name"
@@ -432,12 +479,8 @@ def summary(*, actor: Actor, region: Region, period: Period, interval: str = "")
             Figure(channel, str(label), count, list_href(code, period, channel=channel))
             for channel, label, count in sorted(
                 (
-                    (
-                        group["channel"],
-                        channels.get(group["channel"], group["channel"]),
-                        group["cases"],
-                    )
-                    for group in _grouped(rows, "channel")
+                    (channel, channels.get(channel, channel), count)
+                    for channel, count in _split(all_totals, "ch:").items()
                 ),
                 key=lambda item: -item[2],
             )
@@ -455,7 +498,7 @@ def summary(*, actor: Actor, region: Region, period: Period, interval: str = "")
             )
             for level, label in levels.items()
         ],
-        children=_children(actor=actor, region=region, rows=rows, period=period),
+        children=_children(actor=actor, region=region, period=period),
         slowest=slowest,
         repeated_categories=repeated_categories,
         repeated_places=repeated_places,
@@ -478,25 +521,27 @@ def series(
         raise ValidationFailed.on("measure", errors.BAD_MEASURE, measure=measure)
     if interval not in INTERVALS:
         raise ValidationFailed.on("interval", errors.BAD_INTERVAL)
-    rows = rollup_rows(region_code=region_code, period=period)
-    if measure == "open":
-        rows = rows.filter(state__in=sorted(_OPEN))
-    elif measure == "closed":
-        rows = rows.filter(state=State.CLOSED)
-    elif measure == "overdue":
-        rows = rows.filter(timeliness="overdue")
-    elif measure == "escalated":
-        rows = rows.filter(escalated=True)
-    by_day = dict(rows.order_by().values_list("day").annotate(total=Sum("cases")))
-
-    def bucket(day: date) -> date:
-        return day - timedelta(days=day.weekday()) if interval == "week" else day
+    by_day = dict(
+        RegionRollup.objects.filter(
+            region_code=region_code,
+            scope=_scope(region_code),
+            span=buckets.DAY,
+            start__gte=period.start,
+            start__lte=period.end,
+        ).values_list("start", "cases" if measure == "received" else measure)
+    )
 
     points: dict[date, int] = {}
-    day = period.start
-    while day <= period.end:
-        points[bucket(day)] = points.get(bucket(day), 0) + (by_day.get(day) or 0)
-        day += timedelta(days=1)
+    if interval == "week":
+        first = period.start - timedelta(days=period.start.weekday())
+        points = {first + timedelta(weeks=n): 0 for n in range((period.end - first).days // 7 + 1)}
+        for day, count in by_day.items():
+            week = day - timedelta(days=day.weekday())
+            points[week] += count or 0
+    else:
+        points = {period.start + timedelta(days=n): 0 for n in range(period.days)}
+        for day, count in by_day.items():
+            points[day] += count or 0
     return sorted(points.items())
 
 

@@ -18,7 +18,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Q
 from django.utils import timezone
 
 from gridgov.cases.selectors.facts import (
@@ -30,7 +30,8 @@ from gridgov.cases.selectors.facts import (
 )
 from gridgov.core.audit import audit_record
 from gridgov.core.codes import ancestor_codes
-from gridgov.dashboards.models import CaseContribution, CaseRollup, RollupState
+from gridgov.dashboards import buckets
+from gridgov.dashboards.models import CaseContribution, CaseRollup, RegionRollup, RollupState
 
 # How far before its last run a fold looks again: a transaction that wrote its timeline row
 # earlier but committed after that run is still folded in.
@@ -99,27 +100,113 @@ def _add(totals: dict[Key, list[int]], key: Key, measures: Iterable[int], sign: 
         row[index] += sign * value
 
 
-def _apply_deltas(deltas: dict[Key, list[int]]) -> None:
-    touched = []
+Coarse = dict[buckets.BucketKey, dict[str, int]]
+
+
+def _coarse(fine: dict[Key, list[int]], sign: int = 1, into: Coarse | None = None) -> Coarse:
+    """The fine rows (or their changes) projected onto the coarse rows: each place's days, then
+    its months and years from those, then every tree row from the places'."""
+    into = {} if into is None else into
+    place_days: Coarse = {}
+    for key, measures in fine.items():
+        region_code, day, category_id, channel, state, level, timeliness, escalated = key
+        values = buckets.vector(
+            category_id=category_id,
+            channel=channel,
+            state=state,
+            level=level,
+            timeliness=timeliness,
+            escalated=escalated,
+            measures=measures,
+        )
+        buckets.add(
+            place_days.setdefault((buckets.PLACE, region_code, buckets.DAY, day), {}), values
+        )
+    places: Coarse = dict(place_days)
+    for span in (buckets.MONTH, buckets.YEAR):
+        for (_scope, code, _span, day), values in place_days.items():
+            start = buckets.bucket_start(day, span)
+            buckets.add(places.setdefault((buckets.PLACE, code, span, start), {}), values)
+    for (_scope, code, span, start), values in places.items():
+        for scope, region in buckets.regions_of(code):
+            buckets.add(into.setdefault((scope, region, span, start), {}), values, sign)
+    return into
+
+
+def _coarse_rows(keys: list[buckets.BucketKey]) -> list[RegionRollup]:
+    """The coarse rows of these keys, by a join with their list (an OR of hundreds of
+    conditions costs Django more than the database its rows)."""
+    table = RegionRollup._meta.db_table
+    found: list[RegionRollup] = []
+    for first in range(0, len(keys), 500):
+        batch = keys[first : first + 500]
+        values = ", ".join(["(%s, %s, %s, %s)"] * len(batch))
+        found += RegionRollup.objects.raw(
+            f"SELECT r.* FROM {table} r JOIN (VALUES {values}) AS k"  # noqa: S608
+            " ON r.scope = k.column1 AND r.region_code = k.column2"
+            " AND r.span = k.column3 AND r.start = k.column4",
+            [value for key in batch for value in key],
+        )
+    return found
+
+
+def _apply_coarse(deltas: Coarse) -> None:
+    """Add the changes to the coarse rows: each touched row is read, replaced by its new sums
+    (two statements for them all, however many), and gone when it counts no case."""
+    deltas = {key: delta for key, delta in deltas.items() if delta}
+    if not deltas:
+        return
+    existing = {
+        (row.scope, row.region_code, row.span, row.start): row for row in _coarse_rows(list(deltas))
+    }
+    replaced, created = [], []
     for key, delta in deltas.items():
-        if not any(delta):
-            continue
-        selector = _key_dict(key)
-        updated = CaseRollup.objects.filter(
-            region_code=selector["region_code"],
-            **{name: selector[name] for name in KEY_FIELDS[1:]},
-            escalated=selector["escalated"],
-        ).update(**{name: F(name) + value for name, value in zip(MEASURES, delta, strict=True)})
-        if not updated:
-            CaseRollup.objects.create(**selector, **dict(zip(MEASURES, delta, strict=True)))
-        touched.append(selector)
-    if touched:
-        # Only where a count went down, through the (county_code, day) index.
-        CaseRollup.objects.filter(
-            county_code__in={selector["county_code"] for selector in touched},
-            day__in={selector["day"] for selector in touched},
-            cases=0,
-        ).delete()
+        row = existing.get(key)
+        values: dict[str, int] = {}
+        if row is not None:
+            replaced.append(row.pk)
+            values = {name: getattr(row, name) for name in buckets.COLUMNS} | dict(row.counts)
+        buckets.add(values, delta)
+        if values.get("cases"):
+            scope, region_code, span, start = key
+            fresh = RegionRollup(scope=scope, region_code=region_code, span=span, start=start)
+            fresh.set_region_code(region_code)
+            for name in buckets.COLUMNS:
+                setattr(fresh, name, values.pop(name, 0))
+            fresh.counts = values
+            created.append(fresh)
+    RegionRollup.objects.filter(pk__in=replaced).delete()
+    RegionRollup.objects.bulk_create(created, batch_size=_BATCH)
+
+
+def _apply_deltas(deltas: dict[Key, list[int]]) -> None:
+    """Add the changes to the fine rows and the coarse: the touched rows are read, deleted and
+    written again with their new counts (a row counting no case is not written again)."""
+    deltas = {key: delta for key, delta in deltas.items() if any(delta)}
+    if not deltas:
+        return
+    _apply_coarse(_coarse(deltas))
+    by_place_day: dict[date, set[str]] = defaultdict(set)
+    for key in deltas:
+        by_place_day[key[1]].add(key[0])
+    condition = Q(pk__in=[])
+    for day, codes in by_place_day.items():
+        condition |= Q(day=day, region_code__in=sorted(codes))
+    existing = {_key(row): row for row in CaseRollup.objects.filter(condition)}
+    replaced, created = [], []
+    for key, delta in deltas.items():
+        row = existing.get(key)
+        measures = [0] * len(MEASURES)
+        if row is not None:
+            replaced.append(row.pk)
+            measures = [getattr(row, name) for name in MEASURES]
+        measures = [old + change for old, change in zip(measures, delta, strict=True)]
+        if measures[0]:
+            created.append(
+                CaseRollup(**_key_dict(key), **dict(zip(MEASURES, measures, strict=True)))
+            )
+    CaseRollup.objects.filter(pk__in=replaced).delete()
+    CaseRollup.objects.bulk_create(created, batch_size=_BATCH)
 
 
 def _fold_facts(facts: list[CaseFact], gone: set[int]) -> int:
@@ -147,16 +234,12 @@ def _fold_facts(facts: list[CaseFact], gone: set[int]) -> int:
         if old is not None:
             _add(deltas, _key(old), _measures(old.rating, old.resolve_seconds), -1)
     _apply_deltas(deltas)
+    # Replaced rather than updated: one DELETE and one INSERT however many cases moved.
     CaseContribution.objects.filter(
         pk__in=[case_id for case_id in gone if case_id in before]
+        + [contribution.pk for contribution in updates]
     ).delete()
-    CaseContribution.objects.bulk_create(creates, batch_size=_BATCH)
-    if updates:
-        CaseContribution.objects.bulk_update(
-            updates,
-            [*KEY_FIELDS, *_ANCESTORS, "escalated", "rating", "resolve_seconds"],
-            batch_size=_BATCH,
-        )
+    CaseContribution.objects.bulk_create(creates + updates, batch_size=_BATCH)
     return len(creates) + len(updates) + len([case_id for case_id in gone if case_id in before])
 
 
@@ -212,6 +295,9 @@ def _rebuild(
     if reported_before is not None:
         day = timezone.localtime(reported_before).date()
         rows, contributions = rows.filter(day__lt=day), contributions.filter(day__lt=day)
+    whole = reported_from is None and reported_before is None
+    if whole:
+        RegionRollup.objects.all().delete()
     rows.delete()
     contributions.delete()
     totals: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
@@ -234,7 +320,46 @@ def _rebuild(
         ),
         batch_size=_BATCH,
     )
+    if whole:
+        _create_coarse(_coarse(totals))
+    else:
+        # The reconcile's range: whole local days, the end excluded.
+        assert reported_from is not None
+        assert reported_before is not None
+        first = timezone.localtime(reported_from).date()
+        _recount_coarse(first, timezone.localtime(reported_before).date() - timedelta(days=1))
     return count
+
+
+def _create_coarse(coarse: Coarse) -> None:
+    created = []
+    for (scope, region_code, span, start), values in coarse.items():
+        row = RegionRollup(scope=scope, region_code=region_code, span=span, start=start)
+        row.set_region_code(region_code)
+        for name in buckets.COLUMNS:
+            setattr(row, name, values.pop(name, 0))
+        row.counts = values
+        created.append(row)
+    RegionRollup.objects.bulk_create(created, batch_size=_BATCH)
+
+
+def _recount_coarse(first: date, last: date) -> None:
+    """Count again from the fine rows every coarse row holding a day of first..last: the days',
+    their months' and their years' (a reconcile mends the coarse rows as well as the fine)."""
+    first_year, end_year = first.replace(month=1, day=1), date(last.year + 1, 1, 1)
+    days = [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    wanted = {(span, buckets.bucket_start(day, span)) for day in days for span in buckets.SPANS}
+    stale = Q(pk__in=[])
+    for span, start in wanted:
+        stale |= Q(span=span, start=start)
+    RegionRollup.objects.filter(stale).delete()
+    fine = {
+        _key(row): [getattr(row, name) for name in MEASURES]
+        for row in CaseRollup.objects.filter(day__gte=first_year, day__lt=end_year)
+    }
+    _create_coarse(
+        {key: values for key, values in _coarse(fine).items() if (key[2], key[3]) in wanted}
+    )
 
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:

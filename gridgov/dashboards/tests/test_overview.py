@@ -4,7 +4,7 @@ without the overview 403, a bad period 400."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
 from typing import Any
 from urllib.parse import urlsplit
@@ -20,7 +20,7 @@ from pypdf import PdfReader
 from gridgov.cases.models import Case, Channel
 from gridgov.cases.services.transitions import apply_transition, note_event
 from gridgov.core.access import Role
-from gridgov.dashboards.services import rollups_fold
+from gridgov.dashboards.services import rollups_fold, rollups_rebuild
 from gridgov.testing import Tree
 
 
@@ -290,3 +290,41 @@ def test_the_trend_goes_by_week_when_asked_and_by_default_over_a_year(tree, case
     assert 'data-interval="week"' in weekly.content.decode()
     assert year.context["s"].interval == ("week" if year.context["s"].period.days > 62 else "day")
     assert bad.status_code == 400
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("start", "end"),
+    [
+        ("2024-12-31", "2025-03-01"),  # a day, two whole months, a day
+        ("2023-06-15", "2026-12-31"),  # days, months, whole years
+        ("2025-01-01", "2025-01-31"),  # one whole month
+        ("2025-02-28", "2025-02-28"),  # one day
+    ],
+)
+def test_figures_over_years_months_and_days_equal_their_lists(
+    tree, cases, user_factory, start, end
+):
+    # given four of the five cases reported on days either side of a year's and a month's end
+    days = {"A": "2024-12-31", "B": "2025-01-01", "C": "2025-02-28", "D": "2025-03-01"}
+    for name, day in days.items():
+        noon = timezone.make_aware(datetime.combine(date.fromisoformat(day), time(12)))
+        Case.objects.filter(pk=cases[name].pk).update(created_at=noon)
+    rollups_rebuild()
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    # when the leader opens the overview of a range read from whole years, months and days
+    s = client.get(reverse("dashboards:overview"), {"from": start, "to": end}).context["s"]
+    today = timezone.localdate().isoformat()  # E's
+    inside = sum(start <= day <= end for day in [*days.values(), today])
+    # then it counts exactly the cases reported in the range, and each figure's list agrees
+    assert s.totals["received"].value == inside
+    assert sum(count for _day, count in s.trend) == inside
+    figures = [
+        *s.totals.values(),
+        *s.by_state,
+        *s.by_channel,
+        *(top for top, _leaves in s.by_category),
+        *(getattr(row, name) for row in s.children for name in ("received", "open", "closed")),
+        *(problem.cases for problem in s.repeated_places),
+    ]
+    assert [(f.key, f.value) for f in figures] == [(f.key, listed(client, f.href)) for f in figures]

@@ -4,7 +4,7 @@ reconcile finds and mends a row that went wrong."""
 from __future__ import annotations
 
 from contextlib import suppress
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 import pytest
 from django.core.management import call_command
@@ -20,11 +20,13 @@ from gridgov.cases.services.transitions import apply_transition, note_event
 from gridgov.cases.states import Action, allowed_actions
 from gridgov.core.errors import Conflict
 from gridgov.core.models import AuditEntry
-from gridgov.dashboards.models import CaseContribution, CaseRollup
+from gridgov.dashboards import buckets
+from gridgov.dashboards.models import CaseContribution, CaseRollup, RegionRollup
 from gridgov.dashboards.services import (
     LOOKBACK,
     MEASURES,
     Key,
+    _coarse,
     _expected,
     _key,
     rollups_fold,
@@ -41,6 +43,16 @@ def recorded_rollups() -> dict[Key, list[int]]:
 
 def counted_from_scratch(now: datetime) -> dict[Key, list[int]]:
     return _expected(case_facts_reported(reported_from=None, reported_before=None, now=now))
+
+
+def recorded_coarse() -> dict[buckets.BucketKey, dict[str, int]]:
+    return {
+        (row.scope, row.region_code, row.span, row.start): {
+            **{name: getattr(row, name) for name in buckets.COLUMNS if getattr(row, name)},
+            **row.counts,
+        }
+        for row in RegionRollup.objects.all()
+    }
 
 
 def move(case_id: int, action: str, now: datetime) -> None:
@@ -123,11 +135,38 @@ def test_rollups_equal_a_count_from_scratch_after_random_transitions(tree: Tree,
             rollups_fold(now=clock)
             # then the rollups equal a count from scratch, and each case is counted once
             assert recorded_rollups() == counted_from_scratch(clock)
+            # and so do the coarse rows (each day, month and year of each place and region)
+            assert recorded_coarse() == _coarse(counted_from_scratch(clock))
             assert sum(row.cases for row in CaseRollup.objects.all()) == len(ids)
             assert CaseContribution.objects.count() == len(ids)
             transaction.set_rollback(True)
 
     run()
+
+
+@given(st.dates(), st.integers(min_value=0, max_value=1200))
+def test_a_period_is_covered_by_its_years_months_and_days_each_day_once(first, length):
+    last = min(first + timedelta(days=length), date.max - timedelta(days=400))
+    first = min(first, last)
+    found = buckets.pieces(first, last)
+    covered = [
+        day + timedelta(days=n)
+        for span, starts in found.items()
+        for day in starts
+        for n in range(
+            {
+                buckets.DAY: 1,
+                buckets.MONTH: (
+                    (day.replace(day=28) + timedelta(days=4)).replace(day=1) - day
+                ).days,
+                buckets.YEAR: (date(day.year + 1, 1, 1) - day).days,
+            }[span]
+        )
+    ]
+    assert sorted(covered) == [first + timedelta(days=n) for n in range((last - first).days + 1)]
+    # and no more days than a month's at either end, no more months than a year's
+    assert len(found[buckets.DAY]) <= 60
+    assert len(found[buckets.MONTH]) <= 22
 
 
 @pytest.mark.django_db
@@ -164,12 +203,14 @@ def test_the_reconcile_finds_and_mends_a_wrong_row(tree: Tree, report):
     report(tree.grids[0])
     rollups_fold()
     CaseRollup.objects.update(cases=5)
+    RegionRollup.objects.filter(span=buckets.MONTH).update(cases=7)
     day = timezone.localtime(case.created_at).date()
     # when the day is reconciled
     differences = rollups_reconcile(day=day)
     # then the difference is reported, mended and audited
     assert [(d.recorded["cases"], d.expected["cases"]) for d in differences] == [(5, 2)]
     assert recorded_rollups() == counted_from_scratch(timezone.now())
+    assert recorded_coarse() == _coarse(counted_from_scratch(timezone.now()))
     assert AuditEntry.objects.filter(action="rollup.reconcile").count() == 1
     # and a second reconcile finds nothing
     assert rollups_reconcile(day=day) == []
