@@ -27,6 +27,7 @@ FULL = {
     "sweep_sample": 2_000,
     "audit_writes": 2_000,
     "dashboard_cases": 5_000_000,
+    "broadcast_terminals": 10_000,
 }
 QUICK = {
     "points": 100_000,
@@ -39,6 +40,7 @@ QUICK = {
     "sweep_sample": 200,
     "audit_writes": 300,
     "dashboard_cases": 100_000,
+    "broadcast_terminals": 1_000,
 }
 
 
@@ -66,6 +68,7 @@ def run_backend(
         f"--sweep-sample={sizes['sweep_sample']}",
         f"--audit-writes={sizes['audit_writes']}",
         f"--dashboard-cases={sizes['dashboard_cases']}",
+        f"--broadcast-terminals={sizes['broadcast_terminals']}",
         f"--result-file={result_file}",
     ]
     if only:
@@ -109,6 +112,20 @@ def summary(results: dict[str, dict[str, Any]]) -> None:
                     f"{entry['rollups_ms']:.1f} vs {entry['live_ms']:.1f} ms, ratio "
                     f"{entry['ratio']:.0f}x{duck} (targets <= 50 ms, >= 50x on PostgreSQL)"
                 )
+        broadcast = result.get("broadcast")
+        if broadcast:
+            for item in broadcast["comparisons"]:
+                verdict = "MET" if item["met"] else "NOT MET"
+                print(
+                    f"{backend:<10} {'bcast':<8} {item['name']:<38} ratio {item['ratio']:5.2f} "
+                    f"(target >= {item['target']:.2f}) {verdict}; "
+                    f"{broadcast['gridgov_seconds']:.2f} s vs raw {broadcast['raw_seconds']:.2f} s"
+                )
+            kill = broadcast["kill"]
+            print(
+                f"{backend:<10} {'bcast':<8} {'dispatcher killed halfway':<38} "
+                f"missed {kill['missed']}, played twice {kill['played_twice']} (both must be 0)"
+            )
         intake = result.get("cases", {}).get("intake")
         if intake:
             print(

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import tempfile
 import time
+from pathlib import Path
 
 import django
 
@@ -18,6 +20,7 @@ ONLY = [
     "case-sweep",
     "audit",
     "dashboards",
+    "broadcast",
 ]
 
 
@@ -33,6 +36,7 @@ def main() -> None:
     parser.add_argument("--sweep-sample", type=int, required=True)
     parser.add_argument("--audit-writes", type=int, required=True)
     parser.add_argument("--dashboard-cases", type=int, required=True)
+    parser.add_argument("--broadcast-terminals", type=int, required=True)
     parser.add_argument("--only", choices=ONLY, default=None)
     parser.add_argument("--result-file", required=True)
     args = parser.parse_args()
@@ -41,7 +45,14 @@ def main() -> None:
     from django.core.management import call_command
     from django.db import connection
 
-    from bench import audit_bench, cases_bench, dashboard_bench, listing_bench, locator_bench
+    from bench import (
+        audit_bench,
+        broadcast_bench,
+        cases_bench,
+        dashboard_bench,
+        listing_bench,
+        locator_bench,
+    )
     from bench.county import load_county
     from gridgov.core.audit_triggers import create_audit_triggers, drop_audit_triggers
 
@@ -78,6 +89,11 @@ def main() -> None:
         )
     if args.only in (None, "audit"):
         results["audit"] = audit_bench.run(writes=args.audit_writes)
+    if args.only in (None, "broadcast"):
+        with tempfile.TemporaryDirectory(prefix="gridgov-broadcast-") as work_dir:
+            results["broadcast"] = broadcast_bench.run(
+                terminals=args.broadcast_terminals, work_dir=Path(work_dir)
+            )
     if args.only in (None, "dashboards"):
         # Last: it empties the cases table and fills it with its own ten years.
         results["dashboards"] = dashboard_bench.run(cases=args.dashboard_cases, repeat=args.repeat)

@@ -97,13 +97,7 @@ def deliveries_write(*, broadcast_id: int, now: datetime | None = None) -> int:
             for pk, code, village, region in terminals
         ]
         Delivery.objects.bulk_create(rows, batch_size=WRITE_BATCH)
-        move(
-            broadcast=broadcast,
-            actor=None,
-            action=Action.DISPATCH,
-            now=now,
-            note=str(len(rows)),
-        )
+        move(broadcast=broadcast, actor=None, action=Action.DISPATCH, now=now)
     return len(rows)
 
 

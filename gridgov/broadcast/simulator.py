@@ -99,6 +99,8 @@ class TerminalSimulator:
         self.refusals: Counter[str] = Counter()
         # Deliveries that arrived for each terminal, resends included.
         self.arrivals: Counter[str] = Counter()
+        # Resends recognised (acknowledged again, not played).
+        self.replays = 0
         self._lock = threading.Lock()
         self._clients: list[mqtt.Client] = []
         self._stopping = threading.Event()
@@ -157,6 +159,7 @@ class TerminalSimulator:
             payload = verdict.payload or {}
             if verdict.refusal is Refusal.REPLAYED:
                 # Known already: answer as before, play nothing.
+                self.replays += 1
                 outcome = terminal.outcomes.get(str(payload.get("message_id")))
                 answers = [AckStatus.RECEIVED] + ([outcome] if outcome else [])
             elif verdict.refusal is not None:

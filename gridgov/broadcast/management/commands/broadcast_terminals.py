@@ -73,3 +73,4 @@ class Command(BaseCommand):
         finally:
             simulator.stop()
             self.stdout.write(f"refused: {dict(simulator.refusals)}")
+            self.stdout.write(f"replayed (acknowledged again, not played): {simulator.replays}")
