@@ -2388,6 +2388,15 @@ _ROUTE_LIST: list[Route] = [
         permission=Perm.BROADCAST_VIEW,
     ),
     Route(
+        "broadcast-api:deliveries",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "get",
+            reverse("broadcast-api:deliveries", kwargs={"broadcast_id": probe.broadcast_id()}),
+        ),
+        permission=Perm.BROADCAST_VIEW,
+    ),
+    Route(
         "broadcast-api:cap",
         Kind.OBJECT,
         lambda probe: Call(
@@ -2466,6 +2475,13 @@ _ROUTE_LIST: list[Route] = [
         "broadcast:detail",
         Kind.OBJECT,
         _broadcast("broadcast:detail"),
+        permission=Perm.BROADCAST_VIEW,
+        page=True,
+    ),
+    Route(
+        "broadcast:deliveries",
+        Kind.OBJECT,
+        _broadcast("broadcast:deliveries"),
         permission=Perm.BROADCAST_VIEW,
         page=True,
     ),

@@ -20,6 +20,7 @@ from gridgov.broadcast.api import (
     BroadcastApproveApi,
     BroadcastCancelApi,
     BroadcastCapApi,
+    BroadcastDeliveriesApi,
     BroadcastDetailApi,
     BroadcastListApi,
     BroadcastRejectApi,
@@ -123,6 +124,11 @@ broadcast_patterns: list[URLPattern] = [
     path("broadcasts/<int:broadcast_id>/reject/", BroadcastRejectApi.as_view(), name="reject"),
     path("broadcasts/<int:broadcast_id>/cancel/", BroadcastCancelApi.as_view(), name="cancel"),
     path("broadcasts/<int:broadcast_id>/cap.xml", BroadcastCapApi.as_view(), name="cap"),
+    path(
+        "broadcasts/<int:broadcast_id>/deliveries/",
+        BroadcastDeliveriesApi.as_view(),
+        name="deliveries",
+    ),
     path("terminals/", TerminalListApi.as_view(), name="terminal-list"),
 ]
 

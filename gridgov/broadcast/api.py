@@ -25,6 +25,9 @@ from gridgov.broadcast.serializers import (
     BroadcastOutput,
     BroadcastPageOutput,
     BroadcastWriteInput,
+    DeliveryListFilter,
+    DeliveryOutput,
+    DeliveryPageOutput,
     ErrorOutput,
     input_of,
 )
@@ -128,6 +131,50 @@ class BroadcastDetailApi(APIView):
         data.is_valid(raise_exception=True)
         broadcast = broadcast_update(actor=actor, broadcast=broadcast, data=data.to_input())
         return Response(_output(broadcast, actor))
+
+
+class BroadcastDeliveriesApi(APIView):
+    @extend_schema(
+        operation_id="v1_broadcasts_deliveries",
+        summary="How far a message got: its terminals' deliveries, with counts",
+        description="One row per terminal of the target (written when the message went out): "
+        "`pending` → `sent` (the broker took it) → `received` → `played`, or `failed` (the "
+        "terminal could not play it, or never answered before the message expired).",
+        parameters=[DeliveryListFilter],
+        responses={200: DeliveryPageOutput, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
+    )
+    def get(self, request: Request, broadcast_id: int) -> Response:
+        actor = actor_from(request)
+        params = DeliveryListFilter(data=request.query_params)
+        params.is_valid(raise_exception=True)
+        query = params.validated_data
+        broadcast = selectors.broadcast_get(actor=actor, broadcast_id=broadcast_id)
+        rows_query = selectors.delivery_list(
+            broadcast=broadcast, status=query.get("status", ""), place_code=query.get("place", "")
+        ).order_by("id")
+        if query.get("after"):
+            rows_query = rows_query.filter(pk__gt=query["after"])
+        size = query["page_size"]
+        rows = list(rows_query[: size + 1])
+        next_url = (
+            replace_query_param(request.build_absolute_uri(), "after", rows[size - 1].pk)
+            if len(rows) > size
+            else None
+        )
+        progress = selectors.delivery_progress(broadcast=broadcast)
+        names = selectors.place_names(codes={row.place_code for row in rows[:size]})
+        return Response(
+            {
+                "counts": {
+                    "total": progress.total,
+                    "delivered": progress.delivered,
+                    "failed": progress.failed,
+                    "by_status": progress.counts,
+                },
+                "results": DeliveryOutput(rows[:size], many=True, context={"names": names}).data,
+                "next": next_url,
+            }
+        )
 
 
 class BroadcastCapApi(APIView):

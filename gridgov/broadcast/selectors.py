@@ -8,7 +8,14 @@ from dataclasses import dataclass
 from django.db.models import Count, Q, QuerySet
 
 from gridgov.broadcast import errors
-from gridgov.broadcast.models import Broadcast, BroadcastEvent, Terminal, TerminalStatus
+from gridgov.broadcast.models import (
+    Broadcast,
+    BroadcastEvent,
+    Delivery,
+    DeliveryStatus,
+    Terminal,
+    TerminalStatus,
+)
 from gridgov.broadcast.states import State
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
@@ -112,6 +119,100 @@ def compose_regions(*, actor: Actor) -> list[tuple[str, str]]:
         Region.objects.all(), actor=actor, permission=Perm.BROADCAST_COMPOSE
     ).filter(level__in=[Level.COUNTY, Level.TOWN, Level.VILLAGE])
     return list(regions.order_by("region_code").values_list("region_code", "name")[:2000])
+
+
+# Deliveries of a message the caller already read through `broadcast_get` (so in scope)
+
+
+def delivery_list(
+    *, broadcast: Broadcast, status: str = "", place_code: str = ""
+) -> QuerySet[Delivery]:
+    """The message's deliveries, by place then terminal."""
+    rows = Delivery.objects.filter(broadcast=broadcast).select_related("terminal")
+    if status:
+        rows = rows.filter(status=status)
+    if place_code:
+        rows = rows.filter(place_code__startswith=place_code)
+    return rows.order_by("place_code", "id")
+
+
+@dataclass(frozen=True)
+class PlaceProgress:
+    """How far a message got in one village (or at one station's town or county)."""
+
+    code: str
+    name: str
+    total: int
+    delivered: int
+    failed: int
+
+    @property
+    def waiting(self) -> int:
+        return self.total - self.delivered - self.failed
+
+
+@dataclass(frozen=True)
+class DeliveryProgress:
+    total: int
+    counts: dict[str, int]
+    places: list[PlaceProgress]
+
+    @property
+    def delivered(self) -> int:
+        """Terminals that have the message (received it, or played it already)."""
+        return self.counts.get(DeliveryStatus.RECEIVED, 0) + self.counts.get(
+            DeliveryStatus.PLAYED, 0
+        )
+
+    @property
+    def failed(self) -> int:
+        return self.counts.get(DeliveryStatus.FAILED, 0)
+
+    @property
+    def percent_delivered(self) -> int:
+        return round(100 * self.delivered / self.total) if self.total else 0
+
+    @property
+    def places_with_failures(self) -> list[PlaceProgress]:
+        return [place for place in self.places if place.failed]
+
+
+def delivery_progress(*, broadcast: Broadcast) -> DeliveryProgress:
+    """The message's deliveries counted by status, and by place (villages with failures first)."""
+    delivered = [DeliveryStatus.RECEIVED, DeliveryStatus.PLAYED]
+    rows = (
+        Delivery.objects.filter(broadcast=broadcast)
+        .values("place_code")
+        .annotate(
+            total=Count("id"),
+            delivered=Count("id", filter=Q(status__in=delivered)),
+            failed=Count("id", filter=Q(status=DeliveryStatus.FAILED)),
+        )
+        .order_by("place_code")
+    )
+    counts = dict(
+        Delivery.objects.filter(broadcast=broadcast)
+        .values("status")
+        .annotate(count=Count("id"))
+        .values_list("status", "count")
+    )
+    names = public_names(region_codes={row["place_code"] for row in rows})
+    places = [
+        PlaceProgress(
+            code=row["place_code"],
+            name=names.get(row["place_code"], ""),
+            total=row["total"],
+            delivered=row["delivered"],
+            failed=row["failed"],
+        )
+        for row in rows
+    ]
+    places.sort(key=lambda place: (-place.failed, place.code))
+    return DeliveryProgress(total=sum(counts.values()), counts=counts, places=places)
+
+
+def place_names(*, codes: Iterable[str]) -> dict[str, str]:
+    return public_names(region_codes=set(codes))
 
 
 # The public feed (no login): sent messages of one county, nothing about who wrote or approved them

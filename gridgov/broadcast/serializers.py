@@ -8,7 +8,15 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gridgov.broadcast import policy
-from gridgov.broadcast.models import Broadcast, Certainty, MessageKind, Severity, Urgency
+from gridgov.broadcast.models import (
+    Broadcast,
+    Certainty,
+    Delivery,
+    DeliveryStatus,
+    MessageKind,
+    Severity,
+    Urgency,
+)
 from gridgov.broadcast.services import (
     MAX_REPEATS,
     NOTE_MAX_LENGTH,
@@ -158,3 +166,57 @@ class BroadcastListFilter(serializers.Serializer):
         min_value=1, required=False, help_text="Only messages with a smaller id (the next page)."
     )
     page_size = serializers.IntegerField(min_value=1, max_value=200, default=50)
+
+
+class DeliveryListFilter(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DeliveryStatus.choices, required=False)
+    place = serializers.RegexField(
+        r"^[0-9]{6,18}$", required=False, help_text="A region code: only the terminals in it."
+    )
+    page_size = serializers.IntegerField(min_value=1, max_value=500, default=100)
+    after = serializers.IntegerField(
+        min_value=1, required=False, help_text="The next page: the deliveries after this id."
+    )
+
+
+class DeliveryOutput(serializers.ModelSerializer):
+    terminal_code = serializers.CharField(source="terminal.code")
+    terminal_name = serializers.CharField(source="terminal.name")
+    place_name = serializers.SerializerMethodField()
+    status_label = serializers.CharField(source="get_status_display")
+
+    class Meta:
+        model = Delivery
+        fields = [
+            "id",
+            "terminal_code",
+            "terminal_name",
+            "place_code",
+            "place_name",
+            "status",
+            "status_label",
+            "attempts",
+            "sent_at",
+            "received_at",
+            "played_at",
+            "failed_at",
+            "detail",
+        ]
+
+    @extend_schema_field(serializers.CharField())
+    def get_place_name(self, delivery: Delivery) -> str:
+        names: dict[str, str] = self.context["names"]
+        return names.get(delivery.place_code, "")
+
+
+class DeliveryCountsOutput(serializers.Serializer):
+    total = serializers.IntegerField()
+    delivered = serializers.IntegerField(help_text="Received or played.")
+    failed = serializers.IntegerField()
+    by_status = serializers.DictField(child=serializers.IntegerField())
+
+
+class DeliveryPageOutput(serializers.Serializer):
+    counts = DeliveryCountsOutput()
+    results = DeliveryOutput(many=True)
+    next = serializers.URLField(allow_null=True)

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:broadcast_id>/", views.broadcast_detail, name="detail"),
     path("<int:broadcast_id>/edit/", views.broadcast_edit, name="edit"),
     path("<int:broadcast_id>/step/", views.broadcast_step, name="step"),
+    path("<int:broadcast_id>/deliveries/", views.broadcast_deliveries, name="deliveries"),
     path("terminals/", terminal_views.terminal_list, name="terminals"),
     path("terminals/import/", terminal_views.terminal_import_page, name="terminal-import"),
     path("terminals/template.xlsx", terminal_views.terminal_template, name="terminal-template"),

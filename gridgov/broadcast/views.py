@@ -1,5 +1,5 @@
 """The broadcast pages: the list, composing (with the terminals it reaches, per village), a
-message with its exact text for the approver, its steps and its timeline."""
+message with its exact text for the approver, its steps and its timeline, and its delivery."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from gridgov.accounts.actors import actor_from
 from gridgov.broadcast import policy, selectors
 from gridgov.broadcast.errors import ACTION_LABELS
 from gridgov.broadcast.forms import ActionForm, ComposeForm, initial_of
-from gridgov.broadcast.models import STATE_LABELS, Broadcast
+from gridgov.broadcast.models import STATE_LABELS, Broadcast, DeliveryStatus
 from gridgov.broadcast.services import (
     broadcast_check,
     broadcast_create,
@@ -143,6 +143,39 @@ def broadcast_detail(request: HttpRequest, broadcast_id: int) -> HttpResponse:
         "reach_online": sum(row.online for row in reach),
     }
     return render(request, "broadcast/detail.html", context)
+
+
+# How often the delivery page asks for news while the message is on its way.
+DELIVERY_REFRESH_SECONDS = 3
+PLACES_SHOWN = 500
+FAILED_SHOWN = 200
+
+
+@require_safe
+@page_view
+def broadcast_deliveries(request: HttpRequest, broadcast_id: int) -> HttpResponse:
+    """How far the message got: delivered / total, failures by village, refreshing itself while
+    the message is on its way."""
+    actor = actor_from(request)
+    broadcast = selectors.broadcast_get(actor=actor, broadcast_id=broadcast_id)
+    progress = selectors.delivery_progress(broadcast=broadcast)
+    failed = list(
+        selectors.delivery_list(broadcast=broadcast, status=DeliveryStatus.FAILED)[:FAILED_SHOWN]
+    )
+    context = {
+        "broadcast": broadcast,
+        "progress": progress,
+        "places": progress.places[:PLACES_SHOWN],
+        "more_places": len(progress.places) > PLACES_SHOWN,
+        "status_counts": [
+            (status, label, progress.counts.get(status, 0))
+            for status, label in DeliveryStatus.choices
+        ],
+        "failed": failed,
+        "following": broadcast.state in (State.APPROVED, State.DISPATCHED),
+        "refresh_seconds": DELIVERY_REFRESH_SECONDS,
+    }
+    return render(request, "broadcast/deliveries.html", context)
 
 
 @require_POST
