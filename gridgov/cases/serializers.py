@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.utils import timezone
@@ -206,34 +206,41 @@ class CaseListOutput(serializers.Serializer):
         )
 
 
-_DATETIME = serializers.DateTimeField()
+def _iso_datetime(value: datetime, zone: tzinfo) -> str:
+    """What DRF's DateTimeField writes (ISO 8601 in the current time zone `zone`, `Z` for UTC),
+    without its per-call machinery: a list writes two per row."""
+    text = value.astimezone(zone).isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
 
 
-def case_list_item(case: Case, *, now: datetime) -> dict[str, Any]:
-    """`CaseListOutput(case).data`, written out by hand: a list of 50 cases spent most of its time
-    in DRF's generic serializer machinery. The schema still documents `CaseListOutput`, and a test
-    checks the two give the same answer for every kind of case."""
-    assignee = case.assignee
+def case_list_item(row: dict[str, Any], *, now: datetime) -> dict[str, Any]:
+    """`CaseListOutput(case).data` from a row of `case_list_values`, written out by hand: a list
+    of 50 cases spent most of its time in DRF's generic serializer machinery and in building model
+    instances. The schema still documents `CaseListOutput`, and a test checks the two give the
+    same answer for every kind of case."""
+    due_at = row["due_at"]
+    zone = timezone.get_current_timezone()
     return {
-        "number": case.number,
-        "title": case.title,
-        "state": case.state,
-        "level": case.level,
-        "urgency": case.urgency,
-        "channel": case.channel,
-        "category": {"code": case.category.code, "name": case.category.name},
-        "region_code": case.region_code,
-        "handling_code": case.handling_code,
+        "number": row["number"],
+        "title": row["title"],
+        "state": row["state"],
+        "level": row["level"],
+        "urgency": row["urgency"],
+        "channel": row["channel"],
+        "category": {"code": row["category__code"], "name": row["category__name"]},
+        "region_code": row["region_code"],
+        "handling_code": row["handling_code"],
         "assignee": (
             None
-            if assignee is None
-            else {"username": assignee.username, "display_name": assignee.display_name}
+            if row["assignee__username"] is None
+            else {
+                "username": row["assignee__username"],
+                "display_name": row["assignee__display_name"],
+            }
         ),
-        "created_at": _DATETIME.to_representation(case.created_at),
-        "due_at": None if case.due_at is None else _DATETIME.to_representation(case.due_at),
-        "is_overdue": (
-            case.due_at is not None and case.state in WORKING_STATES and case.due_at < now
-        ),
+        "created_at": _iso_datetime(row["created_at"], zone),
+        "due_at": None if due_at is None else _iso_datetime(due_at, zone),
+        "is_overdue": due_at is not None and row["state"] in WORKING_STATES and due_at < now,
     }
 
 

@@ -74,7 +74,9 @@ class CaseListApi(APIView):
             ),
         )
         page = PAGES[Order(query["order"])]
-        rows, next_cursor = page(cases, cursor=query.get("cursor"), size=query["page_size"])
+        rows, next_cursor = page(
+            selectors.case_list_values(cases), cursor=query.get("cursor"), size=query["page_size"]
+        )
         next_url = (
             replace_query_param(request.build_absolute_uri(), "cursor", next_cursor)
             if next_cursor
@@ -82,7 +84,7 @@ class CaseListApi(APIView):
         )
         now = timezone.now()
         return Response(
-            {"results": [case_list_item(case, now=now) for case in rows], "next": next_url}
+            {"results": [case_list_item(row, now=now) for row in rows], "next": next_url}
         )
 
     @extend_schema(

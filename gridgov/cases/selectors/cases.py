@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -19,6 +19,9 @@ from gridgov.core.codes import is_valid_code, is_within
 from gridgov.core.errors import NotFound
 from gridgov.core.keyset import decode_cursor, encode_cursor, parse_cursor_time
 from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
+
+# A page's rows: cases, or their `.values()` dicts.
+_Row = TypeVar("_Row")
 
 
 def case_queryset(*, actor: Actor) -> QuerySet[Case]:
@@ -175,6 +178,32 @@ LIST_COLUMNS = (
 )
 
 
+# The API list's row as plain values: building 50 cases, each with its category and assignee, as
+# model instances was a third of the list's cost. `case_list_item` turns a row into the answer.
+LIST_VALUES = (
+    "id",
+    "number",
+    "title",
+    "state",
+    "level",
+    "urgency",
+    "channel",
+    "category__code",
+    "category__name",
+    "region_code",
+    "handling_code",
+    "assignee__username",
+    "assignee__display_name",
+    "created_at",
+    "due_at",
+)
+
+
+def case_list_values(queryset: QuerySet[Case]) -> QuerySet[Case, dict[str, Any]]:
+    """`queryset`'s rows as the API's list reads them (LIST_VALUES), for the page functions."""
+    return queryset.values(*LIST_VALUES)
+
+
 def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[Case]:
     """The actor's cases, newest first."""
     return (
@@ -185,9 +214,14 @@ def case_list(*, actor: Actor, filters: CaseFilters | None = None) -> QuerySet[C
     )
 
 
+def _key_of(row: Any, field: str) -> Any:
+    """A field of a page's row: a model instance, or a dict of `case_list_values`."""
+    return row[field] if isinstance(row, dict) else getattr(row, field)
+
+
 def _created_page(
-    queryset: QuerySet[Case], *, cursor: str | None, size: int, newest_first: bool
-) -> tuple[list[Case], str | None]:
+    queryset: QuerySet[Case, _Row], *, cursor: str | None, size: int, newest_first: bool
+) -> tuple[list[_Row], str | None]:
     """A page of `queryset` by reporting time, after `cursor`; returns rows and next cursor."""
     after, bound = ("lt", "lte") if newest_first else ("gt", "gte")
     if cursor:
@@ -206,27 +240,30 @@ def _created_page(
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        next_cursor = encode_cursor({"created_at": last.created_at.isoformat(), "id": last.pk})
+        created_at = _key_of(last, "created_at")
+        next_cursor = encode_cursor(
+            {"created_at": created_at.isoformat(), "id": _key_of(last, "id")}
+        )
     return rows, next_cursor
 
 
 def newest_page(
-    queryset: QuerySet[Case], *, cursor: str | None, size: int
-) -> tuple[list[Case], str | None]:
+    queryset: QuerySet[Case, _Row], *, cursor: str | None, size: int
+) -> tuple[list[_Row], str | None]:
     """A page of `queryset` ordered newest first, after `cursor`."""
     return _created_page(queryset, cursor=cursor, size=size, newest_first=True)
 
 
 def oldest_page(
-    queryset: QuerySet[Case], *, cursor: str | None, size: int
-) -> tuple[list[Case], str | None]:
+    queryset: QuerySet[Case, _Row], *, cursor: str | None, size: int
+) -> tuple[list[_Row], str | None]:
     """A page of `queryset` ordered oldest first (the longest waiting), after `cursor`."""
     return _created_page(queryset, cursor=cursor, size=size, newest_first=False)
 
 
 def queue_page(
-    queryset: QuerySet[Case], *, cursor: str | None, size: int
-) -> tuple[list[Case], str | None]:
+    queryset: QuerySet[Case, _Row], *, cursor: str | None, size: int
+) -> tuple[list[_Row], str | None]:
     """A work-queue page: soonest deadline first (cases without one last), then by id."""
     queryset = queryset.filter(due_at__isnull=False)
     if cursor:
@@ -241,8 +278,9 @@ def queue_page(
     if len(rows) > size:
         rows = rows[:size]
         last = rows[-1]
-        assert last.due_at is not None
-        next_cursor = encode_cursor({"due_at": last.due_at.isoformat(), "id": last.pk})
+        due_at = _key_of(last, "due_at")
+        assert due_at is not None
+        next_cursor = encode_cursor({"due_at": due_at.isoformat(), "id": _key_of(last, "id")})
     return rows, next_cursor
 
 
