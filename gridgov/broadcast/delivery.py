@@ -31,6 +31,7 @@ from gridgov.broadcast.models import (
     Delivery,
     DeliveryStatus,
     Terminal,
+    TerminalStatus,
 )
 from gridgov.broadcast.mqtt import BrokerUnavailable, Publisher
 from gridgov.broadcast.signing import audio_reference, new_nonce, signed_delivery
@@ -47,6 +48,13 @@ WRITE_BATCH = 500
 # A delivery sent this long ago and not yet answered is sent again (the same bytes).
 RETRY_AFTER = timedelta(seconds=60)
 EXPIRED_DETAIL = "expired"
+# A terminal offline when the message goes out counts as failed at once (whoever follows the
+# delivery sees at a glance which loudspeakers will not sound), yet it is sent to all the same and
+# until expiry: should it come back and answer, the answer counts.
+OFFLINE_DETAIL = "offline"
+FAILED_OFFLINE = Q(status=DeliveryStatus.FAILED, detail=OFFLINE_DETAIL)
+# Deliveries still waiting for their terminal's answer.
+UNANSWERED = Q(status__in=DELIVERY_OPEN) | FAILED_OFFLINE
 # How far each answer goes: an answer never moves a delivery back.
 RANK = {
     DeliveryStatus.PENDING: 0,
@@ -89,12 +97,14 @@ def deliveries_write(*, broadcast_id: int, now: datetime | None = None) -> int:
         terminals = (
             Terminal.objects.filter(jurisdiction_q(cover))
             .order_by("id")
-            .values_list("id", "code", "village_code", "region_code")
+            .values_list("id", "code", "village_code", "region_code", "status")
         )
         audio = audio_reference(broadcast)
         rows = [
-            _delivery(broadcast, pk, code, village or region, now, audio)
-            for pk, code, village, region in terminals
+            _delivery(
+                broadcast, pk, code, village or region, now, audio, status == TerminalStatus.OFFLINE
+            )
+            for pk, code, village, region, status in terminals
         ]
         Delivery.objects.bulk_create(rows, batch_size=WRITE_BATCH)
         move(broadcast=broadcast, actor=None, action=Action.DISPATCH, now=now)
@@ -108,6 +118,7 @@ def _delivery(
     place: str,
     now: datetime,
     audio: dict[str, object] | None,
+    offline: bool,
 ) -> Delivery:
     nonce = new_nonce()
     payload = signed_delivery(
@@ -120,6 +131,9 @@ def _delivery(
         nonce=nonce,
         payload=payload.decode("utf-8"),
         created_at=now,
+        status=DeliveryStatus.FAILED if offline else DeliveryStatus.PENDING,
+        failed_at=now if offline else None,
+        detail=OFFLINE_DETAIL if offline else "",
     )
 
 
@@ -138,10 +152,12 @@ def deliveries_publish(
     )
     if broadcast is None:
         return 0
-    due = Q(status=DeliveryStatus.PENDING)
+    due = Q(status=DeliveryStatus.PENDING) | (FAILED_OFFLINE & Q(attempts=0))
     if resend_after is not None:
         stale = Q(last_attempt_at__isnull=True) | Q(last_attempt_at__lte=now - resend_after)
-        due = (due | Q(status=DeliveryStatus.SENT)) & stale
+        due = (
+            Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENT) | FAILED_OFFLINE
+        ) & (stale)
     candidates = Delivery.objects.filter(due, broadcast_id=broadcast_id)
     taken_total = 0
     client_id = f"gridgov-dispatch-{os.getpid()}-{secrets.token_hex(4)}"
@@ -210,6 +226,9 @@ def deliveries_expire(*, now: datetime | None = None) -> int:
         failed += Delivery.objects.filter(
             broadcast_id=broadcast_id, status__in=DELIVERY_OPEN
         ).update(status=DeliveryStatus.FAILED, failed_at=now, detail=EXPIRED_DETAIL)
+        failed += Delivery.objects.filter(FAILED_OFFLINE, broadcast_id=broadcast_id).update(
+            detail=EXPIRED_DETAIL
+        )
         _complete(broadcast_id, now)
     return failed
 
@@ -234,9 +253,11 @@ def deliveries_record_acks(acks: Iterable[Ack], *, now: datetime | None = None) 
     nonces = list(latest)
     for start in range(0, len(nonces), WRITE_BATCH):
         rows = Delivery.objects.filter(nonce__in=nonces[start : start + WRITE_BATCH]).values_list(
-            "id", "nonce", "status", "terminal__code", "broadcast_id"
+            "id", "nonce", "status", "detail", "terminal__code", "broadcast_id"
         )
-        for pk, nonce, status, code, broadcast_id in rows:
+        for pk, nonce, status, detail, code, broadcast_id in rows:
+            if status == DeliveryStatus.FAILED and detail == OFFLINE_DETAIL:
+                status = DeliveryStatus.SENT
             ack = latest[nonce]
             # An acknowledgement speaks for its own terminal only.
             if ack.terminal != code:
@@ -253,28 +274,32 @@ def deliveries_record_acks(acks: Iterable[Ack], *, now: datetime | None = None) 
             for start in range(0, len(ids), WRITE_BATCH):
                 moved += _move_deliveries(ids[start : start + WRITE_BATCH], status, detail, now)
     for broadcast_id in sorted(touched):
-        if not Delivery.objects.filter(
-            broadcast_id=broadcast_id, status__in=DELIVERY_OPEN
-        ).exists():
+        if not Delivery.objects.filter(UNANSWERED, broadcast_id=broadcast_id).exists():
             _complete(broadcast_id, now)
     return moved
 
 
 def _move_deliveries(ids: Sequence[int], status: str, detail: str, now: datetime) -> int:
     rows = Delivery.objects.filter(pk__in=ids)
+    # A terminal offline at dispatch that answers after all is no longer failed.
+    back = {"failed_at": None, "detail": ""}
     if status == AckStatus.RECEIVED:
-        return rows.filter(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENT]).update(
+        return rows.filter(
+            Q(status__in=[DeliveryStatus.PENDING, DeliveryStatus.SENT]) | FAILED_OFFLINE
+        ).update(
             status=DeliveryStatus.RECEIVED,
             received_at=now,
             sent_at=Coalesce("sent_at", Value(now)),
+            **back,
         )
-    open_rows = rows.filter(status__in=DELIVERY_OPEN)
+    open_rows = rows.filter(UNANSWERED)
     if status == AckStatus.PLAYED:
         return open_rows.update(
             status=DeliveryStatus.PLAYED,
             played_at=now,
             received_at=Coalesce("received_at", Value(now)),
             sent_at=Coalesce("sent_at", Value(now)),
+            **back,
         )
     return open_rows.update(
         status=DeliveryStatus.FAILED,

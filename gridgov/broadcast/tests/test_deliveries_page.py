@@ -32,7 +32,7 @@ def sent(
     terminals: list[Terminal],
 ) -> Broadcast:
     """A message to two villages, out to their four loudspeakers: one played, one failed (a
-    speaker fault), two not answered yet."""
+    speaker fault), two offline when it went out (failed at once, still waited for)."""
     message = compose(people["operator"], [tree.villages[0], tree.villages[1]])
     broadcast_transition(actor=people["leader"], broadcast=message, action=Action.APPROVE)
     deliveries_write(broadcast_id=message.pk)
@@ -60,8 +60,8 @@ def test_the_api_lists_every_terminal_s_delivery_with_counts(
     body = response.json()
     assert body["counts"]["total"] == 4
     assert body["counts"]["delivered"] == 1
-    assert body["counts"]["failed"] == 1
-    assert body["counts"]["by_status"] == {"pending": 2, "played": 1, "failed": 1}
+    assert body["counts"]["failed"] == 3
+    assert body["counts"]["by_status"] == {"played": 1, "failed": 3}
     rows = {row["terminal_code"]: row for row in body["results"]}
     failed = rows[f"T{tree.villages[1]}1"]
     assert failed["status"] == "failed"
@@ -84,7 +84,7 @@ def test_the_api_pages_and_filters(
     seen = {row["id"] for row in first["results"] + second["results"]}
     assert len(seen) == 4
     only_failed = client.get(_url("broadcast-api:deliveries", sent), {"status": "failed"}).json()
-    assert [row["status"] for row in only_failed["results"]] == ["failed"]
+    assert [row["status"] for row in only_failed["results"]] == ["failed"] * 3
     one_village = client.get(
         _url("broadcast-api:deliveries", sent), {"place": tree.villages[0]}
     ).json()
@@ -138,9 +138,12 @@ def test_the_page_shows_delivered_of_total_and_failures_by_village(
         f'data-place="{tree.villages[0]}"'
     )
     assert tree.names[tree.villages[1]] in page
-    assert f'data-place="{tree.villages[1]}" data-failed="1"' in page
+    assert f'data-place="{tree.villages[1]}" data-failed="2"' in page
+    assert f'data-place="{tree.villages[0]}" data-failed="1"' in page
     assert f'data-failed-terminal="T{tree.villages[1]}1"' in page
     assert "功放故障" in page
+    # the offline loudspeakers are listed as such
+    assert f'data-failed-terminal="T{tree.villages[0]}2" data-detail="offline"' in page
     # and it refreshes itself while the message is on its way
     assert 'data-following="1"' in page
     assert f'hx-get="{_url("broadcast:deliveries", sent)}"' in page
@@ -155,8 +158,9 @@ def test_the_page_stops_refreshing_once_the_message_is_complete(
     page = client.get(_url("broadcast:deliveries", sent)).content.decode()
     assert 'data-following="0"' in page
     assert "hx-trigger" not in page
-    # the two silent terminals failed for want of an answer
+    # the two offline terminals failed for want of an answer
     assert Delivery.objects.filter(broadcast=sent, status=DeliveryStatus.FAILED).count() == 3
+    assert Delivery.objects.filter(broadcast=sent, detail="expired").count() == 2
 
 
 def test_the_page_of_a_message_not_sent_yet(

@@ -14,6 +14,7 @@ from django.utils import timezone
 from gridgov.accounts.models import User
 from gridgov.broadcast.delivery import (
     EXPIRED_DETAIL,
+    OFFLINE_DETAIL,
     Ack,
     broadcast_dispatch,
     deliveries_expire,
@@ -114,10 +115,13 @@ def test_approval_sends_to_every_terminal_of_the_target_and_they_answer(
     )
     for code in online:
         assert len(simulator.plays_of(code)) == 1
-    # the offline ones never answered: sent, not played
+    # the offline ones failed at once, yet were sent to; they never answered
     for code in reached - online:
-        assert _statuses(message)[code] == DeliveryStatus.SENT
+        assert _statuses(message)[code] == DeliveryStatus.FAILED
+        assert Delivery.objects.get(broadcast=message, terminal__code=code).attempts == 1
         assert simulator.plays_of(code) == []
+    # and the message waits for them until it expires
+    assert Broadcast.objects.get(pk=message.pk).state == State.DISPATCHED
     assert not simulator.refusals
     row = Delivery.objects.get(broadcast=message, terminal__code=sorted(online)[0])
     assert row.attempts == 1
@@ -202,7 +206,7 @@ def test_a_dispatcher_killed_mid_batch_resumes_without_skipping_or_playing_twice
                 ]
             )
         )
-    assert set(_statuses(message).values()) == {DeliveryStatus.PENDING}
+    assert not Delivery.objects.filter(broadcast=message, attempts__gt=0).exists()
     # when the dispatch runs again
     taken = broadcast_dispatch(broadcast_id=message.pk)
     # then every terminal was sent to, the first half twice with the same bytes
@@ -247,7 +251,8 @@ def test_unanswered_terminals_are_sent_the_same_payload_again_until_expiry(
         ),
     )
     first = Delivery.objects.get(broadcast=message, terminal__code=silent)
-    assert first.status == DeliveryStatus.SENT
+    assert first.status == DeliveryStatus.FAILED
+    assert first.detail == OFFLINE_DETAIL
     # when it comes back and the retry runs after the wait
     simulator.terminals[silent].offline = False
     assert deliveries_retry(now=timezone.now() + timedelta(seconds=61)) == 1
@@ -259,11 +264,13 @@ def test_unanswered_terminals_are_sent_the_same_payload_again_until_expiry(
     again = Delivery.objects.get(pk=first.pk)
     assert again.payload == first.payload
     assert again.attempts == 2
+    assert again.detail == ""
+    assert again.failed_at is None
+    # every terminal answered: the message is complete before its expiry
+    assert Broadcast.objects.get(pk=message.pk).state == State.COMPLETED
     assert len(simulator.plays_of(silent)) == 1
-    # and a retry within the wait sends nobody anything
-    assert deliveries_retry() == 0
-    # past the expiry nothing is resent
-    assert deliveries_retry(now=message.expires_at + timedelta(minutes=5)) == 0
+    # and nothing is sent again
+    assert deliveries_retry(now=timezone.now() + timedelta(minutes=5)) == 0
 
 
 def test_a_scheduled_message_goes_out_when_its_time_comes(
@@ -300,7 +307,8 @@ def test_without_a_broker_the_deliveries_wait(
     with django_capture_on_commit_callbacks(execute=True):  # type: ignore[attr-defined]
         broadcast_transition(actor=people["leader"], broadcast=message, action=Action.APPROVE)
     assert Broadcast.objects.get(pk=message.pk).state == State.DISPATCHED
-    assert set(_statuses(message).values()) == {DeliveryStatus.PENDING}
+    assert set(_statuses(message).values()) == {DeliveryStatus.PENDING, DeliveryStatus.FAILED}
+    assert not Delivery.objects.filter(broadcast=message, attempts__gt=0).exists()
 
 
 def test_a_cancelled_message_is_not_sent_again(
