@@ -11,14 +11,15 @@ the fold looks back a few minutes past its last run to catch transactions that c
 
 from __future__ import annotations
 
+import json
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Model, Q
 from django.utils import timezone
 
 from gridgov.cases.selectors.facts import (
@@ -37,6 +38,7 @@ from gridgov.dashboards.models import CaseContribution, CaseRollup, RegionRollup
 # earlier but committed after that run is still folded in.
 LOOKBACK = timedelta(minutes=10)
 _BATCH = 2000
+_COPY_BATCH = 50_000
 
 Key = tuple[str, date, int, str, str, str, str, bool]
 MEASURES = ("cases", "rated", "rating_sum", "resolved", "resolve_seconds")
@@ -302,23 +304,25 @@ def _rebuild(
     contributions.delete()
     totals: dict[Key, list[int]] = defaultdict(lambda: [0, 0, 0, 0, 0])
     count = 0
-    batch: list[CaseContribution] = []
+
+    columns = ["case_id", *_KEY_COLUMNS, "rating", "resolve_seconds"]
+    batch: list[tuple[Any, ...]] = []
     for fact in case_facts_reported(
         reported_from=reported_from, reported_before=reported_before, now=now
     ):
-        _add(totals, _key(fact), _measures(fact.rating, fact.resolve_seconds), +1)
-        batch.append(_contribution(fact))
+        key = _key(fact)
+        _add(totals, key, _measures(fact.rating, fact.resolve_seconds), +1)
         count += 1
-        if len(batch) >= _BATCH:
-            CaseContribution.objects.bulk_create(batch)
+        batch.append((fact.case_id, *_key_row(key), fact.rating, fact.resolve_seconds))
+        if len(batch) >= _COPY_BATCH:
+            # Written between the reads' batches: a COPY holds the connection while it runs.
+            _insert(CaseContribution, columns, batch)
             batch = []
-    CaseContribution.objects.bulk_create(batch)
-    CaseRollup.objects.bulk_create(
-        (
-            CaseRollup(**_key_dict(key), **dict(zip(MEASURES, measures, strict=True)))
-            for key, measures in totals.items()
-        ),
-        batch_size=_BATCH,
+    _insert(CaseContribution, columns, batch)
+    _insert(
+        CaseRollup,
+        [*_KEY_COLUMNS, *MEASURES],
+        ((*_key_row(key), *measures) for key, measures in totals.items()),
     )
     if whole:
         _create_coarse(_coarse(totals))
@@ -332,15 +336,66 @@ def _rebuild(
 
 
 def _create_coarse(coarse: Coarse) -> None:
-    created = []
-    for (scope, region_code, span, start), values in coarse.items():
-        row = RegionRollup(scope=scope, region_code=region_code, span=span, start=start)
-        row.set_region_code(region_code)
-        for name in buckets.COLUMNS:
-            setattr(row, name, values.pop(name, 0))
-        row.counts = values
-        created.append(row)
-    RegionRollup.objects.bulk_create(created, batch_size=_BATCH)
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for (scope, region_code, span, start), values in coarse.items():
+            columns = [values.pop(name, 0) for name in buckets.COLUMNS]
+            yield (
+                *ancestor_codes(region_code).values(),
+                scope,
+                span,
+                start,
+                *columns,
+                json.dumps(values),
+            )
+
+    _insert(
+        RegionRollup,
+        [*_ANCESTOR_COLUMNS, "scope", "span", "start", *buckets.COLUMNS, "counts"],
+        rows(),
+    )
+
+
+# The columns of a rollup key as the rebuild writes them (`_key_row`).
+_ANCESTOR_COLUMNS = ["region_code", *_ANCESTORS]
+_KEY_COLUMNS = [
+    *_ANCESTOR_COLUMNS,
+    "day",
+    "category_id",
+    "channel",
+    "state",
+    "level",
+    "timeliness",
+    "escalated",
+]
+
+
+def _key_row(key: Key) -> tuple[Any, ...]:
+    region_code, *rest = key
+    return (*ancestor_codes(region_code).values(), *rest)
+
+
+def _insert(model: type[Model], columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    """Write many rows at once: PostgreSQL's COPY (a rebuild writes a row per case), batched
+    INSERTs elsewhere. No model is built and no signal sent: the rows are plain values."""
+    table = model._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            return
+        statement = (
+            f"INSERT INTO {table} ({', '.join(columns)})"  # noqa: S608
+            f" VALUES ({', '.join(['%s'] * len(columns))})"
+        )
+        batch: list[tuple[Any, ...]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= _BATCH:
+                cursor.executemany(statement, batch)
+                batch = []
+        if batch:
+            cursor.executemany(statement, batch)
 
 
 def _recount_coarse(first: date, last: date) -> None:
