@@ -35,6 +35,8 @@ from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.scoping import Actor, require_permission
 from gridgov.dashboards import buckets, errors
 from gridgov.dashboards.models import RegionRollup, RollupState
+from gridgov.mediation.models import RiskLevel
+from gridgov.mediation.selectors import urgent_risk_count, urgent_risks
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import region_children, region_get
 
@@ -180,6 +182,63 @@ class Problem:
 
 
 @dataclass
+class UrgentRisk:
+    """An open red or orange risk, shortly: what it is, where, and its page."""
+
+    id: int
+    title: str
+    level: str
+    level_label: str
+    place: str
+    href: str
+
+
+@dataclass
+class RiskPanel:
+    """The region's open red and orange risks: how many (`href` is the risk register narrowed
+    the same way) and the most severe and newest few."""
+
+    count: int
+    href: str
+    items: list[UrgentRisk]
+
+
+# How many urgent risks the overview lists by name.
+RISKS_LISTED = 5
+
+
+def risk_panel(*, actor: Actor, region: Region) -> RiskPanel | None:
+    """The open red and orange risks within the region, or None for an actor who may not see
+    the risk register."""
+    code = region.region_code
+    count = urgent_risk_count(actor=actor, region_code=code)
+    if count is None:
+        return None
+    risks = urgent_risks(actor=actor, region_code=code)[:RISKS_LISTED]
+    names = dict(
+        Region.objects.filter(region_code__in={risk.region_code for risk in risks}).values_list(
+            "region_code", "name"
+        )
+    )
+    levels = dict(RiskLevel.choices)
+    return RiskPanel(
+        count=count,
+        href=f"{reverse('mediation:risks')}?{urlencode({'region': code, 'urgent': '1'})}",
+        items=[
+            UrgentRisk(
+                id=risk.pk,
+                title=risk.title,
+                level=risk.level,
+                level_label=str(levels.get(risk.level, risk.level)),
+                place=names.get(risk.region_code, risk.region_code),
+                href=reverse("mediation:risk", args=[risk.pk]),
+            )
+            for risk in risks
+        ],
+    )
+
+
+@dataclass
 class Summary:
     region: Region
     period: Period
@@ -199,6 +258,9 @@ class Summary:
     repeated_places: list[Problem]
     trend: list[tuple[date, int]] = field(default_factory=list)
     interval: str = "day"  # of the trend: each point a day, or a week from its Monday
+    # Open red and orange risks now (not only those found in the period); None when the actor
+    # may not see the risk register.
+    risks: RiskPanel | None = None
 
 
 _TABLE = RegionRollup._meta.db_table
@@ -504,6 +566,7 @@ def summary(*, actor: Actor, region: Region, period: Period, interval: str = "")
         repeated_places=repeated_places,
         trend=series(region_code=code, period=period, measure="received", interval=interval),
         interval=interval,
+        risks=risk_panel(actor=actor, region=region),
     )
 
 

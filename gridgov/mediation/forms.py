@@ -181,6 +181,7 @@ class FileQueryForm(forms.Form):
 class RiskQueryForm(forms.Form):
     region = forms.RegexField(regex=r"^\d{6,18}$", required=False)
     all = forms.BooleanField(required=False)
+    urgent = forms.BooleanField(required=False)
     found_from = forms.DateTimeField(required=False)
     found_before = forms.DateTimeField(required=False)
     resolved_from = forms.DateTimeField(required=False)

@@ -273,6 +273,8 @@ class RiskFilters:
     level: str = ""
     status: str = ""
     open_only: bool = False
+    # Red and orange only (the command centre's count of urgent risks).
+    urgent_only: bool = False
     found_from: datetime | None = None
     found_before: datetime | None = None
     resolved_from: datetime | None = None
@@ -294,6 +296,8 @@ def risk_list(*, actor: Actor, filters: RiskFilters | None = None) -> QuerySet[R
         risks = risks.filter(status=filters.status)
     if filters.open_only:
         risks = risks.exclude(status=RiskStatus.RESOLVED)
+    if filters.urgent_only:
+        risks = risks.filter(level__in=URGENT_LEVELS)
     if filters.found_from is not None:
         risks = risks.filter(created_at__gte=filters.found_from)
     if filters.found_before is not None:
@@ -331,8 +335,17 @@ def urgent_risks(*, actor: Actor, region_code: str = "") -> list[Risk]:
     shows as soon as they are raised. None for an actor who may not see risks."""
     if not actor.jurisdiction_codes(Perm.MEDIATION_VIEW):
         return []
-    filters = RiskFilters(open_only=True, region_code=region_code)
-    return list(risk_list(actor=actor, filters=filters).filter(level__in=URGENT_LEVELS)[:50])
+    filters = RiskFilters(open_only=True, urgent_only=True, region_code=region_code)
+    return list(risk_list(actor=actor, filters=filters)[:50])
+
+
+def urgent_risk_count(*, actor: Actor, region_code: str = "") -> int | None:
+    """How many open red and orange risks the jurisdiction has within a region (what the risk
+    register lists with `?region=...&urgent=1`); None for an actor who may not see risks."""
+    if not actor.jurisdiction_codes(Perm.MEDIATION_VIEW):
+        return None
+    filters = RiskFilters(open_only=True, urgent_only=True, region_code=region_code)
+    return risk_list(actor=actor, filters=filters).count()
 
 
 def report_places(*, actor: Actor) -> list[tuple[str, str]]:

@@ -98,10 +98,16 @@ def risks(request: HttpRequest) -> HttpResponse:
     filters = selectors.RiskFilters(
         region_code=data["region"] or "",
         open_only=not show_all,
+        urgent_only=data["urgent"],
         **{name: data[name] for name in RISK_PERIOD_FIELDS},
     )
     rows = selectors.risk_list(actor=actor, filters=filters)[:200]
-    context = {"risks": rows, "show_all": show_all, "narrowed": narrowed}
+    context = {
+        "risks": rows,
+        "show_all": show_all,
+        "narrowed": narrowed,
+        "urgent": data["urgent"],
+    }
     return render(request, "mediation/risks.html", context)
 
 

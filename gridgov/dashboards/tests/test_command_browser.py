@@ -15,6 +15,7 @@ from gridgov.cases.models import Case
 from gridgov.cases.services import CaseInput, case_report
 from gridgov.core.access import Role
 from gridgov.dashboards.services import rollups_fold
+from gridgov.mediation.services import RiskInput, risk_raise
 from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
 
 pytestmark = [pytest.mark.browser]
@@ -110,6 +111,22 @@ def test_the_big_screen_fills_1920_by_1080_without_scrolling(
     tree = build_tree()
     _cases(tree)
     operator = make_user(Role.COUNTY_OPERATOR, tree.county, username="operator")
+    # and a red risk in a village, a yellow one in a town
+    for title, level, place in (
+        ("土地征收纠纷", "red", tree.villages[0]),
+        ("邻里噪音", "yellow", tree.towns[0]),
+    ):
+        risk_raise(
+            actor=operator,
+            data=RiskInput(
+                title=title,
+                kind="other",
+                level=level,
+                people_involved=12,
+                description="村民聚集",
+                region_code=place,
+            ),
+        )
     errors: list[str] = []
     page = new_page(browser, SCREEN, errors)
     _log_in(page, live_server.url, operator.username)
@@ -119,6 +136,9 @@ def test_the_big_screen_fills_1920_by_1080_without_scrolling(
     page.wait_for_selector("body[data-refreshed]")
     page.wait_for_selector("#screen-map path")
     assert page.inner_text('[data-figure="received"] .count') == "5"
+    # and shows the open red risk below the panels, the yellow one left out
+    assert page.inner_text("#screen-risks .count") == "1"
+    assert "土地征收纠纷" in page.inner_text("#screen-risks .risk-items")
     # and nothing scrolls, nothing fails
     size = page.evaluate(
         "[document.documentElement.scrollWidth, document.documentElement.scrollHeight]"

@@ -63,10 +63,27 @@
     }
   }
 
+  function showRisks(data) {
+    var panel = document.getElementById("screen-risks");
+    if (!panel || !data.risks) { return; }
+    panel.querySelector(".count").textContent = String(data.risks.count);
+    var list = panel.querySelector(".risk-items");
+    list.textContent = "";
+    data.risks.items.forEach(function (risk) {
+      var item = document.createElement("li");
+      var level = document.createElement("span");
+      level.className = "risk-level risk-level-" + risk.level;
+      level.textContent = risk.level_label;
+      item.appendChild(level);
+      item.appendChild(document.createTextNode(" " + risk.title + " · " + risk.place));
+      list.appendChild(item);
+    });
+  }
+
   function refresh() {
     return fetch(body.getAttribute("data-summary-url"), { credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
-      .then(function (data) { showFigures(data); showCharts(data); body.setAttribute("data-refreshed", String(Date.now())); })
+      .then(function (data) { showFigures(data); showCharts(data); showRisks(data); body.setAttribute("data-refreshed", String(Date.now())); })
       .catch(function () { body.setAttribute("data-refresh-failed", String(Date.now())); });
   }
 
