@@ -32,8 +32,9 @@ node_modules/.installed: package.json package-lock.json
 
 $(VENDOR)/.copied: node_modules/.installed Makefile
 	rm -rf $(VENDOR)
-	mkdir -p $(VENDOR)/leaflet $(VENDOR)/htmx $(VENDOR)/echarts
+	mkdir -p $(VENDOR)/leaflet $(VENDOR)/leaflet.markercluster $(VENDOR)/htmx $(VENDOR)/echarts
 	cp -r node_modules/leaflet/dist/leaflet.js node_modules/leaflet/dist/leaflet.js.map node_modules/leaflet/dist/leaflet.css node_modules/leaflet/dist/images $(VENDOR)/leaflet/
+	cp node_modules/leaflet.markercluster/dist/leaflet.markercluster.js node_modules/leaflet.markercluster/dist/MarkerCluster.css node_modules/leaflet.markercluster/dist/MarkerCluster.Default.css $(VENDOR)/leaflet.markercluster/
 	cp node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx/
 	cp node_modules/echarts/dist/echarts.min.js $(VENDOR)/echarts/
 	@touch $@

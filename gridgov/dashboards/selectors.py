@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
+from django.db.models.functions import Length
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -32,12 +33,13 @@ from gridgov.core.codes import (
     minimal_cover,
 )
 from gridgov.core.errors import NotFound, ValidationFailed
-from gridgov.core.scoping import Actor, require_permission
+from gridgov.core.scoping import Actor, jurisdiction_q, require_permission
 from gridgov.dashboards import buckets, errors
 from gridgov.dashboards.models import RegionRollup, RollupState
 from gridgov.mediation.models import RiskLevel
 from gridgov.mediation.selectors import urgent_risk_count, urgent_risks
 from gridgov.regions.models import Region
+from gridgov.regions.public import grid_centroids
 from gridgov.regions.selectors import region_children, region_get
 
 # The longest period one overview covers (ten years and a leap day or three).
@@ -620,6 +622,49 @@ def series_href(region_code: str, period: Period, point: date, interval: str, me
         "escalated": {"escalated": "on"},
     }[measure]
     return list_href(region_code, Period(start, end, "range"), **filters)
+
+
+@dataclass
+class OpenPoint:
+    """A grid's open cases (reported in the period) at the grid's centre, for the map."""
+
+    code: str
+    name: str
+    lat: float
+    lng: float
+    open: Figure
+
+
+def open_case_points(*, region: Region, period: Period) -> list[OpenPoint]:
+    """The grids within the region with open cases reported in the period, each at its
+    centroid (grids without a boundary are left out), with the list of those cases."""
+    code = region.region_code
+    counts = dict(
+        RegionRollup.objects.filter(
+            _buckets_q(period), jurisdiction_q([code]), scope=buckets.PLACE, open__gt=0
+        )
+        .annotate(code_length=Length("region_code"))
+        .filter(code_length=GRID_LEN)
+        .order_by()
+        .values_list("region_code")
+        .annotate(total=Sum("open"))
+    )
+    centres = grid_centroids(grid_codes=set(counts))
+    names = dict(
+        Region.objects.filter(region_code__in=list(centres)).values_list("region_code", "name")
+    )
+    return [
+        OpenPoint(
+            code=grid,
+            name=names.get(grid, grid),
+            lat=lat,
+            lng=lng,
+            open=Figure(
+                "open", str(_("Open")), counts[grid], list_href(grid, period, state="open")
+            ),
+        )
+        for grid, (lat, lng) in sorted(centres.items())
+    ]
 
 
 def child_boundaries(*, actor: Actor, region: Region) -> list[tuple[str, str, Any]]:

@@ -21,6 +21,7 @@ from gridgov.dashboards.selectors import (
     PERIOD_CHOICES,
     Summary,
     child_boundaries,
+    open_case_points,
     overview_region,
     period_from,
     summary,
@@ -104,7 +105,19 @@ def overview_map(request: HttpRequest) -> JsonResponse:
                 },
             }
         )
-    return JsonResponse({"type": "FeatureCollection", "features": features})
+    points = [
+        {
+            "code": point.code,
+            "name": point.name,
+            "lat": point.lat,
+            "lng": point.lng,
+            "open": point.open.value,
+            "href": point.open.href,
+        }
+        for point in open_case_points(region=figures.region, period=figures.period)
+    ]
+    # `points` (a foreign member of the collection): the grids' open cases, clustered on the map.
+    return JsonResponse({"type": "FeatureCollection", "features": features, "points": points})
 
 
 @require_GET

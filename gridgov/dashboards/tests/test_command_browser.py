@@ -77,6 +77,9 @@ def test_the_leader_drills_down_to_a_villages_overdue_cases(
     page.wait_for_selector('[data-figure="received"]')
     assert page.inner_text('[data-figure="received"] .count') == "5"
     assert _fits(page, size["width"])
+    # and the open cases show on the map as points gathered into clusters
+    page.wait_for_selector("#overview-map[data-points]")
+    assert page.locator("#overview-map .marker-cluster").count() >= 1
     # and drill into the first town (on the map at a desk, in the table on a phone)
     town = tree.towns[0]
     # (each click waits for the page it leads to: a wait started after the click can miss a

@@ -212,6 +212,28 @@ def test_the_map_data_colours_each_child(tree, cases, user_factory):
 
 
 @pytest.mark.django_db
+def test_the_map_places_each_grids_open_cases_at_its_centre(tree, cases, user_factory):
+    # given the open cases B (grid 1), C (grid 2), D (grid 3) in town 1 and E (grid 5) in town 2
+    client = login(user_factory(Role.COUNTY_LEADER, tree.county))
+    # when the county's map data is read
+    points = client.get(reverse("dashboards:map"), {"period": "7d"}).json()["points"]
+    # then each grid with open cases is a point at its centre, its list holding those cases
+    by_grid = {point["code"]: point for point in points}
+    assert {code: point["open"] for code, point in by_grid.items()} == {
+        tree.grids[0]: 1,
+        tree.grids[1]: 1,
+        tree.grids[2]: 1,
+        tree.grids[4]: 1,
+    }
+    assert all(-90 <= point["lat"] <= 90 and -180 <= point["lng"] <= 180 for point in points)
+    assert [listed(client, point["href"]) for point in points] == [p["open"] for p in points]
+    # and a town official's map holds only their town's grids
+    town = login(user_factory(Role.TOWN_OFFICIAL, tree.towns[0]))
+    codes = {p["code"] for p in town.get(reverse("dashboards:map")).json()["points"]}
+    assert codes == {tree.grids[0], tree.grids[1], tree.grids[2]}
+
+
+@pytest.mark.django_db
 def test_the_overview_exports_as_a_workbook(tree, cases, user_factory):
     client = login(user_factory(Role.COUNTY_LEADER, tree.county))
     response = client.get(reverse("dashboards:export"), {"period": "7d"})

@@ -57,7 +57,8 @@
     if (!element || !window.L) {
       return;
     }
-    var leaflet = L.map(element, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false });
+    // maxZoom: the clusters break up down to it (the map may have no tiles that set one).
+    var leaflet = L.map(element, { attributionControl: false, zoomSnap: 0.25, scrollWheelZoom: false, maxZoom: 18 });
     if (window.gridgovMapTiles) { window.gridgovMapTiles(leaflet); }
     var layer = null;
     var collection = null;
@@ -118,9 +119,35 @@
       }
     }
 
+    // The grids' open cases as points, gathered into clusters that show the sum of their cases
+    // until zoomed in; a point opens the list of its grid's open cases.
+    function cluster(points) {
+      if (!L.markerClusterGroup || !points.length) { return; }
+      var text = element.getAttribute("data-points-text") || "{name}: {count}";
+      var group = L.markerClusterGroup({
+        showCoverageOnHover: false,
+        iconCreateFunction: function (c) {
+          var total = c.getAllChildMarkers().reduce(function (sum, m) { return sum + m.options.open; }, 0);
+          var size = total < 10 ? "small" : (total < 100 ? "medium" : "large");
+          return L.divIcon({ html: "<div><span>" + total + "</span></div>", className: "marker-cluster marker-cluster-" + size, iconSize: L.point(40, 40) });
+        },
+      });
+      points.forEach(function (p) {
+        var marker = L.marker([p.lat, p.lng], {
+          open: p.open,
+          icon: L.divIcon({ html: "<div><span>" + p.open + "</span></div>", className: "marker-cluster marker-cluster-small open-point", iconSize: L.point(30, 30) }),
+        });
+        marker.bindTooltip(document.createTextNode(text.replace("{name}", p.name).replace("{count}", String(p.open))));
+        marker.on("click", function () { window.location.href = p.href; });
+        group.addLayer(marker);
+      });
+      group.addTo(leaflet);
+      element.setAttribute("data-points", String(points.length));
+    }
+
     fetch(element.getAttribute("data-geojson-url"), { credentials: "same-origin" })
       .then(function (response) { if (!response.ok) { throw new Error(String(response.status)); } return response.json(); })
-      .then(function (data) { collection = data; draw(); })
+      .then(function (data) { collection = data; draw(); cluster(data.points || []); })
       .catch(function () {
         var message = document.createElement("p");
         message.className = "map-message";
