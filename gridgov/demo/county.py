@@ -23,6 +23,7 @@ from gridgov.core.errors import Conflict
 from gridgov.dashboards.services import rollups_rebuild
 from gridgov.demo import cases, names, people, terminals
 from gridgov.demo import mediation as demo_mediation
+from gridgov.demo import risks as demo_risks
 from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -62,6 +63,9 @@ class DemoSummary:
     mediation_centres: int = 0
     mediation_files: int = 0
     mediation_sessions: int = 0
+    mediation_referrals: int = 0
+    risks: int = 0
+    joint_meetings: int = 0
     terminals: int = 0
     boundaries_digest: str = ""
     cases_digest: str = ""
@@ -93,6 +97,9 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "mediation_centres": _("mediation centres"),
     "mediation_files": _("mediation files"),
     "mediation_sessions": _("mediation sessions"),
+    "mediation_referrals": _("referrals between mediations"),
+    "risks": _("risks in the register"),
+    "joint_meetings": _("joint meetings"),
     "terminals": _("broadcast terminals"),
 }
 
@@ -226,6 +233,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("cases", cases.create_cases),
     ("rollups", count_rollups),
     ("mediation", demo_mediation.load),
+    ("risks", demo_risks.load),
     ("terminals", terminals.create_terminals),
 ]
 

@@ -16,8 +16,8 @@ from django.utils import timezone
 from stdnum.cn import ric
 
 from gridgov.accounts.models import RoleAssignment, User
-from gridgov.cases.models import Case
-from gridgov.cases.states import State
+from gridgov.cases.models import Case, CaseEvent
+from gridgov.cases.states import Action, State
 from gridgov.core.access import Role
 from gridgov.core.pii import EncryptedValue, search_hash
 from gridgov.demo import names
@@ -33,7 +33,9 @@ from gridgov.mediation.models import (
     Party,
     PartyKind,
     PeopleBand,
+    Referral,
     Side,
+    Track,
 )
 from gridgov.regions.models import Region
 
@@ -288,7 +290,61 @@ def create_mediation_files(build: DemoBuild, *, now: datetime | None = None) -> 
     build.summary.mediation_sessions = len(sessions)
 
 
+def create_referrals(build: DemoBuild) -> None:
+    """The three-mediation linkage as the dispute cases' stories went: each transfer of a case
+    to a department or the court is a referral out of people's mediation, each taking back a
+    referral home, with the unit, the reason and the official as the timeline has them; a file
+    whose case is still transferred ends on the track it was sent to."""
+    files = {
+        file.case_id: file
+        for file in MediationFile.objects.filter(county_code=names.COUNTY_CODE).select_related(
+            "centre"
+        )
+    }
+    registrar = User.objects.get(username=f"md{names.COUNTY_CODE}")
+    events = (
+        CaseEvent.objects.filter(
+            case__county_code=names.COUNTY_CODE,
+            case__category__is_dispute=True,
+            action__in=[Action.TRANSFER, Action.TAKE_BACK],
+        )
+        .order_by("case_id", "created_at", "id")
+        .values_list("case_id", "action", "created_at", "actor_id", "note", "data")
+    )
+    referrals: list[Referral] = []
+    moved: list[MediationFile] = []
+    for case_id, action, at, actor_id, note, data in events:
+        file = files.get(case_id)
+        if file is None:
+            continue
+        if action == Action.TRANSFER:
+            court = data.get("transfer_kind") == "court"
+            to_track = Track.JUDICIAL if court else Track.ADMINISTRATIVE
+            unit = data.get("transfer_to") or ""
+        else:
+            to_track, unit = Track.PEOPLE, file.centre.name
+        referral = Referral(
+            file=file,
+            from_track=file.track,
+            to_track=to_track,
+            unit=unit[:120],
+            reason=note or unit,
+            actor_id=actor_id or registrar.pk,
+            created_at=at,
+        )
+        referral.set_region_code(file.region_code)
+        referrals.append(referral)
+        file.track = to_track
+        moved.append(file)
+    Referral.objects.bulk_create(referrals, batch_size=2000)
+    MediationFile.objects.bulk_update(
+        [f for f in set(moved) if f.track != Track.PEOPLE], ["track"], batch_size=1000
+    )
+    build.summary.mediation_referrals = len(referrals)
+
+
 def load(build: DemoBuild) -> None:
-    """The demo step: centres, then the files of the year's dispute cases."""
+    """The demo step: centres, then the files of the year's dispute cases and their referrals."""
     create_centres(build)
     create_mediation_files(build)
+    create_referrals(build)

@@ -15,12 +15,13 @@ from pypdf import PdfReader
 
 from gridgov.accounts.models import User
 from gridgov.cases.catalogue import seed_categories
-from gridgov.cases.models import Case, Category
+from gridgov.cases.models import Case, CaseEvent, Category
 from gridgov.cases.states import State
 from gridgov.demo import cases as demo_cases
 from gridgov.demo.county import STEPS, load_demo
 from gridgov.mediation.documents import KINDS, file_document
-from gridgov.mediation.models import Centre, MediationFile
+from gridgov.mediation.models import Centre, JointMeeting, MediationFile, Referral, Risk
+from gridgov.mediation.services.meetings import may_own_tasks_at
 from gridgov.regions.models import Region
 
 SMALL = 1500
@@ -99,3 +100,81 @@ def test_the_demo_files_documents_render(loaded: Any) -> None:
         first = file.parties.first()
         assert first is not None
         assert first.name.reveal() in flat
+
+
+@pytest.mark.django_db
+def test_referrals_follow_each_disputes_timeline(loaded: Any) -> None:
+    files = {f.case_id: f for f in MediationFile.objects.all()}
+    steps = list(
+        CaseEvent.objects.filter(case_id__in=list(files), action__in=["transfer", "take_back"])
+        .order_by("case_id", "created_at", "id")
+        .values_list("case_id", "action", "created_at", "data")
+    )
+    referrals = list(
+        Referral.objects.order_by("file__case_id", "created_at", "id").values_list(
+            "file__case_id", "from_track", "to_track", "unit", "created_at"
+        )
+    )
+    # one referral for each transfer and each taking back, at the same moment
+    assert loaded.mediation_referrals == len(referrals) == len(steps) > 0
+    for (case_id, action, at, data), (file_case, from_track, to_track, unit, when) in zip(
+        steps, referrals, strict=True
+    ):
+        assert (case_id, at) == (file_case, when)
+        if action == "transfer":
+            assert from_track == "people"
+            assert to_track == (
+                "judicial" if data["transfer_kind"] == "court" else "administrative"
+            )
+            assert unit == data["transfer_to"][:120]
+        else:
+            # taken back home from where the last transfer sent it
+            assert from_track in {"administrative", "judicial"}
+            assert to_track == "people"
+    # a file ends on the track its case is on: away while transferred, home otherwise
+    for file in MediationFile.objects.select_related("case"):
+        transferred = file.case.state == State.TRANSFERRED
+        assert (file.track != "people") == transferred, file.number
+
+
+@pytest.mark.django_db
+def test_every_town_has_risks_each_answered_for_and_followed_up(loaded: Any) -> None:
+    risks = list(Risk.objects.prefetch_related("follow_ups", "cases").select_related("responsible"))
+    assert loaded.risks == len(risks)
+    towns = set(Region.objects.filter(level="town").values_list("region_code", flat=True))
+    assert {risk.town_code for risk in risks} == towns
+    assert {risk.level for risk in risks} >= {"red", "orange", "yellow", "blue"}
+    assert {risk.status for risk in risks} == {"monitoring", "controlled", "resolved"}
+    today = timezone.localdate()
+    overdue = 0
+    for risk in risks:
+        # the official who answers for it works there
+        assert any(
+            risk.region_code.startswith(code)
+            for code in risk.responsible.jurisdiction_codes("mediation.work")
+        )
+        assert all(case.village_code == risk.village_code for case in risk.cases.all())
+        pending = [f for f in risk.follow_ups.all() if f.done_at is None]
+        if risk.status == "resolved":
+            assert risk.resolved_at is not None
+            assert not pending
+            assert risk.next_follow_up_on is None
+        else:
+            assert risk.resolved_at is None
+            assert [f.due_on for f in pending] == [risk.next_follow_up_on]
+            overdue += risk.next_follow_up_on < today
+    # some follow-ups are already late, as in life
+    assert 0 < overdue < len(risks)
+
+
+@pytest.mark.django_db
+def test_every_town_held_joint_meetings_on_its_risks(loaded: Any) -> None:
+    meetings = list(JointMeeting.objects.prefetch_related("risks", "tasks__owner"))
+    towns = Region.objects.filter(level="town").count()
+    assert loaded.joint_meetings == len(meetings) == 3 * towns
+    for meeting in meetings:
+        assert meeting.since <= meeting.until < meeting.held_on
+        assert all(risk.town_code == meeting.town_code for risk in meeting.risks.all())
+        for task in meeting.tasks.all():
+            assert may_own_tasks_at(task.owner, meeting.region_code)
+    assert any(task.done_at is None for m in meetings for task in m.tasks.all())
