@@ -47,8 +47,12 @@ class RegisterForm(forms.Form):
         required=False,
     )
     people_band = forms.ChoiceField(label=_("People involved"), choices=PeopleBand.choices)
-    mediators = forms.CharField(
-        label=_("Mediators (usernames, comma-separated)"), max_length=400, required=False
+    # By name among the mediators the desk may call on; none chosen: whoever registers it.
+    mediators = forms.MultipleChoiceField(
+        label=_("Mediators"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None chosen: you mediate it yourself."),
     )
 
     def __init__(
@@ -57,9 +61,13 @@ class RegisterForm(forms.Form):
         centres: list[tuple[int, str]],
         categories: list[tuple[str, str]],
         places: list[tuple[str, str]] | None = None,
+        mediators: list[tuple[str, str]] | None = None,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
+        mediator_field = self.fields["mediators"]
+        assert isinstance(mediator_field, forms.MultipleChoiceField)
+        mediator_field.choices = mediators or []
         place_field = self.fields["region_code"]
         assert isinstance(place_field, forms.ChoiceField)
         place_field.choices = [("", _("The centre's own town or village")), *(places or [])]

@@ -71,6 +71,46 @@ def centre_mediators(*, centre: Centre) -> list[User]:
     return list(User.objects.filter(pk__in=user_ids, is_active=True).order_by("username"))
 
 
+@dataclass(frozen=True)
+class DeskMediator:
+    username: str
+    name: str
+    centre: str  # the name of the centre at the place they mediate
+
+
+def desk_mediators(*, actor: Actor, limit: int = 300) -> list[DeskMediator]:
+    """Whom the desk may name to mediate: the mediators at the centres of the actor's
+    jurisdiction and of the places above it (a county mediator helps a town's desk), the
+    nearest first, by name."""
+    allowed = require_permission(actor, Perm.MEDIATION_WORK)
+    above = {code[:length] for code in allowed for length in (6, 9, 12) if length < len(code)}
+    within = Q(region_code__in=above)
+    for code in allowed:
+        within |= Q(region_code__startswith=code)
+    assignments = dict(
+        RoleAssignment.objects.filter(within, role=Role.MEDIATOR, is_active=True)
+        .order_by("user_id", "region_code")
+        .values_list("user_id", "region_code")
+    )
+    users = User.objects.filter(pk__in=assignments, is_active=True).only("username", "display_name")
+    centres = dict(
+        Centre.objects.filter(region_code__in=set(assignments.values())).values_list(
+            "region_code", "name"
+        )
+    )
+    found = [
+        DeskMediator(
+            username=user.username,
+            name=user.display_name or user.username,
+            centre=centres.get(assignments[user.pk], ""),
+        )
+        for user in users
+    ]
+    # The desk's own place first: the deepest centres, then by centre and name.
+    found.sort(key=lambda m: (m.centre == "", m.centre, m.name))
+    return found[:limit]
+
+
 def desk_centres(*, actor: Actor) -> QuerySet[Centre]:
     """The centres where the actor may register disputes."""
     return scope_queryset(Centre.objects.all(), actor=actor, permission=Perm.MEDIATION_WORK)

@@ -209,8 +209,14 @@ def _register_form(request: HttpRequest, actor: Any) -> RegisterForm:
     centres = [(c.pk, c.name) for c in selectors.desk_centres(actor=actor)[:500]]
     categories = [(c.code, c.name) for c in category_list().filter(is_dispute=True, children=None)]
     places = [(place.code, place.label) for place in report_regions(actor=actor)]
+    mediators = [
+        (m.username, f"{m.name}（{m.centre}）" if m.centre else m.name)
+        for m in selectors.desk_mediators(actor=actor)
+    ]
     data = request.POST if request.method == "POST" else None
-    return RegisterForm(data, centres=centres, categories=categories, places=places)
+    return RegisterForm(
+        data, centres=centres, categories=categories, places=places, mediators=mediators
+    )
 
 
 @page_view
@@ -239,7 +245,7 @@ def register(request: HttpRequest) -> HttpResponseBase:
                         PartyInput(side=side, **form.party(side))
                         for side in ("applicant", "respondent")
                     ],
-                    mediator_usernames=data["mediators"].replace("，", ",").split(","),
+                    mediator_usernames=data["mediators"],
                 ),
                 client_address=client_address(request),
             )

@@ -67,6 +67,34 @@ def test_bad_registration_shows_the_form_again_and_saves_nothing(world):
     assert not MediationFile.objects.exists()
 
 
+def test_the_desk_names_mediators_by_name_among_those_it_may_call_on(world):
+    # given the town official at the desk, a mediator of the town and one of another town
+    official, mediator = world["official"], world["mediator"]
+    mediator.display_name = "赵调解"
+    mediator.save(update_fields=["display_name"])
+    client = client_for(official)
+    # when the desk's form is opened
+    page = client.get("/mediation/register/").content.decode()
+    # then the town's mediator is offered by name and centre, the other town's is not
+    assert f'value="{mediator.username}"' in page
+    assert f"赵调解（{world['town_centre'].name}）" in html.unescape(page)
+    assert f'value="{world["other_mediator"].username}"' not in page
+    # when the official ticks the town's mediator, the file is theirs
+    response = client.post("/mediation/register/", form(world, mediators=[mediator.username]))
+    assert response.status_code == 302
+    assert list(MediationFile.objects.get().mediators.all()) == [mediator]
+
+
+def test_the_desk_refuses_a_mediator_it_was_not_offered(world):
+    client = client_for(world["official"])
+    response = client.post(
+        "/mediation/register/", form(world, mediators=[world["other_mediator"].username])
+    )
+    assert response.status_code == 400
+    assert "mediators" in response.context["form"].errors
+    assert not MediationFile.objects.exists()
+
+
 def test_sessions_and_outcome_through_the_file_page(world, register):
     file = register()
     client = client_for(world["mediator"])
