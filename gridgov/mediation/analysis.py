@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db.models import Count, F, Q
 
+from gridgov.cases.selectors import category_list
 from gridgov.core.scoping import Actor
 from gridgov.mediation.figures import Figure, seed_figures
 from gridgov.mediation.hotspots import Hotspot, find_hotspots
@@ -23,6 +24,7 @@ from gridgov.mediation.selectors import (
     referral_counts,
     risk_list,
 )
+from gridgov.regions.selectors import region_names
 
 # How many earlier windows, each as long as the period, make a grid's history.
 HISTORY_WINDOWS = 12
@@ -148,4 +150,31 @@ def analysis_report(
             current=_grid_counts(period), history=history, windows=HISTORY_WINDOWS
         ),
         figures=seed_figures(actor=actor, region_code=region_code, since=since, until=until),
+    )
+
+
+@dataclass(frozen=True)
+class ReportNames:
+    """What a reader calls the report's codes: its place, the kinds of dispute, the grids."""
+
+    region: str
+    kinds: dict[str, str]
+    grids: dict[str, str]
+
+    def kind(self, code: str) -> str:
+        return self.kinds.get(code, code)
+
+    def grid(self, code: str) -> str:
+        return self.grids.get(code, code)
+
+
+def report_names(*, actor: Actor, report: AnalysisReport) -> ReportNames:
+    """The names behind the report's codes, as the actor may see them."""
+    kinds = dict(category_list().filter(is_dispute=True).values_list("code", "name"))
+    wanted = {h.grid_code for h in report.hotspots} | {report.region}
+    names = region_names(actor=actor, region_codes=wanted)
+    return ReportNames(
+        region=names.get(report.region, report.region),
+        kinds=kinds,
+        grids={code: names[code] for code in wanted if code in names},
     )

@@ -21,7 +21,7 @@ from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.mediation import errors, selectors
-from gridgov.mediation.analysis import analysis_report
+from gridgov.mediation.analysis import analysis_report, report_names
 from gridgov.mediation.documents import DOCX, file_document
 from gridgov.mediation.figures import seed_figures
 from gridgov.mediation.report_files import report_pdf, report_xlsx
@@ -47,7 +47,6 @@ from gridgov.mediation.serializers import (
     RiskPageOutput,
 )
 from gridgov.mediation.services import dispute_register, meeting_record, risk_raise
-from gridgov.regions.selectors import region_names
 
 PAGE_SIZE = 100
 BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
@@ -318,12 +317,11 @@ class AnalysisReportApi(APIView):
         report = analysis_report(actor=actor, region_code=region, since=since, until=until)
         if fmt == "json":
             return Response(report.as_dict())
+        names = report_names(actor=actor, report=report)
         if fmt == "pdf":
-            names = region_names(actor=actor, region_codes={region}) if region else {}
-            content = report_pdf(report, region_name=names.get(region, region or "辖区"))
-            response = HttpResponse(content, content_type="application/pdf")
+            response = HttpResponse(report_pdf(report, names=names), content_type="application/pdf")
         else:
-            response = HttpResponse(report_xlsx(report), content_type=XLSX)
+            response = HttpResponse(report_xlsx(report, names=names), content_type=XLSX)
         response["Content-Disposition"] = f'attachment; filename="analysis-{region or "all"}.{fmt}"'
         return response
 

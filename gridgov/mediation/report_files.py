@@ -8,7 +8,7 @@ from django.utils import timezone
 from openpyxl import Workbook
 
 from gridgov.documents.pdf import PdfDocument
-from gridgov.mediation.analysis import AnalysisReport
+from gridgov.mediation.analysis import AnalysisReport, ReportNames
 
 TRACKS = {"people": "人民调解", "administrative": "行政调解", "judicial": "司法调解"}
 LEVELS = {"village": "村（社区）", "town": "镇（街道）", "county": "县"}
@@ -34,13 +34,16 @@ def _period(report: AnalysisReport) -> str:
     return f"{first:%Y年%m月%d日}至{end:%Y年%m月%d日}（不含）"
 
 
-def report_pdf(report: AnalysisReport, *, region_name: str) -> bytes:
+def report_pdf(report: AnalysisReport, *, names: ReportNames) -> bytes:
     doc = PdfDocument(title="矛盾纠纷分析研判报告")
-    doc.title_block("矛盾纠纷分析研判报告", f"{region_name}　{_period(report)}")
+    doc.title_block("矛盾纠纷分析研判报告", f"{names.region or '辖区'}　{_period(report)}")
     doc.heading("一、主要数据")
     doc.table(["项目", "数量"], [[FIGURES.get(f.key, f.key), f.value] for f in report.figures])
     doc.heading("二、纠纷类型与受理层级")
-    doc.table(["纠纷类型", "件数"], [[kind, n] for kind, n in report.by_kind.items()] or [["—", 0]])
+    doc.table(
+        ["纠纷类型", "件数"],
+        [[names.kind(kind), n] for kind, n in report.by_kind.items()] or [["—", 0]],
+    )
     doc.table(
         ["受理层级", "件数"],
         [[LEVELS.get(k, k), n] for k, n in report.by_level.items()] or [["—", 0]],
@@ -71,20 +74,23 @@ def report_pdf(report: AnalysisReport, *, region_name: str) -> bytes:
     )
     doc.table(
         ["网格", "本期", "期望", "P值"],
-        [[h.grid_code, h.observed, h.expected, f"{h.p_value:.2e}"] for h in report.hotspots]
+        [
+            [names.grid(h.grid_code), h.observed, h.expected, f"{h.p_value:.2e}"]
+            for h in report.hotspots
+        ]
         or [["无", "", "", ""]],
     )
     return doc.render()
 
 
-def report_xlsx(report: AnalysisReport) -> bytes:
+def report_xlsx(report: AnalysisReport, *, names: ReportNames) -> bytes:
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "研判"
-    sheet.append(["区域", report.region])
-    sheet.append(["起", report.since.isoformat()])
-    sheet.append(["止（不含）", report.until.isoformat()])
+    sheet.append(["区域", names.region or "辖区", report.region])
+    sheet.append(["起", timezone.localtime(report.since).date()])
+    sheet.append(["止（不含）", timezone.localtime(report.until).date()])
     sheet.append([])
     sheet.append(["项目", "数量", "记录"])
     for figure in report.figures:
@@ -92,17 +98,19 @@ def report_xlsx(report: AnalysisReport) -> bytes:
     sheet.append([])
     sheet.append(["化解率", report.resolution_rate, "按期化解率", report.on_time_rate])
     kinds = book.create_sheet("纠纷类型")
-    kinds.append(["纠纷类型", "件数"])
+    kinds.append(["纠纷类型", "件数", "类型代码"])
     for kind, count in report.by_kind.items():
-        kinds.append([kind, count])
+        kinds.append([names.kind(kind), count, kind])
     links = book.create_sheet("三调联动")
     links.append(["从", "至", "件数"])
     for referral in report.referrals:
         links.append([TRACKS[referral.from_track], TRACKS[referral.to_track], referral.count])
     spots = book.create_sheet("高发网格")
-    spots.append(["网格", "本期", "期望", "P值"])
+    spots.append(["网格", "本期", "期望", "P值", "网格代码"])
     for spot in report.hotspots:
-        spots.append([spot.grid_code, spot.observed, spot.expected, spot.p_value])
+        spots.append(
+            [names.grid(spot.grid_code), spot.observed, spot.expected, spot.p_value, spot.grid_code]
+        )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()

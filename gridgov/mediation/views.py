@@ -25,7 +25,7 @@ from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
 from gridgov.mediation import selectors
-from gridgov.mediation.analysis import analysis_report
+from gridgov.mediation.analysis import analysis_report, report_names
 from gridgov.mediation.documents import DOCX_KINDS, KINDS, TITLES
 from gridgov.mediation.forms import (
     FileQueryForm,
@@ -171,15 +171,14 @@ def analysis(request: HttpRequest) -> HttpResponse:
     since = datetime.combine(start, time.min, tzinfo=zone)
     until = datetime.combine(end + timedelta(days=1), time.min, tzinfo=zone)
     report = analysis_report(actor=actor, region_code=region, since=since, until=until)
-    kinds = dict(category_list().filter(is_dispute=True).values_list("code", "name"))
-    grid_names = region_names(actor=actor, region_codes={h.grid_code for h in report.hotspots})
+    names = report_names(actor=actor, report=report)
     query = urlencode({"region": region, "from": start.isoformat(), "to": end.isoformat()})
     downloads = reverse("mediation-api:analysis-report")
     context = {
         "form": form,
         "report": report,
         "place": dict(places).get(region, ""),
-        "by_kind": [(kinds.get(code, code), n) for code, n in report.by_kind.items()],
+        "by_kind": [(names.kind(code), n) for code, n in report.by_kind.items()],
         "by_level": [
             (CentreLevel(level).label, report.by_level.get(level, 0))
             for level in CentreLevel.values
@@ -191,7 +190,7 @@ def analysis(request: HttpRequest) -> HttpResponse:
             (level, RiskLevel(level).label, report.open_risks.get(level, 0))
             for level in RiskLevel.values
         ],
-        "hotspots": [(grid_names.get(h.grid_code, h.grid_code), h) for h in report.hotspots],
+        "hotspots": [(names.grid(h.grid_code), h) for h in report.hotspots],
         "meetings": list(
             selectors.meeting_list(actor=actor, region_code=region, since=start, until=end)[:20]
         ),

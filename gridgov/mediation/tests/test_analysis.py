@@ -11,7 +11,9 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from gridgov.cases.models import Category
 from gridgov.mediation.models import MediationFile
+from gridgov.regions.models import Region
 from gridgov.mediation.services import file_record_outcome
 from gridgov.mediation.services.work import OutcomeInput
 from gridgov.mediation.tests.conftest import TERMS
@@ -68,13 +70,26 @@ def test_pdf_and_xlsx(world, spike, api_as):
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    flat = text.replace("\n", "")
     assert "矛盾纠纷分析研判报告" in text
-    assert spike in text.replace("\n", "")
+    # places and kinds by their names, not their codes
+    town = Region.objects.get(region_code=world["tree"].towns[0]).name
+    grid = Region.objects.get(region_code=spike).name
+    kind = Category.objects.get(code="dispute-neighbour").name
+    assert town in flat
+    assert grid in flat
+    assert kind in flat
+    assert spike not in flat
+    assert "dispute-neighbour" not in flat
     xlsx = client.get(REPORT, {"format": "xlsx"})
     assert xlsx.status_code == 200
     book = load_workbook(io.BytesIO(xlsx.content))
     rows = {row[0]: row[1] for row in book["研判"].iter_rows(values_only=True) if row}
     assert rows["受理矛盾纠纷"] == 6
+    kinds = list(book["纠纷类型"].iter_rows(values_only=True))
+    assert kinds[1] == (kind, 6, "dispute-neighbour")
+    spots = list(book["高发网格"].iter_rows(values_only=True))
+    assert (spots[1][0], spots[1][1], spots[1][4]) == (grid, 6, spike)
 
 
 def test_bad_input_and_roles(world, api_as):
