@@ -74,7 +74,10 @@ class AnalysisReport:
                 }
                 for h in self.hotspots
             ],
-            "figures": [{"key": f.key, "value": f.value, "href": f.href} for f in self.figures],
+            "figures": [
+                {"key": f.key, "name": f.label, "value": f.value, "href": f.href, "page": f.page}
+                for f in self.figures
+            ],
         }
 
 

@@ -94,7 +94,7 @@ def report_xlsx(report: AnalysisReport, *, names: ReportNames) -> bytes:
     sheet.append([])
     sheet.append(["项目", "数量", "记录"])
     for figure in report.figures:
-        sheet.append([FIGURES.get(figure.key, figure.key), figure.value, figure.href])
+        sheet.append([FIGURES.get(figure.key, figure.key), figure.value, figure.page])
     sheet.append([])
     sheet.append(["化解率", report.resolution_rate, "按期化解率", report.on_time_rate])
     kinds = book.create_sheet("纠纷类型")

@@ -309,8 +309,12 @@ class PeriodFilter(serializers.Serializer):
 
 class FigureOutput(serializers.Serializer):
     key = serializers.CharField()
+    name = serializers.CharField(
+        source="label", help_text="What the figure counts, in the reader's language."
+    )
     value = serializers.IntegerField()
-    href = serializers.CharField()
+    href = serializers.CharField(help_text="The API's list of exactly the records counted.")
+    page = serializers.CharField(help_text="The same records as a page, for people.")
 
 
 class FiguresOutput(serializers.Serializer):

@@ -13,10 +13,10 @@ from pypdf import PdfReader
 
 from gridgov.cases.models import Category
 from gridgov.mediation.models import MediationFile
-from gridgov.regions.models import Region
 from gridgov.mediation.services import file_record_outcome
 from gridgov.mediation.services.work import OutcomeInput
 from gridgov.mediation.tests.conftest import TERMS
+from gridgov.regions.models import Region
 
 pytestmark = pytest.mark.django_db
 

@@ -83,6 +83,11 @@ def test_each_figure_counts_what_its_link_lists(world, records, api_as):
         listed = client.get(row["href"])
         assert listed.status_code == 200, (key, listed.content)
         assert len(listed.json()["results"]) == row["value"], key
+        # and people get the same list as a page, with the same query
+        path, query = row["page"].split("?")
+        assert path in {"/mediation/files/", "/mediation/risks/"}, key
+        assert query == row["href"].split("?")[1], key
+        assert row["name"], key
 
 
 def test_figures_are_scoped_and_checked(world, records, api_as):
