@@ -75,7 +75,8 @@ def centre_mediators(*, centre: Centre) -> list[User]:
 class DeskMediator:
     username: str
     name: str
-    centre: str  # the name of the centre at the place they mediate
+    region_code: str  # where they mediate
+    centre: str  # the name of the centre there
 
 
 def desk_mediators(*, actor: Actor, limit: int = 300) -> list[DeskMediator]:
@@ -102,12 +103,18 @@ def desk_mediators(*, actor: Actor, limit: int = 300) -> list[DeskMediator]:
         DeskMediator(
             username=user.username,
             name=user.display_name or user.username,
+            region_code=assignments[user.pk],
             centre=centres.get(assignments[user.pk], ""),
         )
         for user in users
     ]
-    # The desk's own place first: the deepest centres, then by centre and name.
-    found.sort(key=lambda m: (m.centre == "", m.centre, m.name))
+    # The desk's own places first, then the places below them, then those above; by centre.
+    def nearness(mediator: DeskMediator) -> int:
+        if mediator.region_code in allowed:
+            return 0
+        return 1 if any(is_within(mediator.region_code, code) for code in allowed) else 2
+
+    found.sort(key=lambda m: (nearness(m), m.region_code, m.name))
     return found[:limit]
 
 
