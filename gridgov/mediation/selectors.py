@@ -108,6 +108,7 @@ def desk_mediators(*, actor: Actor, limit: int = 300) -> list[DeskMediator]:
         )
         for user in users
     ]
+
     # The desk's own places first, then the places below them, then those above; by centre.
     def nearness(mediator: DeskMediator) -> int:
         if mediator.region_code in allowed:

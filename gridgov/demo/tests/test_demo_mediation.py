@@ -161,8 +161,10 @@ def test_every_town_has_risks_each_answered_for_and_followed_up(loaded: Any) -> 
             assert risk.next_follow_up_on is None
         else:
             assert risk.resolved_at is None
-            assert [f.due_on for f in pending] == [risk.next_follow_up_on]
-            overdue += risk.next_follow_up_on < today
+            next_due = risk.next_follow_up_on
+            assert next_due is not None
+            assert [f.due_on for f in pending] == [next_due]
+            overdue += next_due < today
     # some follow-ups are already late, as in life
     assert 0 < overdue < len(risks)
 
