@@ -159,6 +159,9 @@ def deliveries_publish(
             Q(status=DeliveryStatus.PENDING) | Q(status=DeliveryStatus.SENT) | FAILED_OFFLINE
         ) & (stale)
     candidates = Delivery.objects.filter(due, broadcast_id=broadcast_id)
+    if not candidates.exists():
+        # Nothing due: the minute's retry does not even connect to the broker.
+        return 0
     taken_total = 0
     client_id = f"gridgov-dispatch-{os.getpid()}-{secrets.token_hex(4)}"
     try:
