@@ -11,6 +11,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlencode
 
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Q, QuerySet, Sum
 from django.db.models.functions import Length
@@ -38,7 +39,8 @@ from gridgov.dashboards import buckets, errors
 from gridgov.dashboards.models import RegionRollup, RollupState
 from gridgov.mediation.models import RiskLevel
 from gridgov.mediation.selectors import urgent_risk_count, urgent_risks
-from gridgov.regions.models import Region
+from gridgov.regions.locator import current_version
+from gridgov.regions.models import Level, Region
 from gridgov.regions.public import grid_centroids
 from gridgov.regions.selectors import region_children, region_get
 
@@ -417,6 +419,11 @@ def _most_repeated_places(code: str, period: Period) -> list[dict[str, Any]]:
         ]
 
 
+def children_figures(*, actor: Actor, region: Region, period: Period) -> list[ChildRow]:
+    """The children's rows of the overview alone (what the map colours by)."""
+    return _children(actor=actor, region=region, period=period)
+
+
 def _average_days(group: Mapping[str, Any]) -> float | None:
     resolved = group["resolved"] or 0
     return round(group["resolve_seconds"] / resolved / 86400, 1) if resolved else None
@@ -635,6 +642,25 @@ class OpenPoint:
     open: Figure
 
 
+# How long the map keeps a region's grid centres (a changed boundary changes the key at once).
+CENTRES_SECONDS = 3600
+
+
+def _centroids_within(code: str) -> dict[str, tuple[float, float]]:
+    """The centroids of every grid within the region, kept as one entry of the cache: the
+    shared cache holds an entry per grid (a file each on `make run`), and a county's map needs
+    a thousand of them (0.4 s of reads)."""
+    key = f"gridgov:command:centres:{current_version()}:{code}"
+    found: dict[str, tuple[float, float]] | None = cache.get(key)
+    if found is None:
+        grids = Region.objects.filter(jurisdiction_q([code]), level=Level.GRID).values_list(
+            "region_code", flat=True
+        )
+        found = grid_centroids(grid_codes=set(grids))
+        cache.set(key, found, CENTRES_SECONDS)
+    return found
+
+
 def open_case_points(*, region: Region, period: Period) -> list[OpenPoint]:
     """The grids within the region with open cases reported in the period, each at its
     centroid (grids without a boundary are left out), with the list of those cases."""
@@ -649,7 +675,8 @@ def open_case_points(*, region: Region, period: Period) -> list[OpenPoint]:
         .values_list("region_code")
         .annotate(total=Sum("open"))
     )
-    centres = grid_centroids(grid_codes=set(counts))
+    within = _centroids_within(code)
+    centres = {grid: within[grid] for grid in counts if grid in within}
     names = dict(
         Region.objects.filter(region_code__in=list(centres)).values_list("region_code", "name")
     )

@@ -19,28 +19,39 @@ from gridgov.dashboards.export import summary_workbook
 from gridgov.dashboards.report_pdf import summary_pdf
 from gridgov.dashboards.selectors import (
     PERIOD_CHOICES,
+    Period,
     Summary,
     child_boundaries,
+    children_figures,
     open_case_points,
     overview_region,
     period_from,
     summary,
 )
+from gridgov.regions.models import Region
 from gridgov.regions.selectors import region_ancestors
 
 
-def _summary(request: HttpRequest) -> tuple[Any, Summary]:
+def _region_and_period(request: HttpRequest) -> tuple[Any, Region, Period]:
     actor = actor_from(request)
     region = overview_region(actor=actor, code=request.GET.get("region"))
     period = period_from(
         key=request.GET.get("period"), start=request.GET.get("from"), end=request.GET.get("to")
     )
+    return actor, region, period
+
+
+def _summary(request: HttpRequest) -> tuple[Any, Summary]:
+    actor, region, period = _region_and_period(request)
     interval = request.GET.get("interval", "")
     return actor, summary(actor=actor, region=region, period=period, interval=interval)
 
 
 def _period_query(figures: Summary) -> str:
-    period = figures.period
+    return _query_of(figures.period)
+
+
+def _query_of(period: Period) -> str:
     if period.key == "range":
         return urlencode({"from": period.start.isoformat(), "to": period.end.isoformat()})
     return urlencode({"period": period.key})
@@ -82,12 +93,13 @@ def overview(request: HttpRequest) -> HttpResponse:
 @login_required
 @json_view
 def overview_map(request: HttpRequest) -> JsonResponse:
-    """The region's children as GeoJSON, each with the measures the map colours by."""
-    actor, figures = _summary(request)
-    rows = {row.code: row for row in figures.children}
-    query = _period_query(figures)
+    """The region's children as GeoJSON, each with the measures the map colours by (their
+    figures only, not the whole overview's), and the grids' open cases as points."""
+    actor, region, period = _region_and_period(request)
+    rows = {row.code: row for row in children_figures(actor=actor, region=region, period=period)}
+    query = _query_of(period)
     features = []
-    for code, name, boundary in child_boundaries(actor=actor, region=figures.region):
+    for code, name, boundary in child_boundaries(actor=actor, region=region):
         row = rows.get(code)
         if boundary is None or row is None:
             continue
@@ -114,7 +126,7 @@ def overview_map(request: HttpRequest) -> JsonResponse:
             "open": point.open.value,
             "href": point.open.href,
         }
-        for point in open_case_points(region=figures.region, period=figures.period)
+        for point in open_case_points(region=region, period=period)
     ]
     # `points` (a foreign member of the collection): the grids' open cases, clustered on the map.
     return JsonResponse({"type": "FeatureCollection", "features": features, "points": points})
