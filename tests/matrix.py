@@ -1489,6 +1489,14 @@ def _register_routes() -> list[Route]:
             ok=frozenset({200, 403}),
         ),
         Route("people:round", Kind.SELF, _get("people:round"), Perm.PEOPLE_MANAGE, page=True),
+        # Recording a visit: a household of the round, where the prober keeps the register.
+        Route(
+            "web:household-visit",
+            Kind.OBJECT,
+            _people_object("web:household-visit", "household"),
+            Perm.PEOPLE_MANAGE,
+            page=True,
+        ),
         Route("people:import", Kind.SELF, _get("people:import"), Perm.PEOPLE_MANAGE, page=True),
         Route(
             "people:import-template",

@@ -93,3 +93,12 @@ IMPORT_HOUSEHOLD_ELSEWHERE = error_code(
 PROJECT_ENDS_BEFORE_START = error_code(
     "people.project_ends_before_start", _("A project cannot end before it starts.")
 )
+
+# Visits.
+VISIT_IN_FUTURE = error_code("people.visit_in_future", _("A visit cannot be recorded ahead."))
+VISIT_TOO_OLD = error_code(
+    "people.visit_too_old", _("A visit is recorded within %(days)d days of it.")
+)
+VISIT_NOT_A_MEMBER = error_code(
+    "people.visit_not_a_member", _("This person is not a member of the household.")
+)

@@ -9,6 +9,7 @@ encrypted (`core.pii`), searched through a keyed hash, and print masked.
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -206,6 +207,48 @@ class FocusMembership(RegionScoped):
 
     def __str__(self) -> str:
         return f"{self.resident_id} {self.kind}"
+
+
+class HomeVisit(RegionScoped):
+    """A grid worker's visit to a household (走访), or to a focus-group member in it: when, what
+    they found, any need, and the case it was reported as when a problem was found."""
+
+    household = models.ForeignKey(
+        Household, verbose_name=_("household"), on_delete=models.CASCADE, related_name="visits"
+    )
+    # The focus-group member visited; empty for a visit to the household as a whole.
+    resident = models.ForeignKey(
+        Resident,
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="visits",
+    )
+    visited_on = models.DateField(_("visited on"))
+    visited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("visited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    found = models.TextField(_("what was found"))
+    need = models.TextField(_("need"), blank=True)
+    # The number of the case a problem found was reported as (cases are another app's).
+    case_number = models.CharField(_("case"), max_length=32, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("home visit")
+        verbose_name_plural = _("home visits")
+        indexes = [
+            models.Index(fields=["grid_code", "visited_on"], name="visit_grid_day"),
+            models.Index(fields=["household", "visited_on"], name="visit_household_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.household_id} {self.visited_on}"
 
 
 class Organisation(RegionScoped):

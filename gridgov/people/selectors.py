@@ -23,6 +23,7 @@ from gridgov.people.idnumbers import is_valid_shape, normalize
 from gridgov.people.models import (
     Building,
     FocusMembership,
+    HomeVisit,
     Household,
     Organisation,
     Resident,
@@ -224,6 +225,7 @@ class Visit:
     due_on: dt.date
     overdue: bool
     label: str = ""
+    visited_this_month: bool = False
 
 
 def visits_due(*, actor: Any, today: dt.date) -> list[Visit]:
@@ -243,8 +245,38 @@ def visits_due(*, actor: Any, today: dt.date) -> list[Visit]:
     for membership in rows[:500]:
         last = membership.last_visited_on
         due = last + dt.timedelta(days=membership.visit_every_days) if last else today
-        visits.append(Visit(membership=membership, due_on=due, overdue=due < today))
+        visits.append(
+            Visit(
+                membership=membership,
+                due_on=due,
+                overdue=due < today,
+                visited_this_month=last is not None and last >= today.replace(day=1),
+            )
+        )
     return sorted(visits, key=lambda visit: (visit.due_on, visit.membership.pk))
+
+
+def households_visited_since(*, actor: Any, since: dt.date) -> set[int]:
+    """The households of the actor's round (PEOPLE_MANAGE) visited on or after `since`."""
+    codes = require_permission(actor, Perm.PEOPLE_MANAGE)
+    visits = HomeVisit.objects.filter(jurisdiction_q(codes), visited_on__gte=since)
+    return set(visits.values_list("household_id", flat=True))
+
+
+def visit_household_get(*, actor: Any, household_id: int) -> Household:
+    """A household to record a visit to: 403 without PEOPLE_MANAGE, 404 outside where the actor
+    holds it, as for a missing one."""
+    queryset = scope_queryset(Household.objects.all(), actor=actor, permission=Perm.PEOPLE_MANAGE)
+    household = queryset.filter(pk=household_id).first()
+    if household is None:
+        raise NotFound(errors.HOUSEHOLD_NOT_FOUND)
+    return household
+
+
+def household_visits(*, household: Household, limit: int = 10) -> list[HomeVisit]:
+    """The latest visits to a household the caller already fetched through a scoped selector."""
+    rows = household.visits.select_related("resident", "visited_by")
+    return list(rows.order_by("-visited_on", "-id")[:limit])
 
 
 def require_register(actor: Any) -> None:

@@ -6,9 +6,11 @@ not exist for them: 404), validates, writes atomically and audits.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
+from django.utils import timezone
 
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
@@ -17,6 +19,7 @@ from gridgov.core.errors import (
     TOO_LONG,
     NotFound,
     PermissionDenied,
+    Problem,
     RefusalTarget,
     ValidationFailed,
 )
@@ -26,14 +29,18 @@ from gridgov.people.checks import ResidentInput, check_credit_code, check_reside
 from gridgov.people.models import (
     Building,
     FocusMembership,
+    HomeVisit,
     Household,
     Organisation,
     Resident,
 )
-from gridgov.people.policy import FOCUS_PERMS, holds_at
+from gridgov.people.policy import FOCUS_PERMS, holds_at, visible_focus_kinds
 
 REASON_MAX_LENGTH = 500
 REVEALABLE = ("id_number", "phone")
+VISIT_TEXT_MAX_LENGTH = 2000
+# How far back a visit may be entered: a round recorded at the end of the week, not last year's.
+VISIT_BACKDATE_DAYS = 31
 
 
 def _require_at(actor: Any, permission: str, region_code: str, not_found: Any) -> None:
@@ -258,3 +265,67 @@ def export_record(*, actor: Any, count: int, query: dict[str, str]) -> None:
             object_type="resident",
             detail={"rows": count, "query": query},
         )
+
+
+@transaction.atomic
+def visit_record(
+    *,
+    actor: Any,
+    household: Household,
+    visited_on: dt.date,
+    found: str,
+    need: str = "",
+    resident: Resident | None = None,
+    case_number: str = "",
+) -> HomeVisit:
+    """A visit to `household` (or to `resident`, a member of it) by whoever keeps the register
+    there: 403 without the role, 404 outside the jurisdiction, 400 for a date ahead or more than
+    a month back, nothing found or a person of another household. A focus-group member's visit
+    moves on their next due date, in the groups the actor may see."""
+    _require_at(actor, Perm.PEOPLE_MANAGE, household.region_code, errors.HOUSEHOLD_NOT_FOUND)
+    found, need = found.strip(), need.strip()
+    today = timezone.localdate()
+    problems: dict[str, list[Problem]] = {}
+    if visited_on > today:
+        problems["visited_on"] = [Problem(errors.VISIT_IN_FUTURE)]
+    elif visited_on < today - dt.timedelta(days=VISIT_BACKDATE_DAYS):
+        problems["visited_on"] = [Problem(errors.VISIT_TOO_OLD, {"days": VISIT_BACKDATE_DAYS})]
+    if not found:
+        problems["found"] = [Problem(errors.REQUIRED)]
+    for field, text in (("found", found), ("need", need)):
+        if len(text) > VISIT_TEXT_MAX_LENGTH:
+            problems[field] = [Problem(TOO_LONG, {"limit": VISIT_TEXT_MAX_LENGTH})]
+    if resident is not None and resident.household_id != household.pk:
+        problems["resident"] = [Problem(errors.VISIT_NOT_A_MEMBER)]
+    if problems:
+        raise ValidationFailed(problems)
+    visit = HomeVisit(
+        region_code=household.region_code,
+        household=household,
+        resident=resident,
+        visited_on=visited_on,
+        visited_by=actor,
+        found=found,
+        need=need,
+        case_number=case_number,
+    )
+    visit.save()
+    if resident is not None:
+        kinds = visible_focus_kinds(actor, household.region_code)
+        memberships = FocusMembership.objects.filter(resident=resident, kind__in=kinds)
+        memberships.filter(
+            models.Q(last_visited_on__isnull=True) | models.Q(last_visited_on__lt=visited_on)
+        ).update(last_visited_on=visited_on)
+    audit_record(
+        actor=actor,
+        action="household.visit",
+        object_type="household",
+        object_id=household.pk,
+        region_code=household.region_code,
+        detail={
+            "visit": visit.pk,
+            "resident": resident.pk if resident else None,
+            "case": case_number,
+        },
+    )
+    return visit

@@ -163,11 +163,23 @@ def round_page(request: HttpRequest) -> HttpResponse:
     """A grid worker's round, made for a phone: whom to visit (the focus groups they may see,
     soonest due first), then the households of their grid."""
     actor = actor_from(request)
-    visits = selectors.visits_due(actor=actor, today=timezone.localdate())
+    today = timezone.localdate()
+    visits = selectors.visits_due(actor=actor, today=today)
     for visit in visits:
         visit.label = str(FOCUS_LABELS[visit.membership.kind])
     form, q, cursor = _search(request)
     queryset = selectors.household_list(actor=actor, q=q)
     rows, next_cursor = selectors.keyset_page(queryset, key="number", cursor=cursor)
-    context = {"visits": visits, "form": form, "rows": rows, **_page_links(request, next_cursor)}
+    visited = selectors.households_visited_since(actor=actor, since=today.replace(day=1))
+    for household in rows:
+        household.visited_this_month = household.pk in visited  # type: ignore[attr-defined]
+    context = {
+        "visits": visits,
+        "visited_count": sum(1 for visit in visits if visit.visited_this_month),
+        "due_count": sum(1 for visit in visits if not visit.visited_this_month),
+        "households_visited": len(visited),
+        "form": form,
+        "rows": rows,
+        **_page_links(request, next_cursor),
+    }
     return render(request, "people/round.html", context)

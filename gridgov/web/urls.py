@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from gridgov.web import views
+from gridgov.web import views, visits
 
 app_name = "web"
 
@@ -15,6 +15,11 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path(
+        "round/households/<int:household_id>/visit/",
+        visits.household_visit,
+        name="household-visit",
+    ),
     path("regions/", views.region_browser, name="regions"),
     path("regions/map.geojson", views.regions_geojson, name="regions-geojson"),
     path("regions/<str:code>/", views.region_detail, name="region"),
