@@ -281,6 +281,13 @@ def run(*, terminals: int, work_dir: Path) -> dict[str, Any]:
         resumed = broadcast_dispatch(broadcast_id=victim.pk)
         _wait(lambda: _played(victim.pk) == terminals, "every terminal playing after the kill")
         resent = Delivery.objects.filter(broadcast=victim, attempts__gt=1).count()
+    except RuntimeError:
+        # What the helper processes said, to see why.
+        for log in sorted(work_dir.glob("*.log")):
+            print(
+                f"--- {log.name}\n" + "\n".join(log.read_text(errors="replace").splitlines()[-15:])
+            )
+        raise
     finally:
         processes.stop()
     plays = _plays(simulator_log, str(victim.identifier))
