@@ -19,6 +19,7 @@ urlpatterns = [
     path("mediation/", include("gridgov.mediation.urls")),
     path("inbox/", include("gridgov.notifications.urls")),
     path("people/", include("gridgov.people.urls")),
+    path("teams/", include("gridgov.teams.urls")),
     path("public/cards/", include("gridgov.people.public_urls")),
     path("public/", include("gridgov.broadcast.public_urls")),
     path("public/", include("gridgov.cases.public_urls")),

@@ -61,6 +61,7 @@ from gridgov.notifications.models import Notification
 from gridgov.people.models import Household, Organisation, Resident
 from gridgov.regions.geometry import to_shape
 from gridgov.regions.models import Region
+from gridgov.teams.models import Team, TeamKind, TeamMember
 from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
 
 
@@ -128,6 +129,8 @@ class World:
     risks: dict[str, int] = field(default_factory=dict)  # case number -> risk id
     meetings: dict[str, int] = field(default_factory=dict)  # case number -> joint meeting id
     meeting_tasks: dict[str, int] = field(default_factory=dict)  # case number -> its task's id
+    teams: dict[str, int] = field(default_factory=dict)  # region code -> team id
+    team_members: dict[str, int] = field(default_factory=dict)  # region code -> its member's id
 
     @property
     def codes(self) -> set[str]:
@@ -170,6 +173,7 @@ def build_world() -> World:
     _add_terminals(world)
     _add_register(world)
     _add_mediation(world)
+    _add_teams(world)
     return world
 
 
@@ -197,6 +201,20 @@ def _add_broadcasts(world: World) -> None:
         message.set_region_code(code)
         message.save()
         world.broadcasts[code] = message.pk
+
+
+def _add_teams(world: World) -> None:
+    """A team at every region of the tree, named after it (a tracer), with one member there."""
+    now = timezone.now()
+    for code, name in sorted(world.tree.names.items()):
+        team = Team(kind=TeamKind.VOLUNTEERS, name=f"{name}志愿者服务队", created_at=now)
+        team.set_region_code(code)
+        team.save()
+        member = TeamMember(team=team, name=f"{name}队员", joined_on=now.date())
+        member.set_region_code(code)
+        member.save()
+        world.teams[code] = team.pk
+        world.team_members[code] = member.pk
 
 
 def _add_terminals(world: World) -> None:
@@ -472,6 +490,12 @@ class Probe:
 
     def broadcast_id(self) -> int:
         return self.world.broadcasts.get(self.code, MISSING_OBJECT_ID)
+
+    def team_id(self) -> int:
+        return self.world.teams.get(self.code, MISSING_OBJECT_ID)
+
+    def team_member_id(self) -> int:
+        return self.world.team_members.get(self.code, MISSING_OBJECT_ID)
 
     def register_id(self, kind: str) -> int:
         """The id of a register record of `kind` in the target's area (outside the prober's own
@@ -955,6 +979,30 @@ def _risk_raise(probe: Probe) -> Call:
         "region_code": probe.code,
     }
     return Call("post", reverse("mediation-api:risk-list"), data, json=True)
+
+
+def _team_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"region": probe.target.code}
+    return Call("get", reverse("teams-api:list"), params)
+
+
+def _listed_team_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)}
+
+
+def _expected_team_regions(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.TEAMS_VIEW)
+    assert probe.target is not None
+    return {
+        code
+        for code in probe.world.teams
+        if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
+    }
+
+
+def _team_path(name: str, probe: Probe, **extra: int) -> str:
+    return reverse(name, kwargs={"team_id": probe.team_id(), **extra})
 
 
 def _centre_list(probe: Probe) -> Call:
@@ -2441,6 +2489,50 @@ _ROUTE_LIST: list[Route] = [
         _get("broadcast:terminal-template"),
         Perm.TERMINALS_MANAGE,
         page=True,
+    ),
+    # The teams' rosters
+    Route(
+        "teams-api:list",
+        Kind.LIST,
+        _team_list,
+        permission=Perm.TEAMS_VIEW,
+        listed=_listed_team_regions,
+        expected_listed=_expected_team_regions,
+    ),
+    Route(
+        "teams-api:members",
+        Kind.OBJECT,
+        lambda probe: Call("get", _team_path("teams-api:members", probe)),
+        permission=Perm.TEAMS_VIEW,
+    ),
+    Route("teams:list", Kind.SELF, _get("teams:list"), Perm.TEAMS_VIEW, page=True),
+    Route(
+        "teams:detail",
+        Kind.OBJECT,
+        lambda probe: Call("get", _team_path("teams:detail", probe)),
+        permission=Perm.TEAMS_VIEW,
+        page=True,
+    ),
+    # An empty member: inside, the form comes back with its errors (400).
+    Route(
+        "teams:detail",
+        Kind.OBJECT,
+        lambda probe: Call("post", _team_path("teams:detail", probe)),
+        permission=Perm.TEAMS_MANAGE,
+        variant="add member",
+        page=True,
+        ok=400,
+    ),
+    # The first probe inside records the member leaving; later ones find them gone (409).
+    Route(
+        "teams:leave",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "post", _team_path("teams:leave", probe, member_id=probe.team_member_id())
+        ),
+        permission=Perm.TEAMS_MANAGE,
+        page=True,
+        ok=frozenset({302, 409}),
     ),
     # The public alerts: the configured county's sent messages, no login
     Route("alerts:list", Kind.PUBLIC, _get("alerts:list"), public_scope=True),

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "gridgov.dashboards",
     "gridgov.people",
     "gridgov.mediation",
+    "gridgov.teams",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -65,6 +65,7 @@ from gridgov.people.api import (
 )
 from gridgov.regions.api import RegionChildrenApi, RegionDetailApi, RegionListApi, RegionLocateApi
 from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
+from gridgov.teams.api import TeamListApi, TeamMembersApi
 
 platform_patterns: list[URLPattern] = [
     path("auth/token/", TokenObtainApi.as_view(), name="token"),
@@ -163,6 +164,11 @@ people_patterns: list[URLPattern] = [
     ),
 ]
 
+teams_patterns: list[URLPattern] = [
+    path("teams/", TeamListApi.as_view(), name="list"),
+    path("teams/<int:team_id>/members/", TeamMembersApi.as_view(), name="members"),
+]
+
 mediation_patterns: list[URLPattern] = [
     path("mediation/centres/", CentreListApi.as_view(), name="centre-list"),
     path("mediation/files/", FileListApi.as_view(), name="file-list"),
@@ -191,4 +197,5 @@ urlpatterns = [
     path("", include((broadcast_patterns, "broadcast-api"))),
     path("", include((people_patterns, "people-api"))),
     path("", include((mediation_patterns, "mediation-api"))),
+    path("", include((teams_patterns, "teams-api"))),
 ]

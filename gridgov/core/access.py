@@ -85,6 +85,9 @@ class Perm:
     # work a file (the desk's registration, sessions, outcome, follow-up, judicial confirmation).
     MEDIATION_VIEW = "mediation.view"
     MEDIATION_WORK = "mediation.work"
+    # The teams' rosters: who does the work where (names and duties, no personal data).
+    TEAMS_VIEW = "teams.view"
+    TEAMS_MANAGE = "teams.manage"
 
 
 @dataclass(frozen=True)
@@ -123,6 +126,7 @@ _REGISTER_WORK = _REGISTER_READ | {Perm.PEOPLE_REVEAL, Perm.PEOPLE_MANAGE}
 _MEDIATION = frozenset({Perm.MEDIATION_VIEW, Perm.MEDIATION_WORK})
 
 _GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
+_TEAMS = frozenset({Perm.TEAMS_VIEW, Perm.TEAMS_MANAGE})
 _BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE, Perm.TERMINALS_VIEW})
 _BROADCAST_APPROVING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_APPROVE, Perm.TERMINALS_VIEW})
 _TERMINALS = frozenset({Perm.TERMINALS_VIEW, Perm.TERMINALS_MANAGE})
@@ -135,7 +139,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         _STAFF_VIEW
         | _GRANTING
         | _OVERVIEW
-        | {Perm.CASES_VIEW, Perm.MEDIATION_VIEW}
+        | {Perm.CASES_VIEW, Perm.MEDIATION_VIEW, Perm.TEAMS_VIEW}
         | _BROADCAST_COUNTY
         | _REGISTER_READ,
     ),
@@ -149,7 +153,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _BROADCAST_COMPOSING
         | _TERMINALS
         | _REGISTER_WORK
-        | _FOCUS_SUPERVISED,
+        | _FOCUS_SUPERVISED
+        | _TEAMS,
     ),
     # Approves broadcasts only: the second person beside the operator who composes them.
     Role.DEPUTY_COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | _BROADCAST_COUNTY),
@@ -163,7 +168,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _BROADCAST_COMPOSING
         | _BROADCAST_APPROVING
         | _REGISTER_WORK
-        | _FOCUS_SUPERVISED,
+        | _FOCUS_SUPERVISED
+        | _TEAMS,
     ),
     # A village composes; its town approves (a village rarely has two people to hand).
     Role.VILLAGE_SECRETARY: RoleSpec(
@@ -173,7 +179,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _OVERVIEW
         | _MEDIATION
         | _BROADCAST_COMPOSING
-        | _REGISTER_WORK,
+        | _REGISTER_WORK
+        | _TEAMS,
     ),
     Role.GRID_WORKER: RoleSpec(
         frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK | _REGISTER_WORK | _FOCUS_SUPERVISED

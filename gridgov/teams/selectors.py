@@ -1,0 +1,65 @@
+"""Every read of the teams' rosters, scoped to the actor."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q, QuerySet
+
+from gridgov.core.access import Perm
+from gridgov.core.audit import audit_out_of_jurisdiction
+from gridgov.core.errors import NotFound
+from gridgov.core.scoping import Actor, scope_queryset
+from gridgov.teams import errors
+from gridgov.teams.models import Team, TeamMember
+
+
+@dataclass(frozen=True)
+class TeamFilters:
+    kind: str = ""
+    region_code: str = ""  # the teams of this place and the places below it
+
+
+def team_list(*, actor: Actor, filters: TeamFilters | None = None) -> QuerySet[Team]:
+    """The teams of the actor's jurisdiction, each with its count of serving members."""
+    filters = filters or TeamFilters()
+    teams = scope_queryset(Team.objects.all(), actor=actor, permission=Perm.TEAMS_VIEW)
+    if filters.kind:
+        teams = teams.filter(kind=filters.kind)
+    if filters.region_code:
+        teams = teams.filter(region_code__startswith=filters.region_code)
+    return teams.annotate(
+        serving=Count("members", filter=Q(members__left_on__isnull=True))
+    ).order_by("region_code", "kind", "id")
+
+
+def team_get(*, actor: Actor, team_id: int, manage: bool = False) -> Team:
+    """The team, or NotFound when missing or outside the actor's jurisdiction (audited)."""
+    permission = Perm.TEAMS_MANAGE if manage else Perm.TEAMS_VIEW
+    found = scope_queryset(Team.objects.all(), actor=actor, permission=permission).filter(
+        pk=team_id
+    )
+    team = found.first()
+    if team is None:
+        outside = Team.objects.filter(pk=team_id).values_list("region_code", flat=True).first()
+        if outside is not None:
+            audit_out_of_jurisdiction(
+                actor=actor, object_type="team", object_id=str(team_id), region_code=outside
+            )
+        raise NotFound(errors.TEAM_NOT_FOUND)
+    return team
+
+
+def team_members(*, team: Team, include_left: bool = False) -> QuerySet[TeamMember]:
+    """A team's roster (the caller has the team through `team_get`): those serving, by place."""
+    members = team.members.select_related("user")
+    if not include_left:
+        members = members.filter(left_on__isnull=True)
+    return members.order_by("region_code", "name", "id")
+
+
+def member_get(*, team: Team, member_id: int) -> TeamMember:
+    member = team.members.filter(pk=member_id).first()
+    if member is None:
+        raise NotFound(errors.MEMBER_NOT_FOUND)
+    return member
