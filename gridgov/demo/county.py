@@ -24,6 +24,7 @@ from gridgov.dashboards.services import rollups_rebuild
 from gridgov.demo import cases, names, people, terminals
 from gridgov.demo import mediation as demo_mediation
 from gridgov.demo import risks as demo_risks
+from gridgov.demo import teams as demo_teams
 from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -66,6 +67,8 @@ class DemoSummary:
     mediation_referrals: int = 0
     risks: int = 0
     joint_meetings: int = 0
+    teams: int = 0
+    team_members: int = 0
     terminals: int = 0
     boundaries_digest: str = ""
     cases_digest: str = ""
@@ -100,6 +103,8 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "mediation_referrals": _("referrals between mediations"),
     "risks": _("risks in the register"),
     "joint_meetings": _("joint meetings"),
+    "teams": _("teams"),
+    "team_members": _("team members"),
     "terminals": _("broadcast terminals"),
 }
 
@@ -234,6 +239,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("rollups", count_rollups),
     ("mediation", demo_mediation.load),
     ("risks", demo_risks.load),
+    ("teams", demo_teams.create_teams),
     ("terminals", terminals.create_terminals),
 ]
 

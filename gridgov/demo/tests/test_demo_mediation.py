@@ -13,7 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
-from gridgov.accounts.models import User
+from gridgov.accounts.models import RoleAssignment, User
 from gridgov.cases.catalogue import seed_categories
 from gridgov.cases.models import Case, CaseEvent, Category
 from gridgov.cases.states import State
@@ -23,6 +23,7 @@ from gridgov.mediation.documents import KINDS, file_document
 from gridgov.mediation.models import Centre, JointMeeting, MediationFile, Referral, Risk
 from gridgov.mediation.services.meetings import may_own_tasks_at
 from gridgov.regions.models import Region
+from gridgov.teams.models import Team, TeamMember
 
 SMALL = 1500
 
@@ -180,3 +181,31 @@ def test_every_town_held_joint_meetings_on_its_risks(loaded: Any) -> None:
         for task in meeting.tasks.all():
             assert may_own_tasks_at(task.owner, meeting.region_code)
     assert any(task.done_at is None for m in meetings for task in m.tasks.all())
+
+
+@pytest.mark.django_db
+def test_every_village_has_its_teams_with_the_accounts_serving_where_they_work(
+    loaded: Any,
+) -> None:
+    villages = set(Region.objects.filter(level="village").values_list("region_code", flat=True))
+    teams = Team.objects.all()
+    assert loaded.teams == teams.count()
+    assert loaded.team_members == TeamMember.objects.count()
+    for kind in ("party_members", "grid_workers", "volunteers", "mediators"):
+        assert (
+            set(
+                teams.filter(kind=kind, village_code__in=villages).values_list(
+                    "region_code", flat=True
+                )
+            )
+            == villages
+        ), kind
+    # every grid worker serves on their village's grid-worker team, at their own grid
+    for assignment in RoleAssignment.objects.filter(role="grid_worker"):
+        member = TeamMember.objects.get(user=assignment.user, team__kind="grid_workers")
+        assert member.region_code == assignment.region_code
+        assert member.team.region_code == assignment.village_code
+    # each team's members serve within its place
+    for member in TeamMember.objects.select_related("team"):
+        assert member.region_code.startswith(member.team.region_code)
+    assert teams.filter(kind="lecturers", region_code="610324").exists()

@@ -48,6 +48,7 @@ def test_every_app_registered_its_pages_in_order():
         "organisations",
         "register_import",
         "cards",
+        "teams",
         "broadcasts",
         "terminals",
         "regions",
