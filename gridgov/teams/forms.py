@@ -24,7 +24,7 @@ class TeamQueryForm(forms.Form):
 
 
 class MemberForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=64)
+    name = forms.CharField(label=_("Full name"), max_length=64)
     region_code = forms.ChoiceField(label=_("Serves at"), required=False)
     username = forms.CharField(
         label=_("Account (username)"),

@@ -6,21 +6,27 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core.models import RegionScoped
 
 
 class TeamKind(models.TextChoices):
     # The four teams first, in the order the county names them.
-    PARTY_MEMBERS = "party_members", _("Party members")
-    GRID_WORKERS = "grid_workers", _("Grid workers and information officers")
-    VOLUNTEERS = "volunteers", _("Volunteers")
-    MEDIATORS = "mediators", _("Mediators")
-    LEGAL_UNDERSTANDERS = "legal_understanders", _("Legal understanders")
-    LEGAL_SERVICE = "legal_service", _("Legal service workers")
-    LECTURERS = "lecturers", _("Peace and rule-of-law lecture group")
+    PARTY_MEMBERS = "party_members", pgettext_lazy("team kind", "Party members")
+    GRID_WORKERS = (
+        "grid_workers",
+        pgettext_lazy("team kind", "Grid workers and information officers"),
+    )
+    VOLUNTEERS = "volunteers", pgettext_lazy("team kind", "Volunteers")
+    MEDIATORS = "mediators", pgettext_lazy("team kind", "Mediators")
+    LEGAL_UNDERSTANDERS = "legal_understanders", pgettext_lazy("team kind", "Legal understanders")
+    LEGAL_SERVICE = "legal_service", pgettext_lazy("team kind", "Legal service workers")
+    LECTURERS = "lecturers", pgettext_lazy("team kind", "Peace and rule-of-law lecture group")
 
 
+# The order teams are listed in at a place: the four teams, then the trained groups.
+KIND_ORDER = {kind: index for index, kind in enumerate(TeamKind.values)}
 FOUR_TEAMS = frozenset(
     {TeamKind.PARTY_MEMBERS, TeamKind.GRID_WORKERS, TeamKind.VOLUNTEERS, TeamKind.MEDIATORS}
 )

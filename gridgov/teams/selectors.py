@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.errors import NotFound
 from gridgov.core.scoping import Actor, scope_queryset
 from gridgov.teams import errors
-from gridgov.teams.models import Team, TeamMember
+from gridgov.teams.models import KIND_ORDER, Team, TeamMember
 
 
 @dataclass(frozen=True)
@@ -28,9 +28,13 @@ def team_list(*, actor: Actor, filters: TeamFilters | None = None) -> QuerySet[T
         teams = teams.filter(kind=filters.kind)
     if filters.region_code:
         teams = teams.filter(region_code__startswith=filters.region_code)
+    kind_order = Case(
+        *(When(kind=kind, then=Value(index)) for kind, index in KIND_ORDER.items()),
+        output_field=IntegerField(),
+    )
     return teams.annotate(
-        serving=Count("members", filter=Q(members__left_on__isnull=True))
-    ).order_by("region_code", "kind", "id")
+        serving=Count("members", filter=Q(members__left_on__isnull=True)), kind_order=kind_order
+    ).order_by("region_code", "kind_order", "id")
 
 
 def team_get(*, actor: Actor, team_id: int, manage: bool = False) -> Team:

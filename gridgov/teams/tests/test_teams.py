@@ -72,6 +72,8 @@ def client_for(user: Any) -> Client:
 def test_the_api_lists_the_teams_of_ones_places_with_those_serving(world, api_as):
     body = api_as(world["official"]).get(TEAMS).json()
     by_name = {row["name"]: row for row in body}
+    # by place, the four teams in the county's order
+    assert [row["name"] for row in body] == ["城关党员先锋队", "东风村志愿者服务队"]
     # the town's teams and its village's, not the other town's
     assert set(by_name) == {"东风村志愿者服务队", "城关党员先锋队"}
     # one serving: the member who left does not count
@@ -178,3 +180,17 @@ def test_only_those_keeping_the_place_may_change_its_roster(world):
         client_for(world["worker"]).post(f"/teams/{team.pk}/", {"name": "张三"}).status_code == 403
     )
     assert not TeamMember.objects.filter(name="张三").exists()
+
+
+def test_a_places_teams_are_listed_in_the_countys_order(world, api_as):
+    _team(world["village"], TeamKind.LEGAL_UNDERSTANDERS, "东风村法律明白人")
+    _team(world["village"], TeamKind.MEDIATORS, "东风村调解员队伍")
+    _team(world["village"], TeamKind.PARTY_MEMBERS, "东风村党员先锋队")
+    body = api_as(world["official"]).get(TEAMS, {"region": world["village"]}).json()
+    # the four teams first (party members, grid workers, volunteers, mediators), then the rest
+    assert [row["name"] for row in body] == [
+        "东风村党员先锋队",
+        "东风村志愿者服务队",
+        "东风村调解员队伍",
+        "东风村法律明白人",
+    ]
