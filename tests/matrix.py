@@ -1515,6 +1515,17 @@ def _register_routes() -> list[Route]:
         )
         for kind in ("resident", "household", "building", "organisation")
     ]
+    # Editing: whoever keeps the register there (the county leader reads it only: 403).
+    routes += [
+        Route(
+            f"people:{kind}-edit",
+            Kind.OBJECT,
+            _people_object(f"people:{kind}-edit", kind),
+            Perm.PEOPLE_MANAGE,
+            page=True,
+        )
+        for kind in ("resident", "household", "building", "organisation")
+    ]
     routes += [
         Route(f"people:{name}", Kind.SELF, _get(f"people:{name}"), Perm.PEOPLE_VIEW, page=True)
         for name in ("residents", "households", "buildings", "organisations")

@@ -102,3 +102,13 @@ VISIT_TOO_OLD = error_code(
 VISIT_NOT_A_MEMBER = error_code(
     "people.visit_not_a_member", _("This person is not a member of the household.")
 )
+
+# Edits.
+NOT_EDITABLE = error_code(
+    "people.not_editable",
+    _("This field cannot be edited (gender and birth date follow the ID number)."),
+)
+HOUSEHOLD_NUMBER_TAKEN = error_code(
+    "people.household_number_taken", _("Another household has this number.")
+)
+FLOORS_RANGE = error_code("people.floors_range", _("A building has 1 to 200 floors."))

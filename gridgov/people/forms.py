@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from gridgov.people.models import Project
+from gridgov.people.models import Building, Household, Organisation, Project, Resident
 from gridgov.people.services import REASON_MAX_LENGTH
 
 
@@ -89,3 +89,46 @@ class ProjectForm(forms.Form):
     def __init__(self, *args: object, partners: list[tuple[int, str]], **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["partner"].choices = [("", "—"), *partners]  # type: ignore[attr-defined]
+
+
+class ResidentEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=50)
+    # Never filled in with the stored value: a form must not carry the number in full.
+    id_number = forms.CharField(
+        label=_("New ID number"),
+        max_length=30,
+        required=False,
+        help_text=_("Leave empty to keep it; gender and birth date follow the number."),
+    )
+    phone = forms.CharField(
+        label=_("New phone"), max_length=30, required=False, help_text=_("Leave empty to keep it.")
+    )
+    ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20)
+    relation = forms.ChoiceField(label=_("Relation to the head"), choices=Resident.Relation.choices)
+    residence = forms.ChoiceField(label=_("Residence status"), choices=Resident.Residence.choices)
+    occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
+
+
+class HouseholdEditForm(forms.Form):
+    number = forms.CharField(label=_("Household number"), max_length=32)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    registration = forms.ChoiceField(
+        label=_("Registration"), choices=Household.Registration.choices
+    )
+
+
+class BuildingEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=100, required=False)
+    address = forms.CharField(label=_("Address"), max_length=200)
+    kind = forms.ChoiceField(label=_("Type"), choices=Building.Kind.choices)
+    use = forms.ChoiceField(label=_("Use"), choices=Building.Use.choices)
+    floors = forms.IntegerField(label=_("Floors"), min_value=1, max_value=200)
+
+
+class OrganisationEditForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Type"), choices=Organisation.Kind.choices)
+    credit_code = forms.CharField(
+        label=_("Unified social credit code"), max_length=30, required=False
+    )
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)

@@ -279,6 +279,15 @@ def household_visits(*, household: Household, limit: int = 10) -> list[HomeVisit
     return list(rows.order_by("-visited_on", "-id")[:limit])
 
 
+def editable_get(*, actor: Any, model: type[RowT], pk: int, not_found: Any) -> RowT:
+    """A record to edit: 403 without PEOPLE_MANAGE, 404 outside where the actor holds it."""
+    queryset = scope_queryset(model.objects.all(), actor=actor, permission=Perm.PEOPLE_MANAGE)
+    found = queryset.filter(pk=pk).first()
+    if found is None:
+        raise NotFound(not_found)
+    return found
+
+
 def require_register(actor: Any) -> None:
     """PermissionDenied (403) for an actor with no role that reads the register."""
     if not actor or not getattr(actor, "is_authenticated", False):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema_field
 from rest_framework import serializers
@@ -192,3 +193,51 @@ class ImportReportOutput(serializers.Serializer):
     residents_created = serializers.IntegerField()
     written = serializers.BooleanField()
     problems = ImportProblemOutput(many=True)
+
+
+class PatchInput(serializers.Serializer):
+    """A PATCH body: only the fields it names change; a field that is not editable here (gender
+    and birth date follow the ID number) is refused rather than ignored."""
+
+    def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
+        extra = sorted(set(self.initial_data) - set(self.fields))
+        if extra:
+            raise serializers.ValidationError({name: [NOT_EDITABLE_TEXT] for name in extra})
+        if not attrs:
+            raise serializers.ValidationError(NOTHING_TO_CHANGE_TEXT)
+        return attrs
+
+
+NOT_EDITABLE_TEXT = _("This field cannot be edited (gender and birth date follow the ID number).")
+NOTHING_TO_CHANGE_TEXT = _("Name at least one field to change.")
+
+
+class ResidentPatchInput(PatchInput):
+    name = serializers.CharField(max_length=50, required=False)
+    id_number = serializers.CharField(max_length=30, required=False)
+    phone = serializers.CharField(max_length=30, required=False)
+    ethnicity = serializers.CharField(max_length=20, required=False)
+    relation = serializers.ChoiceField(choices=Resident.Relation.choices, required=False)
+    residence = serializers.ChoiceField(choices=Resident.Residence.choices, required=False)
+    occupation = serializers.CharField(max_length=100, required=False, allow_blank=True)
+
+
+class HouseholdPatchInput(PatchInput):
+    number = serializers.CharField(max_length=32, required=False)
+    address = serializers.CharField(max_length=200, required=False)
+    registration = serializers.ChoiceField(choices=Household.Registration.choices, required=False)
+
+
+class BuildingPatchInput(PatchInput):
+    name = serializers.CharField(max_length=100, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False)
+    kind = serializers.ChoiceField(choices=Building.Kind.choices, required=False)
+    use = serializers.ChoiceField(choices=Building.Use.choices, required=False)
+    floors = serializers.IntegerField(min_value=1, max_value=200, required=False)
+
+
+class OrganisationPatchInput(PatchInput):
+    name = serializers.CharField(max_length=120, required=False)
+    kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
+    credit_code = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True)

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from gridgov.people import views, views_cards, views_spreadsheets
+from gridgov.people import views, views_cards, views_edit, views_spreadsheets
 
 app_name = "people"
 
@@ -18,6 +18,10 @@ urlpatterns = [
         views.resident_reveal_page,
         name="resident-reveal",
     ),
+    path("residents/<int:pk>/edit/", views_edit.resident_edit, name="resident-edit"),
+    path("households/<int:pk>/edit/", views_edit.household_edit, name="household-edit"),
+    path("buildings/<int:pk>/edit/", views_edit.building_edit, name="building-edit"),
+    path("organisations/<int:pk>/edit/", views_edit.organisation_edit, name="organisation-edit"),
     path("cards/", views_cards.card_list, name="cards"),
     path("cards/<str:region_code>/", views_cards.card_edit, name="card"),
     path("households/", views.households, name="households"),

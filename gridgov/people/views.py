@@ -12,15 +12,21 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
+from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.people import selectors
 from gridgov.people.forms import RevealForm, SearchForm
 from gridgov.people.models import FocusKind
+from gridgov.people.policy import holds_at
 from gridgov.people.services import resident_reveal
 
 FOCUS_LABELS = dict(FocusKind.choices)
+
+
+def _may_edit(actor: Any, record: Any) -> bool:
+    return holds_at(actor, Perm.PEOPLE_MANAGE, record.region_code)
 
 
 def _page_links(request: HttpRequest, cursor: str | None) -> dict[str, str | None]:
@@ -57,7 +63,8 @@ def _resident_context(actor: Any, resident_id: int, **extra: Any) -> dict[str, A
     focus = selectors.resident_focus(actor=actor, resident=resident)
     for membership in focus:
         membership.label = FOCUS_LABELS[membership.kind]  # type: ignore[attr-defined]
-    return {"resident": resident, "focus": focus, **extra}
+    may_edit = holds_at(actor, Perm.PEOPLE_MANAGE, resident.region_code)
+    return {"resident": resident, "focus": focus, "may_edit": may_edit, **extra}
 
 
 @require_GET
@@ -115,7 +122,8 @@ def household(request: HttpRequest, household_id: int) -> HttpResponse:
     actor = actor_from(request)
     found = selectors.household_get(actor=actor, household_id=household_id)
     members = selectors.household_members(household=found)
-    return render(request, "people/household.html", {"household": found, "members": members})
+    context = {"household": found, "members": members, "may_edit": _may_edit(actor, found)}
+    return render(request, "people/household.html", context)
 
 
 @require_GET
@@ -135,7 +143,8 @@ def building(request: HttpRequest, building_id: int) -> HttpResponse:
     actor = actor_from(request)
     found = selectors.building_get(actor=actor, building_id=building_id)
     rows = selectors.building_households(building=found)
-    return render(request, "people/building.html", {"building": found, "households": rows})
+    context = {"building": found, "households": rows, "may_edit": _may_edit(actor, found)}
+    return render(request, "people/building.html", context)
 
 
 @require_GET
@@ -154,7 +163,8 @@ def organisations(request: HttpRequest) -> HttpResponse:
 def organisation(request: HttpRequest, organisation_id: int) -> HttpResponse:
     actor = actor_from(request)
     found = selectors.organisation_get(actor=actor, organisation_id=organisation_id)
-    return render(request, "people/organisation.html", {"organisation": found})
+    context = {"organisation": found, "may_edit": _may_edit(actor, found)}
+    return render(request, "people/organisation.html", context)
 
 
 @require_GET
