@@ -211,42 +211,45 @@ def run(*, cases: int, repeat: int) -> dict[str, Any]:
     start = timezone.make_aware(datetime.combine(period.start, clock_time.min))
     end = timezone.make_aware(datetime.combine(period.end + timedelta(days=1), clock_time.min))
     results: dict[str, Any] = {"cases": cases, "rollup_rows": rollup_rows, "rebuild_s": rebuild_s}
-    parquet_dir = Path(tempfile.mkdtemp(prefix="gridgov-bench-"))
-    parquet = parquet_dir / "cases.parquet"
-    duckdb_ready = connection.vendor == "postgresql"
-    if duckdb_ready:
-        export_s = _export_parquet(parquet)
-        print(f"  exported to Parquet in {export_s:.1f} s ({parquet.stat().st_size / 1e6:.0f} MB)")
-    for label, code in (("county", county), ("town", fixtures.towns[0])):
-        region = Region.objects.get(region_code=code)
-        actions: list[Callable[[], Any]] = [
-            _from_rollups(leader, region, period),
-            _postgres_live(code, start, end),
-        ]
+    # The Parquet copy (tens of MB at millions of cases) is removed when the comparison ends.
+    with tempfile.TemporaryDirectory(prefix="gridgov-bench-") as temporary:
+        parquet = Path(temporary) / "cases.parquet"
+        duckdb_ready = connection.vendor == "postgresql"
         if duckdb_ready:
-            actions.append(_duckdb_live(parquet, code, start, end))
-        with CaptureQueriesContext(connection) as queries:
-            summary(actor=leader, region=region, period=period)
-        print(f"  {label} overview: {len(queries.captured_queries)} queries")
-        medians = interleaved_medians(*actions, repeat=repeat)
-        rollup_ms, live_ms = medians[0] * 1000, medians[1] * 1000
-        line = (
-            f"  {label} overview, {YEARS} years: rollups {format_figure(rollup_ms, 'ms')},"
-            f" live {connection.vendor} GROUP BY {format_figure(live_ms, 'ms')}"
-            f" (ratio {live_ms / rollup_ms:.0f}x)"
-        )
-        entry = {"rollups_ms": rollup_ms, "live_ms": live_ms, "ratio": live_ms / rollup_ms}
-        if duckdb_ready:
-            duck_ms = medians[2] * 1000
-            line += f", DuckDB over Parquet {format_figure(duck_ms, 'ms')}"
-            entry["duckdb_ms"] = duck_ms
-        if label == "county" and connection.vendor == "postgresql":
-            line += (
-                f"; targets <= {TARGET_MS:.0f} ms: {'met' if rollup_ms <= TARGET_MS else 'MISSED'},"
-                f" >= {TARGET_RATIO:.0f}x: {'met' if live_ms / rollup_ms >= TARGET_RATIO else 'MISSED'}"
+            export_s = _export_parquet(parquet)
+            print(
+                f"  exported to Parquet in {export_s:.1f} s ({parquet.stat().st_size / 1e6:.0f} MB)"
             )
-        print(line)
-        results[label] = entry
+        for label, code in (("county", county), ("town", fixtures.towns[0])):
+            region = Region.objects.get(region_code=code)
+            actions: list[Callable[[], Any]] = [
+                _from_rollups(leader, region, period),
+                _postgres_live(code, start, end),
+            ]
+            if duckdb_ready:
+                actions.append(_duckdb_live(parquet, code, start, end))
+            with CaptureQueriesContext(connection) as queries:
+                summary(actor=leader, region=region, period=period)
+            print(f"  {label} overview: {len(queries.captured_queries)} queries")
+            medians = interleaved_medians(*actions, repeat=repeat)
+            rollup_ms, live_ms = medians[0] * 1000, medians[1] * 1000
+            line = (
+                f"  {label} overview, {YEARS} years: rollups {format_figure(rollup_ms, 'ms')},"
+                f" live {connection.vendor} GROUP BY {format_figure(live_ms, 'ms')}"
+                f" (ratio {live_ms / rollup_ms:.0f}x)"
+            )
+            entry = {"rollups_ms": rollup_ms, "live_ms": live_ms, "ratio": live_ms / rollup_ms}
+            if duckdb_ready:
+                duck_ms = medians[2] * 1000
+                line += f", DuckDB over Parquet {format_figure(duck_ms, 'ms')}"
+                entry["duckdb_ms"] = duck_ms
+            if label == "county" and connection.vendor == "postgresql":
+                line += (
+                    f"; targets <= {TARGET_MS:.0f} ms: {'met' if rollup_ms <= TARGET_MS else 'MISSED'},"
+                    f" >= {TARGET_RATIO:.0f}x: {'met' if live_ms / rollup_ms >= TARGET_RATIO else 'MISSED'}"
+                )
+            print(line)
+            results[label] = entry
     cost = _transition_cost(TRANSITIONS)
     print(
         f"  keeping the rollups: {cost['transitions']} transitions at"
