@@ -58,7 +58,9 @@ def test_a_walk_in_dispute_is_mediated_agreed_followed_up_closed_and_counted(
 
     # when the mediator opens the desk's form from the menu and registers the walk-in
     log_in(desk, base, mediator)
-    desk.click("header nav a[href='/mediation/register/']")
+    # (the menu link is followed to its page before the page is measured)
+    with desk.expect_navigation():
+        desk.click("header nav a[href='/mediation/register/']")
     fits(desk, "registration form")
     desk.select_option("#id_centre", str(centres[town].pk))
     desk.select_option("#id_category", "dispute-neighbour")
@@ -126,7 +128,8 @@ def test_a_walk_in_dispute_is_mediated_agreed_followed_up_closed_and_counted(
     assert TERMS in text
 
     # when the follow-up visit falls due, it shows on the mediator's home; they record it
-    desk.click("header nav a[href='/mediation/']")
+    with desk.expect_navigation():
+        desk.click("header nav a[href='/mediation/']")
     follow = desk.locator(f"li[data-follow-up='{file.number}'] a")
     fits(desk, "mediator's home")
     with desk.expect_navigation():
@@ -150,7 +153,8 @@ def test_a_walk_in_dispute_is_mediated_agreed_followed_up_closed_and_counted(
     assert Case.objects.get(pk=file.case_id).state == "closed"
 
     # when the official opens the analysis report from the menu (their town, this month)
-    office.click("header nav a[href='/mediation/analysis/']")
+    with office.expect_navigation():
+        office.click("header nav a[href='/mediation/analysis/']")
     assert tree.names[town] in office.inner_text("#report-period")
     fits(office, "analysis report")
     # then it counts the dispute as accepted and resolved by a town centre
