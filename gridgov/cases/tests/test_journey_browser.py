@@ -117,7 +117,8 @@ def test_a_report_goes_from_a_resident_to_a_grid_worker_and_back(
     # when the village secretary finds it in the work queue and accepts it
     office = new_page(browser, office_size, errors)
     log_in(office, base, secretary)
-    office.click("header nav a[href='/cases/queue/']")
+    with office.expect_navigation():
+        office.click("header nav a[href='/cases/queue/']")
     fits(office, office_size, "work queue")
     row = office.locator(f"tr[data-case='{number}']")
     assert DESCRIPTION[:10] in row.inner_text()
