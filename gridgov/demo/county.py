@@ -21,7 +21,7 @@ from gridgov.core.access import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
 from gridgov.dashboards.services import rollups_rebuild
-from gridgov.demo import cases, names, people, terminals
+from gridgov.demo import broadcasts, cases, names, people, terminals
 from gridgov.demo import mediation as demo_mediation
 from gridgov.demo import risks as demo_risks
 from gridgov.demo import teams as demo_teams
@@ -70,6 +70,8 @@ class DemoSummary:
     teams: int = 0
     team_members: int = 0
     terminals: int = 0
+    broadcasts: int = 0
+    broadcast_deliveries: int = 0
     boundaries_digest: str = ""
     cases_digest: str = ""
     seconds: float = 0.0
@@ -106,6 +108,8 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "teams": _("teams"),
     "team_members": _("team members"),
     "terminals": _("broadcast terminals"),
+    "broadcasts": _("broadcast messages"),
+    "broadcast_deliveries": _("broadcast deliveries"),
 }
 
 
@@ -241,6 +245,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("risks", demo_risks.load),
     ("teams", demo_teams.create_teams),
     ("terminals", terminals.create_terminals),
+    ("broadcasts", broadcasts.create_broadcasts),
 ]
 
 
