@@ -26,11 +26,13 @@ from django.urls import Resolver404
 from gridgov.people.idnumbers import plausible_id_anywhere
 
 # The routes that show a full value on purpose: they are permission-checked, need a reason and
-# write an audit row.
+# write an audit row (the unmasked export is the reveal of a whole selection).
 REVEAL_ROUTES = frozenset(
     {
         "people-api:resident-reveal",
         "people:resident-reveal",
+        "people-api:resident-export-unmasked",
+        "people:export-unmasked",
         "cases-api:case-reveal-contact",
         "cases:reveal-contact",
     }

@@ -1435,6 +1435,7 @@ def _expected_register(kind: str) -> Callable[[Probe], set[str]]:
 
 
 _REVEAL = {"field": "phone", "reason": "走访核实联系方式"}
+_UNMASKED_EXPORT = {"reason": "民政部门核对低保名单", "q": ""}
 
 
 def _village_in(probe: Probe) -> str:
@@ -1565,6 +1566,22 @@ def _register_routes() -> list[Route]:
             page=True,
         ),
         Route("people:export", Kind.SELF, _get("people:export"), Perm.PEOPLE_VIEW, page=True),
+        # The unmasked export: who may unmask, with a reason; the masked one for everyone else.
+        Route(
+            "people:export-unmasked",
+            Kind.SELF,
+            lambda probe: Call("post", reverse("people:export-unmasked"), _UNMASKED_EXPORT),
+            Perm.PEOPLE_REVEAL,
+            page=True,
+        ),
+        Route(
+            "people-api:resident-export-unmasked",
+            Kind.SELF,
+            lambda probe: Call(
+                "post", reverse("people-api:resident-export-unmasked"), _UNMASKED_EXPORT, json=True
+            ),
+            Perm.PEOPLE_REVEAL,
+        ),
         Route(
             "people-api:import-template",
             Kind.SELF,

@@ -60,6 +60,7 @@ from gridgov.people.api import (
     OrganisationListApi,
     ResidentDetailApi,
     ResidentExportApi,
+    ResidentExportUnmaskedApi,
     ResidentListApi,
     ResidentRevealApi,
 )
@@ -136,6 +137,11 @@ broadcast_patterns: list[URLPattern] = [
 people_patterns: list[URLPattern] = [
     path("people/residents/", ResidentListApi.as_view(), name="resident-list"),
     path("people/residents/export.xlsx", ResidentExportApi.as_view(), name="resident-export"),
+    path(
+        "people/residents/export-unmasked.xlsx",
+        ResidentExportUnmaskedApi.as_view(),
+        name="resident-export-unmasked",
+    ),
     path("people/imports/template.xlsx", ImportTemplateApi.as_view(), name="import-template"),
     path("people/imports/", ImportApi.as_view(), name="import"),
     path(

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 from gridgov.accounts.actors import actor_from
 from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
+from gridgov.core.jsonbody import BoundedJSONParser
 from gridgov.core.scoping import require_permission
 from gridgov.people import edits, errors, selectors, spreadsheets
 from gridgov.people.models import Building, Household, Organisation, Resident
@@ -42,9 +43,15 @@ from gridgov.people.serializers import (
     ResidentQuery,
     RevealInput,
     RevealOutput,
+    UnmaskedExportInput,
     page_output,
 )
-from gridgov.people.services import export_record, resident_reveal
+from gridgov.people.services import (
+    export_record,
+    export_unmasked_check,
+    export_unmasked_record,
+    resident_reveal,
+)
 
 
 def _next_url(request: Request, cursor: str | None) -> str | None:
@@ -404,3 +411,44 @@ class ResidentExportApi(APIView):
             actor=actor, count=len(rows), query={k: str(v) for k, v in request.query_params.items()}
         )
         return xlsx_response(spreadsheets.export_workbook(rows), "residents.xlsx")
+
+
+class ResidentExportUnmaskedApi(APIView):
+    # Not idempotent on purpose, as the reveal: the answer must not be stored for replays. JSON
+    # only: a form body would turn an empty field into its default instead of refusing it.
+    parser_classes = [BoundedJSONParser]
+
+    @extend_schema(
+        summary="The residents of a search as a workbook, unmasked (audited with a reason)",
+        description="The same search as the list, in the body with a `reason`; only the residents "
+        "where you may unmask. Needs the reveal permission; the reason and the count go to the "
+        "audit log.",
+        request=UnmaskedExportInput,
+        responses={(200, XLSX): OpenApiTypes.BINARY, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def post(self, request: Request) -> HttpResponse:
+        actor = actor_from(request)
+        raw_reason = request.data.get("reason", "") if hasattr(request.data, "get") else ""
+        data = UnmaskedExportInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        query = {k: str(v) for k, v in data.validated_data.items() if k != "reason"}
+        reason = export_unmasked_check(actor=actor, reason=str(raw_reason), query=query)
+        rows = selectors.resident_export_rows(
+            actor=actor,
+            filters=selectors.ResidentFilters(
+                q=data.validated_data["q"],
+                region_code=data.validated_data["region"],
+                household_id=data.validated_data.get("household"),
+                focus=data.validated_data["focus"],
+            ),
+            limit=spreadsheets.EXPORT_LIMIT,
+            unmasked=True,
+        )
+        export_unmasked_record(
+            actor=actor,
+            reason=reason,
+            count=len(rows),
+            query=query,
+            client_address=client_address(request),
+        )
+        return xlsx_response(spreadsheets.export_workbook(rows, unmasked=True), "residents.xlsx")

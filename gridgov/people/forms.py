@@ -132,3 +132,10 @@ class OrganisationEditForm(forms.Form):
         label=_("Unified social credit code"), max_length=30, required=False
     )
     address = forms.CharField(label=_("Address"), max_length=200, required=False)
+
+
+class UnmaskedExportForm(forms.Form):
+    q = forms.CharField(required=False, max_length=100, widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label=_("Reason for the unmasked export"), max_length=REASON_MAX_LENGTH
+    )

@@ -28,6 +28,13 @@ def holds_at(actor: Any, permission: str, region_code: str) -> bool:
     return any(is_within(region_code, code) for code in actor.jurisdiction_codes(permission))
 
 
+def holds_anywhere(actor: Any, permission: str) -> bool:
+    """Whether `actor` holds `permission` over any region."""
+    if actor is None or not getattr(actor, "is_authenticated", False):
+        return False
+    return bool(actor.jurisdiction_codes(permission))
+
+
 def visible_focus_kinds(actor: Any, region_code: str) -> set[str]:
     """The focus group kinds `actor` may see at `region_code`."""
     return {kind for kind, perm in FOCUS_PERMS.items() if holds_at(actor, perm, region_code)}

@@ -64,8 +64,11 @@ def search_condition(q: str) -> Q:
     return Q(name__startswith=q) | Q(household__number=q) | Q(address__contains=q)
 
 
-def resident_list(*, actor: Any, filters: ResidentFilters) -> QuerySet[Resident]:
-    queryset = scope_queryset(Resident.objects.all(), actor=actor, permission=Perm.PEOPLE_VIEW)
+def resident_list(
+    *, actor: Any, filters: ResidentFilters, scope: str = Perm.PEOPLE_VIEW
+) -> QuerySet[Resident]:
+    """The residents of a search where the actor holds `scope` (reading, by default)."""
+    queryset = scope_queryset(Resident.objects.all(), actor=actor, permission=scope)
     if filters.q.strip():
         queryset = queryset.filter(search_condition(filters.q))
     if filters.region_code:
@@ -106,9 +109,14 @@ def keyset_page(
     return rows, encode_cursor({key: getattr(rows[-1], key), "id": rows[-1].pk})
 
 
-def resident_export_rows(*, actor: Any, filters: ResidentFilters, limit: int) -> list[Resident]:
-    """The first `limit` residents of a search, by name, for a workbook."""
-    return list(resident_list(actor=actor, filters=filters).order_by("name", "id")[:limit])
+def resident_export_rows(
+    *, actor: Any, filters: ResidentFilters, limit: int, unmasked: bool = False
+) -> list[Resident]:
+    """The first `limit` residents of a search, by name, for a workbook; for an unmasked one
+    only where the actor may unmask (PEOPLE_REVEAL: 403 without it anywhere)."""
+    scope = Perm.PEOPLE_REVEAL if unmasked else Perm.PEOPLE_VIEW
+    queryset = resident_list(actor=actor, filters=filters, scope=scope)
+    return list(queryset.order_by("name", "id")[:limit])
 
 
 def resident_get(*, actor: Any, resident_id: int) -> Resident:

@@ -241,3 +241,11 @@ class OrganisationPatchInput(PatchInput):
     kind = serializers.ChoiceField(choices=Organisation.Kind.choices, required=False)
     credit_code = serializers.CharField(max_length=30, required=False, allow_blank=True)
     address = serializers.CharField(max_length=200, required=False, allow_blank=True)
+
+
+class UnmaskedExportInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=REASON_MAX_LENGTH)
+    q = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    region = serializers.RegexField(r"^[0-9]{6,18}$", required=False, default="")
+    household = serializers.IntegerField(required=False, min_value=1, max_value=2**62)
+    focus = serializers.CharField(required=False, default="", max_length=40)

@@ -34,7 +34,7 @@ from gridgov.people.models import (
     Organisation,
     Resident,
 )
-from gridgov.people.policy import FOCUS_PERMS, holds_at, visible_focus_kinds
+from gridgov.people.policy import FOCUS_PERMS, holds_anywhere, holds_at, visible_focus_kinds
 
 REASON_MAX_LENGTH = 500
 REVEALABLE = ("id_number", "phone")
@@ -329,3 +329,44 @@ def visit_record(
         },
     )
     return visit
+
+
+def export_unmasked_check(*, actor: Any, reason: str, query: dict[str, str]) -> str:
+    """Before an unmasked export is read: the reason, stripped; 400 without one, 403 (audited as
+    refused, with the reason stated) without PEOPLE_REVEAL anywhere."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationFailed.on("reason", errors.REVEAL_REASON_REQUIRED)
+    if len(reason) > REASON_MAX_LENGTH:
+        raise ValidationFailed.on("reason", TOO_LONG, limit=REASON_MAX_LENGTH)
+    if not holds_anywhere(actor, Perm.PEOPLE_REVEAL):
+        raise PermissionDenied(
+            errors.REVEAL_REFUSED,
+            target=RefusalTarget(
+                object_type="resident",
+                object_id="",
+                operation="export_unmasked",
+                detail={"stated_reason": reason, "query": query},
+            ),
+        )
+    return reason
+
+
+def export_unmasked_record(
+    *,
+    actor: Any,
+    reason: str,
+    count: int,
+    query: dict[str, str],
+    client_address: str | None = None,
+) -> None:
+    """An unmasked export handed out (after `export_unmasked_check`): audited with the reason,
+    the count of rows and the search."""
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="resident.export_unmasked",
+            object_type="resident",
+            client_address=client_address,
+            detail={"rows": count, "reason": reason, "query": query},
+        )

@@ -312,8 +312,15 @@ def _write(
     )
 
 
-def export_workbook(residents: list[Resident]) -> bytes:
-    """The selection as a workbook, ID numbers and phones masked."""
+def _phone(resident: Resident, *, unmasked: bool) -> str:
+    if unmasked and resident.phone:
+        return resident.phone.reveal()
+    return str(resident.phone)
+
+
+def export_workbook(residents: list[Resident], *, unmasked: bool = False) -> bytes:
+    """The selection as a workbook, ID numbers and phones masked unless `unmasked` (for a user
+    who may unmask, who gave a reason: see `services.export_unmasked_record`)."""
     workbook = Workbook(write_only=True)
     sheet = workbook.create_sheet("居民")
     sheet.append(HEADINGS)
@@ -325,10 +332,10 @@ def export_workbook(residents: list[Resident]) -> bytes:
                     resident.household.number,
                     resident.address,
                     resident.name,
-                    str(resident.id_number),
+                    resident.id_number.reveal() if unmasked else str(resident.id_number),
                     str(resident.get_gender_display()),
                     resident.birth_date.isoformat(),
-                    str(resident.phone),
+                    _phone(resident, unmasked=unmasked),
                     resident.ethnicity,
                     str(resident.get_relation_display()),
                     str(resident.get_residence_display()),

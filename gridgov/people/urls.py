@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.residents, name="residents"),
     path("round/", views.round_page, name="round"),
     path("export.xlsx", views_spreadsheets.export, name="export"),
+    path("export-unmasked.xlsx", views_spreadsheets.export_unmasked, name="export-unmasked"),
     path("import/", views_spreadsheets.import_page, name="import"),
     path("import/template.xlsx", views_spreadsheets.import_template, name="import-template"),
     path("residents/<int:resident_id>/", views.resident, name="resident"),

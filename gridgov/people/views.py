@@ -17,9 +17,9 @@ from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.people import selectors
-from gridgov.people.forms import RevealForm, SearchForm
+from gridgov.people.forms import RevealForm, SearchForm, UnmaskedExportForm
 from gridgov.people.models import FocusKind
-from gridgov.people.policy import holds_at
+from gridgov.people.policy import holds_anywhere, holds_at
 from gridgov.people.services import resident_reveal
 
 FOCUS_LABELS = dict(FocusKind.choices)
@@ -54,7 +54,14 @@ def residents(request: HttpRequest) -> HttpResponse:
     focus = selectors.focus_of_residents(actor=actor, residents=rows)
     for resident in rows:
         resident.focus_labels = [FOCUS_LABELS[k] for k in focus.get(resident.pk, [])]  # type: ignore[attr-defined]
-    context = {"form": form, "rows": rows, "searched": bool(q), **_page_links(request, next_cursor)}
+    may_unmask = holds_anywhere(actor, Perm.PEOPLE_REVEAL)
+    context = {
+        "form": form,
+        "rows": rows,
+        "searched": bool(q),
+        "unmask_form": UnmaskedExportForm(initial={"q": q}) if may_unmask else None,
+        **_page_links(request, next_cursor),
+    }
     return render(request, "people/residents.html", context)
 
 
