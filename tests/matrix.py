@@ -104,6 +104,7 @@ MISSING_OBJECT_ID = 987654321
 MISSING_CASE_NUMBER = "610324-20000101-999999"
 # The smallest file that passes as a PNG photo.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
+WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 32
 
 
 @dataclass
@@ -197,6 +198,8 @@ def _add_broadcasts(world: World) -> None:
             created_at=now,
             updated_at=now,
             submitted_at=now,
+            audio=ContentFile(WAV, name="probe.wav"),
+            audio_source="upload",
         )
         message.set_region_code(code)
         message.save()
@@ -368,7 +371,8 @@ def _add_cases(world: World) -> None:
 
 @contextmanager
 def world_settings() -> Iterator[None]:
-    """Case photos go to a temporary folder, not the installation's media folder."""
+    """Case photos and broadcast recordings go to a temporary folder, not the installation's media
+    folder."""
     with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
         yield
 
@@ -2603,6 +2607,13 @@ _ROUTE_LIST: list[Route] = [
         "broadcast:detail",
         Kind.OBJECT,
         _broadcast("broadcast:detail"),
+        permission=Perm.BROADCAST_VIEW,
+        page=True,
+    ),
+    Route(
+        "broadcast:audio",
+        Kind.OBJECT,
+        _broadcast("broadcast:audio"),
         permission=Perm.BROADCAST_VIEW,
         page=True,
     ),

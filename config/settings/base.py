@@ -26,6 +26,8 @@ AUDIT_ANCHOR_FILE = env.env_str("GRIDGOV_AUDIT_ANCHOR_FILE", str(VAR_DIR / "audi
 AUDIT_ANCHOR_INTERVAL_SECONDS = env.env_int("GRIDGOV_AUDIT_ANCHOR_INTERVAL", 10)
 # The emergency broadcast signs every delivery with this Ed25519 private key (PEM), kept outside
 # the database; created on first use where the file is missing. Terminals hold its public key.
+# The offline speech engine on PATH (eSpeak NG, its Mandarin voice `cmn`); empty: none is used.
+BROADCAST_SPEECH_ENGINE = env.env_str("GRIDGOV_BROADCAST_SPEECH_ENGINE", "espeak-ng")
 BROADCAST_SIGNING_KEY_FILE = env.env_str(
     "GRIDGOV_BROADCAST_SIGNING_KEY_FILE", str(VAR_DIR / "broadcast-signing.pem")
 )

@@ -24,3 +24,5 @@ WHITENOISE_USE_FINDERS = True
 AUDIT_ANCHOR_FILE = ""
 # No broker unless a test starts its own (the `mqtt_broker` fixture): deliveries wait, pending.
 MQTT_URL = ""
+# No speech engine unless a test names one (a fake command, or eSpeak NG where installed).
+BROADCAST_SPEECH_ENGINE = ""

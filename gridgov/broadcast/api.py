@@ -126,7 +126,9 @@ class BroadcastDetailApi(APIView):
     def patch(self, request: Request, broadcast_id: int) -> Response:
         actor = actor_from(request)
         broadcast = selectors.broadcast_get(actor=actor, broadcast_id=broadcast_id)
-        given = request.data if isinstance(request.data, dict) else {}
+        given: Any = request.data if isinstance(request.data, dict) else {}
+        if hasattr(given, "getlist"):  # a multipart or form body: targets repeat as a list
+            given = {key: given.getlist(key) if key == "targets" else given[key] for key in given}
         data = BroadcastWriteInput(data={**input_of(broadcast), **given})
         data.is_valid(raise_exception=True)
         broadcast = broadcast_update(actor=actor, broadcast=broadcast, data=data.to_input())

@@ -21,6 +21,7 @@ ACTION_LABELS: dict[str, Any] = {
     Action.DISPATCH: _("dispatch"),
     Action.COMPLETE: _("complete"),
     Action.CANCEL: _("cancel"),
+    "speech": _("speech made"),
 }
 
 
@@ -77,6 +78,12 @@ EXPIRES_BEFORE = error_code(
 IN_THE_PAST = error_code("broadcast.in_the_past", _("Choose a time that has not passed."))
 REPEATS_RANGE = error_code("broadcast.repeats_range", _("Play it from 1 to %(limit)d times."))
 REASON_REQUIRED = error_code("broadcast.reason_required", _("Say why."))
+AUDIO_TYPE = error_code(
+    "broadcast.audio_type", _("“%(name)s” is not a recording: upload a WAV, MP3 or Ogg file.")
+)
+AUDIO_TOO_LARGE = error_code(
+    "broadcast.audio_too_large", _("“%(name)s” is larger than %(limit_mb)d MB.")
+)
 SUPERSEDES_NOT_FOUND = error_code(
     "broadcast.supersedes_not_found", _("There is no sent message %(id)s to update here.")
 )

@@ -65,6 +65,15 @@ class ComposeForm(forms.Form):
         label=_("Times played"), min_value=1, max_value=MAX_REPEATS, initial=1
     )
     supersedes = forms.IntegerField(label=_("Update of message"), required=False, min_value=1)
+    audio = forms.FileField(
+        label=_("Recording"),
+        required=False,
+        widget=forms.ClearableFileInput(attrs={"accept": ".wav,.mp3,.ogg,audio/*"}),
+        help_text=_(
+            "A WAV, MP3 or Ogg recording of at most 10 MB, played instead of the text. Without "
+            "one, speech is made from the text where the server has a speech engine."
+        ),
+    )
 
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -87,6 +96,7 @@ class ComposeForm(forms.Form):
             expires_at=data.get("expires_at"),
             repeats=data["repeats"],
             supersedes_id=data.get("supersedes"),
+            audio=data.get("audio") or None,
         )
 
 

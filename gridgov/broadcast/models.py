@@ -114,6 +114,11 @@ class Certainty(models.TextChoices):
     UNKNOWN = "Unknown", _("Unknown")
 
 
+class AudioSource(models.TextChoices):
+    UPLOAD = "upload", _("Uploaded recording")
+    SPEECH = "speech", _("Speech made from the text")
+
+
 STATE_LABELS = {
     State.DRAFT: _("Draft"),
     State.SUBMITTED: _("Submitted"),
@@ -144,6 +149,9 @@ class Broadcast(RegionScoped):
     # A recording of the text (uploaded, or speech made on the server); empty: the terminals
     # receive the text alone. CAP lists it as the alert's resource.
     audio = models.FileField(_("audio"), upload_to="broadcast/audio/%Y/%m/", blank=True)
+    audio_source = models.CharField(
+        _("audio source"), max_length=8, choices=AudioSource.choices, blank=True
+    )
     expires_at = models.DateTimeField(_("expires at"))
     # An update of an earlier message (CAP msgType Update, with references to it).
     supersedes = models.ForeignKey(

@@ -61,6 +61,13 @@ class BroadcastWriteInput(serializers.Serializer):
         min_value=1,
         help_text="The id of a sent message this one updates (CAP msgType Update).",
     )
+    audio = serializers.FileField(
+        required=False,
+        allow_null=True,
+        default=None,
+        help_text="A WAV, MP3 or Ogg recording (multipart, at most 10 MB) played instead of the "
+        "text; without one, speech is made from the text where a speech engine is installed.",
+    )
 
     def to_input(self) -> BroadcastInput:
         data = self.validated_data
@@ -76,6 +83,7 @@ class BroadcastWriteInput(serializers.Serializer):
             expires_at=data.get("expires_at"),
             repeats=data.get("repeats", 1),
             supersedes_id=data.get("supersedes"),
+            audio=data.get("audio"),
         )
 
 

@@ -10,11 +10,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
 
 from gridgov.broadcast import errors, policy, tasks
-from gridgov.broadcast.models import Broadcast, Certainty, MessageKind, Severity
+from gridgov.broadcast.audio import MAX_AUDIO_BYTES, audio_kind, speech_engine
+from gridgov.broadcast.models import AudioSource, Broadcast, Certainty, MessageKind, Severity
 from gridgov.broadcast.models import Urgency as CapUrgency
 from gridgov.broadcast.states import Action, State, next_state, states_allowing
 from gridgov.broadcast.timeline import move, write_event
@@ -53,6 +55,8 @@ class BroadcastInput:
     expires_at: datetime | None = None
     repeats: int = 1
     supersedes_id: int | None = None
+    # An uploaded recording; without one, speech is made from the text where an engine is installed.
+    audio: UploadedFile | None = None
 
 
 def scope_code(targets: list[str]) -> str:
@@ -128,9 +132,33 @@ def _checked(
         ):
             original = None
             add("supersedes", errors.SUPERSEDES_NOT_FOUND.bind(id=data.supersedes_id))
+    if data.audio is not None:
+        name = data.audio.name or ""
+        if audio_kind(data.audio) is None:
+            add("audio", errors.AUDIO_TYPE.bind(name=name))
+        elif (data.audio.size or 0) > MAX_AUDIO_BYTES:
+            add("audio", errors.AUDIO_TOO_LARGE.bind(name=name, limit_mb=MAX_AUDIO_BYTES >> 20))
     if problems:
         raise ValidationFailed(problems)
     return targets, scope_code(targets), original
+
+
+def _attach_audio(broadcast: Broadcast, data: BroadcastInput) -> None:
+    """Store an uploaded recording with the message (saved by the caller); without one, speech
+    made from this revision's text replaces any made before, once the revision commits."""
+    if data.audio is not None:
+        kind = audio_kind(data.audio)
+        broadcast.audio.save(
+            f"{broadcast.identifier}-r{broadcast.revision}.{kind}", data.audio, save=False
+        )
+        broadcast.audio_source = AudioSource.UPLOAD
+        return
+    if broadcast.audio_source == AudioSource.UPLOAD:
+        return
+    broadcast.audio, broadcast.audio_source = "", ""
+    if speech_engine() is not None:
+        broadcast_id, revision = broadcast.pk, broadcast.revision
+        transaction.on_commit(lambda: tasks.speak_broadcast(broadcast_id, revision))
 
 
 def _apply_fields(
@@ -156,6 +184,13 @@ def _apply_fields(
     broadcast.updated_at = now
 
 
+def _audio_data(broadcast: Broadcast) -> dict[str, Any]:
+    """The recording uploaded with this revision, for its timeline row and the audit."""
+    if broadcast.audio_source != AudioSource.UPLOAD or not broadcast.audio:
+        return {}
+    return {"audio": broadcast.audio.name, "audio_size": broadcast.audio.size}
+
+
 def broadcast_create(*, actor: Any, data: BroadcastInput, submit: bool = False) -> Broadcast:
     """A new draft (submitted at once with `submit`); the actor is its composer."""
     require_permission(actor, Perm.BROADCAST_COMPOSE)
@@ -167,7 +202,16 @@ def broadcast_create(*, actor: Any, data: BroadcastInput, submit: bool = False) 
         )
         _apply_fields(broadcast, data, targets, scope, original, now)
         broadcast.save()
-        write_event(broadcast=broadcast, actor=actor, action="compose", from_state="", now=now)
+        _attach_audio(broadcast, data)
+        broadcast.save()
+        write_event(
+            broadcast=broadcast,
+            actor=actor,
+            action="compose",
+            from_state="",
+            now=now,
+            data=_audio_data(broadcast),
+        )
         if submit:
             move(broadcast=broadcast, actor=actor, action=Action.SUBMIT, now=now)
     return broadcast
@@ -225,6 +269,7 @@ def broadcast_update(*, actor: Any, broadcast: Broadcast, data: BroadcastInput) 
             broadcast.author_ids = [*broadcast.author_ids, actor.pk]
         broadcast.state = next_state(Action.EDIT, from_state) or from_state
         broadcast.approved_by, broadcast.approved_at, broadcast.approved_revision = None, None, None
+        _attach_audio(broadcast, data)
         broadcast.save()
         write_event(
             broadcast=broadcast,
@@ -232,7 +277,7 @@ def broadcast_update(*, actor: Any, broadcast: Broadcast, data: BroadcastInput) 
             action=Action.EDIT,
             from_state=from_state,
             now=now,
-            data={"approval_voided": voided} if voided else {},
+            data={**({"approval_voided": voided} if voided else {}), **_audio_data(broadcast)},
         )
     return broadcast
 

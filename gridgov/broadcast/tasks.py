@@ -5,6 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
+from gridgov.broadcast.audio import broadcast_speak
 from gridgov.broadcast.delivery import broadcast_dispatch, deliveries_retry
 from gridgov.broadcast.terminal_services import mark_silent_terminals_offline
 
@@ -22,6 +23,13 @@ def dispatch_broadcast(broadcast_id: int) -> int:
     return broadcast_dispatch(broadcast_id=broadcast_id)
 
 
+@db_task()
+def speak_broadcast(broadcast_id: int, revision: int) -> bool:
+    """Speech of a message's text, made offline, attached as its audio (when an engine is
+    installed; scheduled after the message's revision commits)."""
+    return broadcast_speak(broadcast_id=broadcast_id, revision=revision)
+
+
 @db_periodic_task(crontab(minute="*"))
 def retry_deliveries() -> int:
     """Every minute: scheduled messages whose time came go out, terminals that did not answer
@@ -29,4 +37,4 @@ def retry_deliveries() -> int:
     return deliveries_retry()
 
 
-__all__ = ["dispatch_broadcast", "mark_terminals_offline", "retry_deliveries"]
+__all__ = ["dispatch_broadcast", "mark_terminals_offline", "retry_deliveries", "speak_broadcast"]

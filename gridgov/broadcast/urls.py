@@ -10,6 +10,7 @@ urlpatterns = [
     path("", views.broadcast_list, name="list"),
     path("new/", views.broadcast_compose, name="compose"),
     path("<int:broadcast_id>/", views.broadcast_detail, name="detail"),
+    path("<int:broadcast_id>/audio/", views.broadcast_audio, name="audio"),
     path("<int:broadcast_id>/edit/", views.broadcast_edit, name="edit"),
     path("<int:broadcast_id>/step/", views.broadcast_step, name="step"),
     path("<int:broadcast_id>/deliveries/", views.broadcast_deliveries, name="deliveries"),

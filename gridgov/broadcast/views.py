@@ -3,13 +3,15 @@ message with its exact text for the approver, its steps and its timeline, and it
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+import mimetypes
+
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from gridgov.accounts.actors import actor_from
 from gridgov.broadcast import policy, selectors
-from gridgov.broadcast.errors import ACTION_LABELS
+from gridgov.broadcast.errors import ACTION_LABELS, BROADCAST_NOT_FOUND
 from gridgov.broadcast.forms import ActionForm, ComposeForm, initial_of
 from gridgov.broadcast.models import STATE_LABELS, Broadcast, DeliveryStatus
 from gridgov.broadcast.services import (
@@ -20,7 +22,7 @@ from gridgov.broadcast.services import (
 )
 from gridgov.broadcast.states import Action, State
 from gridgov.core.access import Perm
-from gridgov.core.errors import ValidationFailed
+from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
 
@@ -72,7 +74,7 @@ def broadcast_compose(request: HttpRequest) -> HttpResponseBase:
     regions = selectors.compose_regions(actor=actor)
     if request.method != "POST":
         return _compose_page(request, ComposeForm(regions=regions))
-    form = ComposeForm(request.POST, regions=regions)
+    form = ComposeForm(request.POST, request.FILES, regions=regions)
     step = request.POST.get("step", "preview")
     if not form.is_valid() or step not in {"save", "submit"}:
         return _compose_page(request, form, status=200 if form.is_valid() else 400)
@@ -97,7 +99,7 @@ def broadcast_edit(request: HttpRequest, broadcast_id: int) -> HttpResponseBase:
     if request.method != "POST":
         form = ComposeForm(initial=initial_of(broadcast), regions=regions)
         return _compose_page(request, form, broadcast=broadcast)
-    form = ComposeForm(request.POST, regions=regions)
+    form = ComposeForm(request.POST, request.FILES, regions=regions)
     step = request.POST.get("step", "preview")
     if not form.is_valid() or step != "save":
         return _compose_page(
@@ -193,3 +195,23 @@ def broadcast_step(request: HttpRequest, broadcast_id: int) -> HttpResponseBase:
         note=form.cleaned_data["note"],
     )
     return redirect("broadcast:detail", broadcast_id=broadcast.pk)
+
+
+@require_safe
+@page_view
+def broadcast_audio(request: HttpRequest, broadcast_id: int) -> FileResponse:
+    """The message's recording or speech, for whoever may see the message (the approver hears
+    exactly what goes out)."""
+    actor = actor_from(request)
+    broadcast = selectors.broadcast_get(actor=actor, broadcast_id=broadcast_id)
+    if not broadcast.audio:
+        raise NotFound(BROADCAST_NOT_FOUND)
+    try:
+        handle = broadcast.audio.open("rb")
+    except FileNotFoundError as error:
+        raise NotFound(BROADCAST_NOT_FOUND) from error
+    content_type = mimetypes.guess_type(broadcast.audio.name or "")[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["Cache-Control"] = "private, max-age=3600"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
