@@ -115,11 +115,14 @@ def create_risks(build: DemoBuild, *, now: datetime | None = None) -> None:
     kinds = list(TITLES)
     risks: list[Risk] = []
     related: list[list[int]] = []
-    for town_code, places in sorted(villages.items()):
+    for town_number, (town_code, places) in enumerate(sorted(villages.items())):
         count = min(len(places), int(rng.integers(RISKS_PER_TOWN[0], RISKS_PER_TOWN[1] + 1)))
-        for index in rng.choice(len(places), size=count, replace=False):
+        for order, index in enumerate(rng.choice(len(places), size=count, replace=False)):
             village = places[int(index)]
-            level = levels[int(rng.choice(len(levels), p=weights / weights.sum()))]
+            drawn = levels[int(rng.choice(len(levels), p=weights / weights.sum()))]
+            # Each town's first danger takes the levels in turn, so that the county always has
+            # one of each (a red one is rare by weight, and the command centre shows it first).
+            level = levels[town_number % len(levels)] if order == 0 else drawn
             kind = kinds[int(rng.integers(len(kinds)))]
             titles = TITLES[kind]
             # The town answers for red and orange dangers; the village for the rest.
