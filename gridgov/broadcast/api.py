@@ -172,6 +172,7 @@ class BroadcastDeliveriesApi(APIView):
                     "delivered": progress.delivered,
                     "failed": progress.failed,
                     "by_status": progress.counts,
+                    "refused_acks": broadcast.refused_acks or {},
                 },
                 "results": DeliveryOutput(rows[:size], many=True, context={"names": names}).data,
                 "next": next_url,

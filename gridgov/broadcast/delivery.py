@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 import os
 import secrets
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,7 +36,12 @@ from gridgov.broadcast.models import (
 from gridgov.broadcast.mqtt import BrokerUnavailable, Publisher
 from gridgov.broadcast.signing import audio_reference, new_nonce, signed_delivery
 from gridgov.broadcast.states import Action, State
-from gridgov.broadcast.terminal_protocol import DELIVERY_TOPIC, AckStatus
+from gridgov.broadcast.terminal_protocol import (
+    CLOCK_SKEW_SECONDS,
+    DELIVERY_TOPIC,
+    AckRefusal,
+    AckStatus,
+)
 from gridgov.broadcast.timeline import move
 from gridgov.core.codes import minimal_cover
 from gridgov.core.scoping import jurisdiction_q
@@ -67,12 +72,15 @@ RANK = {
 
 @dataclass(frozen=True)
 class Ack:
-    """One acknowledgement as a terminal sent it."""
+    """One acknowledgement as a terminal sent it (its signature checked already): the message it
+    names and when the terminal says it answered are checked against the delivery."""
 
     terminal: str
     nonce: str
     status: str
     detail: str = ""
+    message_id: str = ""
+    at: float | None = None
 
 
 def broadcast_dispatch(*, broadcast_id: int, now: datetime | None = None) -> int:
@@ -236,41 +244,71 @@ def deliveries_expire(*, now: datetime | None = None) -> int:
     return failed
 
 
-def deliveries_record_acks(acks: Iterable[Ack], *, now: datetime | None = None) -> int:
+def deliveries_record_acks(
+    acks: Iterable[Ack], *, now: datetime | None = None, refused: Iterable[Refused] = ()
+) -> int:
+    """deliveries_record_answers, returning how many deliveries moved."""
+    return deliveries_record_answers(acks, now=now, refused=refused).moved
+
+
+@dataclass(frozen=True)
+class Answers:
+    moved: int
+    # Every acknowledgement refused: those refused before (given) and here.
+    refused: list[Refused]
+
+
+def deliveries_record_answers(
+    acks: Iterable[Ack], *, now: datetime | None = None, refused: Iterable[Refused] = ()
+) -> Answers:
     """Record terminals' acknowledgements (received, played, failed), each matched to its
     delivery by nonce and terminal; an answer never moves a delivery back, and a repeated one
-    changes nothing. A message whose every terminal answered is complete. Returns how many
-    deliveries moved."""
+    changes nothing. An acknowledgement for another terminal's delivery, naming another message
+    than its delivery's, or dated before its delivery was made is refused and counted on the
+    message (with those in `refused`, refused before: a bad signature). A message whose every
+    terminal answered is complete."""
     now = now or timezone.now()
+    given = [ack for ack in acks if ack.status in AckStatus._value2member_map_]
+    refusals: list[Refused] = list(refused)
+    rows_of: dict[str, tuple[int, str, str, str, int, str, datetime]] = {}
+    nonces = sorted({ack.nonce for ack in given})
+    for start in range(0, len(nonces), WRITE_BATCH):
+        rows = Delivery.objects.filter(nonce__in=nonces[start : start + WRITE_BATCH]).values_list(
+            "nonce",
+            "id",
+            "status",
+            "detail",
+            "terminal__code",
+            "broadcast_id",
+            "broadcast__identifier",
+            "created_at",
+        )
+        for nonce, pk, status, detail, code, broadcast_id, identifier, created in rows:
+            rows_of[nonce] = (pk, status, detail, code, broadcast_id, str(identifier), created)
     latest: dict[str, Ack] = {}
-    for ack in acks:
-        if ack.status not in AckStatus._value2member_map_:
+    for ack in given:
+        row = rows_of.get(ack.nonce)
+        refusal = _ack_refusal(ack, row)
+        if refusal is not None:
+            refusals.append(Refused(nonce=ack.nonce, reason=refusal))
             continue
         known = latest.get(ack.nonce)
         if known is None or RANK[DeliveryStatus(ack.status)] > RANK[DeliveryStatus(known.status)]:
             latest[ack.nonce] = ack
-    if not latest:
-        return 0
+    if refusals:
+        deliveries_count_refused(refusals)
     moves: dict[tuple[str, str], list[int]] = defaultdict(list)
     touched: set[int] = set()
-    nonces = list(latest)
-    for start in range(0, len(nonces), WRITE_BATCH):
-        rows = Delivery.objects.filter(nonce__in=nonces[start : start + WRITE_BATCH]).values_list(
-            "id", "nonce", "status", "detail", "terminal__code", "broadcast_id"
-        )
-        for pk, nonce, status, detail, code, broadcast_id in rows:
-            if status == DeliveryStatus.FAILED and detail == OFFLINE_DETAIL:
-                status = DeliveryStatus.SENT
-            ack = latest[nonce]
-            # An acknowledgement speaks for its own terminal only.
-            if ack.terminal != code:
-                continue
-            if (
-                RANK[DeliveryStatus(ack.status)] > RANK[DeliveryStatus(status)]
-                and RANK[DeliveryStatus(status)] < 3
-            ):
-                moves[(ack.status, ack.detail[:100])].append(pk)
-                touched.add(broadcast_id)
+    for nonce, ack in latest.items():
+        pk, status, detail, _code, broadcast_id, _identifier, _created = rows_of[nonce]
+        if status == DeliveryStatus.FAILED and detail == OFFLINE_DETAIL:
+            status = DeliveryStatus.SENT
+        if (
+            RANK[DeliveryStatus(ack.status)] > RANK[DeliveryStatus(status)]
+            and RANK[DeliveryStatus(status)] < 3
+        ):
+            moves[(ack.status, ack.detail[:100])].append(pk)
+            touched.add(broadcast_id)
     moved = 0
     with transaction.atomic():
         for (status, detail), ids in moves.items():
@@ -279,7 +317,71 @@ def deliveries_record_acks(acks: Iterable[Ack], *, now: datetime | None = None) 
     for broadcast_id in sorted(touched):
         if not Delivery.objects.filter(UNANSWERED, broadcast_id=broadcast_id).exists():
             _complete(broadcast_id, now)
-    return moved
+    return Answers(moved=moved, refused=refusals)
+
+
+@dataclass(frozen=True)
+class Refused:
+    """An acknowledgement the server refused: the nonce it named, and why."""
+
+    nonce: str
+    reason: AckRefusal
+
+
+def _ack_refusal(
+    ack: Ack, row: tuple[int, str, str, str, int, str, datetime] | None
+) -> AckRefusal | None:
+    if row is None:
+        return AckRefusal.UNKNOWN_DELIVERY
+    _pk, _status, _detail, code, _broadcast_id, identifier, created = row
+    # An acknowledgement speaks for its own terminal only.
+    if ack.terminal != code:
+        return AckRefusal.UNKNOWN_DELIVERY
+    if ack.message_id and ack.message_id != identifier:
+        return AckRefusal.WRONG_MESSAGE
+    if ack.at is not None and ack.at < created.timestamp() - CLOCK_SKEW_SECONDS:
+        return AckRefusal.REPLAYED
+    return None
+
+
+def deliveries_count_refused(refusals: Iterable[Refused]) -> int:
+    """Count refused acknowledgements on the messages whose deliveries they name (one naming no
+    delivery is only logged). Returns how many were counted on a message."""
+    refusals = list(refusals)
+    by_nonce: dict[str, list[AckRefusal]] = defaultdict(list)
+    for refusal in refusals:
+        by_nonce[refusal.nonce].append(refusal.reason)
+    counts: dict[int, Counter[str]] = defaultdict(Counter)
+    nonces = sorted(by_nonce)
+    for start in range(0, len(nonces), WRITE_BATCH):
+        rows = Delivery.objects.filter(nonce__in=nonces[start : start + WRITE_BATCH]).values_list(
+            "nonce", "broadcast_id"
+        )
+        for nonce, broadcast_id in rows:
+            counts[broadcast_id].update(str(reason) for reason in by_nonce.pop(nonce))
+    if by_nonce:
+        logger.warning(
+            "refused %d acknowledgements naming no delivery: %s",
+            sum(len(reasons) for reasons in by_nonce.values()),
+            dict(Counter(str(reason) for reasons in by_nonce.values() for reason in reasons)),
+        )
+    counted = 0
+    for broadcast_id, reasons in sorted(counts.items()):
+        with transaction.atomic():
+            broadcast = (
+                Broadcast.objects.select_for_update()
+                .filter(pk=broadcast_id)
+                .only("pk", "refused_acks")
+                .first()
+            )
+            if broadcast is None:
+                continue
+            total = Counter(broadcast.refused_acks or {})
+            total.update(reasons)
+            broadcast.refused_acks = dict(sorted(total.items()))
+            broadcast.save(update_fields=["refused_acks"])
+            counted += sum(reasons.values())
+    return counted
 
 
 def _move_deliveries(ids: Sequence[int], status: str, detail: str, now: datetime) -> int:

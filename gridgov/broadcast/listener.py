@@ -1,25 +1,42 @@
 """The server's ear on MQTT: terminals' acknowledgements and heartbeats, gathered from the
-broker and written in batches (one write per batch, not per message)."""
+broker and written in batches (one write per batch, not per message).
+
+Each acknowledgement must carry its terminal's signature (checked with the public key registered
+with the terminal), come on that terminal's topic and not be one heard before: any other is
+refused, counted on the message whose delivery it names and in the listener's own tally."""
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import queue
 import threading
+from collections import Counter, OrderedDict
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-from gridgov.broadcast.delivery import Ack, deliveries_record_acks
+from gridgov.broadcast.delivery import Ack, Refused, deliveries_record_answers
 from gridgov.broadcast.mqtt import connected_client
-from gridgov.broadcast.terminal_protocol import ACK_SUBSCRIPTION, HEARTBEAT_SUBSCRIPTION
+from gridgov.broadcast.terminal_protocol import (
+    ACK_SUBSCRIPTION,
+    HEARTBEAT_SUBSCRIPTION,
+    AckRefusal,
+    AckVerdict,
+    read_ack,
+    verify_ack,
+)
+from gridgov.broadcast.terminal_selectors import terminal_public_keys
 from gridgov.broadcast.terminal_services import terminal_heartbeats
 
 logger = logging.getLogger(__name__)
 
 FLUSH_SECONDS = 0.1
 MAX_BATCH = 5_000
+# Signatures of acknowledgements heard lately, to refuse the very same one again.
+SEEN_SIGNATURES = 200_000
 
 
 class DeliveryListener:
@@ -33,6 +50,11 @@ class DeliveryListener:
         self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self._client: mqtt.Client | None = None
         self.recorded = 0
+        # Refused acknowledgements since the listener started, by why.
+        self.refused: Counter[str] = Counter()
+        self._keys: dict[str, Ed25519PublicKey] = {}
+        self._key_texts: dict[str, str] = {}
+        self._seen: OrderedDict[str, None] = OrderedDict()
 
     def start(self) -> DeliveryListener:
         subscribed = threading.Event()
@@ -67,36 +89,82 @@ class DeliveryListener:
                 arrived.append(self._inbox.get_nowait())
             except queue.Empty:
                 break
-        acks: list[Ack] = []
+        read: list[AckVerdict] = []
         online: set[str] = set()
         faulty: set[str] = set()
         for topic, body in arrived:
+            code = topic.rsplit("/", 1)[-1]
+            if topic.startswith(ACK_SUBSCRIPTION[:-1]):
+                read.append(read_ack(body, topic_terminal=code))
+                continue
             try:
                 data = json.loads(body)
             except ValueError:
                 continue
             if not isinstance(data, dict):
                 continue
-            code = topic.rsplit("/", 1)[-1]
-            if topic.startswith(ACK_SUBSCRIPTION[:-1]):
-                acks.append(
-                    Ack(
-                        terminal=code,
-                        nonce=str(data.get("nonce", "")),
-                        status=str(data.get("status", "")),
-                        detail=str(data.get("detail", "")),
-                    )
-                )
-            elif data.get("faulty"):
+            if data.get("faulty"):
                 faulty.add(code)
             else:
                 online.add(code)
-        if acks:
-            deliveries_record_acks(acks)
-            self.recorded += len(acks)
+        acks, refused = self._checked(read)
+        if acks or refused:
+            answers = deliveries_record_answers(acks, refused=refused)
+            self.refused.update(str(refusal.reason) for refusal in answers.refused)
+            self.recorded += len(acks) - (len(answers.refused) - len(refused))
         if online or faulty:
             terminal_heartbeats(online=online, faulty=faulty)
         return len(acks)
+
+    def _checked(self, read: list[AckVerdict]) -> tuple[list[Ack], list[Refused]]:
+        """The acknowledgements whose signature verifies, and the refused ones."""
+        self._load_keys(
+            {verdict.body["terminal"] for verdict in read if verdict.accepted and verdict.body}
+        )
+        acks: list[Ack] = []
+        refused: list[Refused] = []
+        for verdict in read:
+            body = verdict.body or {}
+            if verdict.accepted:
+                verdict = verify_ack(verdict, self._keys.get(body["terminal"]))
+            if verdict.accepted and verdict.signature in self._seen:
+                verdict = AckVerdict(body, AckRefusal.REPLAYED, verdict.signature)
+            if not verdict.accepted:
+                assert verdict.refusal is not None
+                refused.append(Refused(nonce=str(body.get("nonce", "")), reason=verdict.refusal))
+                continue
+            self._remember(verdict.signature)
+            acks.append(
+                Ack(
+                    terminal=body["terminal"],
+                    nonce=body["nonce"],
+                    status=str(body["status"]),
+                    detail=str(body.get("detail", "")),
+                    message_id=body["message_id"],
+                    at=float(body["at"]),
+                )
+            )
+        return acks, refused
+
+    def _load_keys(self, codes: set[str]) -> None:
+        """The registered keys of these terminals, read again each batch for those that changed
+        (a terminal re-keyed by its installer verifies with its new key at once)."""
+        if not codes:
+            return
+        texts = terminal_public_keys(codes=codes)
+        for code in codes:
+            text = texts.get(code)
+            if text is None:
+                self._keys.pop(code, None)
+                self._key_texts.pop(code, None)
+            elif self._key_texts.get(code) != text:
+                self._keys[code] = Ed25519PublicKey.from_public_bytes(base64.b64decode(text))
+                self._key_texts[code] = text
+
+    def _remember(self, signature: str) -> None:
+        self._seen[signature] = None
+        while len(self._seen) > SEEN_SIGNATURES:
+            self._seen.popitem(last=False)
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

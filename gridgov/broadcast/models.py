@@ -191,6 +191,9 @@ class Broadcast(RegionScoped):
     cancelled_at = models.DateTimeField(_("cancelled at"), null=True, blank=True)
     # The CAP Cancel sent after a dispatched message was withdrawn: its own identifier.
     cancel_identifier = models.UUIDField(null=True, blank=True, editable=False)
+    # Terminals' acknowledgements of its deliveries that the server refused, counted by why
+    # (terminal_protocol.AckRefusal): a forged, tampered or replayed answer never counts.
+    refused_acks = models.JSONField(_("refused acknowledgements"), default=dict, blank=True)
 
     class Meta:
         verbose_name = _("broadcast message")

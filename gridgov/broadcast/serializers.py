@@ -222,6 +222,12 @@ class DeliveryCountsOutput(serializers.Serializer):
     delivered = serializers.IntegerField(help_text="Received or played.")
     failed = serializers.IntegerField()
     by_status = serializers.DictField(child=serializers.IntegerField())
+    refused_acks = serializers.DictField(
+        child=serializers.IntegerField(),
+        help_text="Terminals' acknowledgements refused, by why: `bad_signature`, `unsigned`, "
+        "`no_key`, `wrong_terminal`, `unknown_delivery`, `wrong_message`, `replayed`, "
+        "`malformed`. A refused acknowledgement never moves a delivery.",
+    )
 
 
 class DeliveryPageOutput(serializers.Serializer):

@@ -3,12 +3,18 @@ verifier, plays a genuine new message (a line in its playback log), and acknowle
 (received, then played, or failed for a faulty one); offline ones hear nothing. Plain Python over
 paho-mqtt, for the demo, the tests and the benchmark.
 
+Each simulated terminal signs its acknowledgements with a key of its own, derived from its code
+and the simulator's key seed (so a run and the register agree on it); `public_keys()` gives the
+halves to register.
+
 The terminals share one MQTT connection (a wildcard subscription) rather than one each, so ten
 thousand of them fit in one process.
 """
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import json
 import random
 import threading
@@ -19,6 +25,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import paho.mqtt.client as mqtt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from gridgov.broadcast.mqtt import connected_client
 from gridgov.broadcast.terminal_protocol import (
@@ -32,6 +40,7 @@ from gridgov.broadcast.terminal_protocol import (
 )
 
 FAULT_DETAIL = "speaker fault"
+DEFAULT_KEY_SEED = "gridgov-simulated-terminal"
 SUBSCRIBE_TIMEOUT_SECONDS = 10.0
 
 
@@ -45,10 +54,23 @@ class Played:
     title: str
 
 
+def simulated_terminal_key(code: str, seed: str = DEFAULT_KEY_SEED) -> Ed25519PrivateKey:
+    """A simulated terminal's own signing key: the same for the same code and seed."""
+    raw = hashlib.sha256(f"{seed}\n{code}".encode()).digest()
+    return Ed25519PrivateKey.from_private_bytes(raw)
+
+
+def public_key_text(key: Ed25519PrivateKey) -> str:
+    """The public half of `key` as the register keeps it (its 32 raw bytes, base64)."""
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode("ascii")
+
+
 @dataclass
 class SimulatedTerminal:
     code: str
     verifier: TerminalVerifier
+    key: Ed25519PrivateKey
     offline: bool = False
     faulty: bool = False
     # What it answered for each message it accepted, to answer a resend the same way.
@@ -71,6 +93,7 @@ class TerminalSimulator:
         offline_codes: Iterable[str] = (),
         faulty_codes: Iterable[str] = (),
         seed: int = 0,
+        key_seed: str = DEFAULT_KEY_SEED,
         heartbeat_seconds: float = 0.0,
         clock: Callable[[], float] = time.time,
         on_play: Callable[[Played], None] | None = None,
@@ -87,6 +110,7 @@ class TerminalSimulator:
             code: SimulatedTerminal(
                 code=code,
                 verifier=TerminalVerifier(terminal_code=code, server_key=server_key, clock=clock),
+                key=simulated_terminal_key(code, key_seed),
                 offline=code in offline,
                 faulty=code in faulty,
             )
@@ -109,6 +133,10 @@ class TerminalSimulator:
     @property
     def online_codes(self) -> list[str]:
         return [code for code, terminal in self.terminals.items() if not terminal.offline]
+
+    def public_keys(self) -> dict[str, str]:
+        """Each terminal's public key, to register with it so its acknowledgements verify."""
+        return {code: public_key_text(terminal.key) for code, terminal in self.terminals.items()}
 
     def plays_of(self, code: str) -> list[Played]:
         with self._lock:
@@ -184,6 +212,7 @@ class TerminalSimulator:
                     nonce=str(payload.get("nonce")),
                     status=status,
                     at=self.clock(),
+                    private_key=terminal.key,
                     detail=FAULT_DETAIL if status == AckStatus.FAILED else "",
                 ),
                 qos=1,

@@ -3,7 +3,9 @@
 Plain Python (no Django), so a terminal's own software, the simulator and the tests share it.
 A delivery is a JSON object signed with the server's Ed25519 key over canonical bytes (the object
 without its signature, keys sorted, no spaces, UTF-8, after a domain prefix); a terminal refuses
-one that is unsigned, tampered with, for another terminal, expired, or seen before.
+one that is unsigned, tampered with, for another terminal, expired, or seen before. A terminal's
+acknowledgement is signed the same way with the terminal's own key (its public half registered
+with the terminal), under another domain prefix, so neither can pass for the other.
 """
 
 from __future__ import annotations
@@ -23,6 +25,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 PROTOCOL_VERSION = 1
 # Signed bytes start with this, so a signature made for anything else never verifies here.
 SIGNING_DOMAIN = b"gridgov-broadcast-v1\n"
+# A terminal signs its acknowledgements under this prefix.
+ACK_SIGNING_DOMAIN = b"gridgov-broadcast-ack-v1\n"
+ACK_FIELDS = ("terminal", "message_id", "nonce", "status", "at")
 SIGNATURE_FIELD = "signature"
 # A terminal's clock may run ahead of the server's by this much.
 CLOCK_SKEW_SECONDS = 300
@@ -54,16 +59,32 @@ class AckStatus(StrEnum):
     FAILED = "failed"
 
 
-def canonical_bytes(payload: dict[str, Any]) -> bytes:
+class AckRefusal(StrEnum):
+    """Why the server refused a terminal's acknowledgement."""
+
+    MALFORMED = "malformed"  # not a JSON object with an acknowledgement's fields
+    UNSIGNED = "unsigned"
+    NO_KEY = "no_key"  # no such terminal, or no public key registered for it
+    BAD_SIGNATURE = "bad_signature"  # signed by another key, or changed after signing
+    WRONG_TERMINAL = "wrong_terminal"  # on another terminal's topic
+    UNKNOWN_DELIVERY = "unknown_delivery"  # no delivery to this terminal has that nonce
+    WRONG_MESSAGE = "wrong_message"  # the nonce is of a delivery of another message
+    # The very same acknowledgement again, or one dated before its delivery was made.
+    REPLAYED = "replayed"
+
+
+def canonical_bytes(payload: dict[str, Any], domain: bytes = SIGNING_DOMAIN) -> bytes:
     """The bytes signed for `payload` (its signature field left out)."""
     unsigned = {key: value for key, value in payload.items() if key != SIGNATURE_FIELD}
     text = json.dumps(unsigned, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return SIGNING_DOMAIN + text.encode("utf-8")
+    return domain + text.encode("utf-8")
 
 
-def sign_payload(payload: dict[str, Any], private_key: Ed25519PrivateKey) -> bytes:
-    """The payload with its signature, as the bytes published to the terminal."""
-    signature = private_key.sign(canonical_bytes(payload))
+def sign_payload(
+    payload: dict[str, Any], private_key: Ed25519PrivateKey, domain: bytes = SIGNING_DOMAIN
+) -> bytes:
+    """The payload with its signature, as the bytes published."""
+    signature = private_key.sign(canonical_bytes(payload, domain))
     signed = {**payload, SIGNATURE_FIELD: base64.b64encode(signature).decode("ascii")}
     return json.dumps(signed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -159,10 +180,11 @@ def ack_bytes(
     nonce: str,
     status: AckStatus,
     at: float,
+    private_key: Ed25519PrivateKey,
     detail: str = "",
 ) -> bytes:
-    """An acknowledgement, as a terminal publishes it on its ack topic."""
-    body = {
+    """An acknowledgement signed with the terminal's key, as it publishes it on its ack topic."""
+    body: dict[str, Any] = {
         "terminal": terminal_code,
         "message_id": message_id,
         "nonce": nonce,
@@ -171,4 +193,57 @@ def ack_bytes(
     }
     if detail:
         body["detail"] = detail
-    return json.dumps(body, separators=(",", ":")).encode()
+    return sign_payload(body, private_key, ACK_SIGNING_DOMAIN)
+
+
+@dataclass(frozen=True)
+class AckVerdict:
+    """What the server made of one acknowledgement: its fields when it could read them, and why
+    it refused it (None: signed by the terminal whose topic it came on)."""
+
+    body: dict[str, Any] | None
+    refusal: AckRefusal | None = None
+    # The signature, to know the very same acknowledgement when it comes again.
+    signature: str = ""
+
+    @property
+    def accepted(self) -> bool:
+        return self.refusal is None
+
+
+def read_ack(data: bytes, *, topic_terminal: str) -> AckVerdict:
+    """An acknowledgement's fields, before its signature is checked: refused when it is not one
+    or came on another terminal's topic."""
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return AckVerdict(None, AckRefusal.MALFORMED)
+    if not isinstance(body, dict) or any(name not in body for name in ACK_FIELDS):
+        return AckVerdict(None, AckRefusal.MALFORMED)
+    if not all(isinstance(body[name], str) for name in ("terminal", "message_id", "nonce")):
+        return AckVerdict(None, AckRefusal.MALFORMED)
+    if not isinstance(body["at"], int | float) or not isinstance(body.get("detail", ""), str):
+        return AckVerdict(None, AckRefusal.MALFORMED)
+    signature = body.get(SIGNATURE_FIELD)
+    if not signature or not isinstance(signature, str):
+        return AckVerdict(body, AckRefusal.UNSIGNED)
+    if body["terminal"] != topic_terminal:
+        return AckVerdict(body, AckRefusal.WRONG_TERMINAL, signature)
+    return AckVerdict(body, None, signature)
+
+
+def verify_ack(
+    verdict: AckVerdict, terminal_key: Ed25519PublicKey | bytes | str | None
+) -> AckVerdict:
+    """`verdict` (from read_ack) once its signature is checked with the terminal's public key."""
+    if verdict.refusal is not None or verdict.body is None:
+        return verdict
+    if terminal_key is None or terminal_key == "":
+        return AckVerdict(verdict.body, AckRefusal.NO_KEY, verdict.signature)
+    try:
+        key = _public_key(terminal_key)
+        raw_signature = base64.b64decode(verdict.signature, validate=True)
+        key.verify(raw_signature, canonical_bytes(verdict.body, ACK_SIGNING_DOMAIN))
+    except (binascii.Error, ValueError, InvalidSignature):
+        return AckVerdict(verdict.body, AckRefusal.BAD_SIGNATURE, verdict.signature)
+    return verdict

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
@@ -11,6 +12,8 @@ from gridgov.core.access import Perm
 from gridgov.core.codes import is_valid_code, is_within
 from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
 from gridgov.regions.selectors import public_names
+
+KEY_BATCH = 2_000
 
 
 @dataclass(frozen=True)
@@ -65,3 +68,18 @@ def region_name(*, actor: Actor, code: str) -> str:
     if not any(is_within(code, top) for top in actor.jurisdiction_codes(Perm.TERMINALS_VIEW)):
         return ""
     return public_names(region_codes={code}).get(code, "")
+
+
+def terminal_public_keys(*, codes: Iterable[str]) -> dict[str, str]:
+    """The registered public keys of these terminals (a system read, for checking their
+    acknowledgements): codes without a key are left out."""
+    wanted = sorted(set(codes))
+    keys: dict[str, str] = {}
+    for start in range(0, len(wanted), KEY_BATCH):
+        rows = (
+            Terminal.objects.filter(code__in=wanted[start : start + KEY_BATCH])
+            .exclude(public_key="")
+            .values_list("code", "public_key")
+        )
+        keys.update(rows)
+    return keys

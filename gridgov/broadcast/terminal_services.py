@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from gridgov.accounts.selectors import role_holder_ids
 from gridgov.broadcast import errors, notices
+from gridgov.broadcast.keys import normalise_public_key
 from gridgov.broadcast.models import Terminal, TerminalStatus
 from gridgov.core.access import Role
 from gridgov.core.codes import COUNTY_LEN, TOWN_LEN, VILLAGE_LEN
@@ -72,6 +73,24 @@ def terminal_heartbeats(
                 )
                 matched += Terminal.objects.filter(code__in=chunk).update(last_heartbeat_at=at)
     return matched
+
+
+def terminal_keys_register(*, keys: dict[str, str]) -> int:
+    """Register terminals' public keys (code to key, as keys.normalise_public_key reads them),
+    as the installer of a terminal does: its acknowledgements verify with it from then on.
+    Unknown codes are ignored; InvalidPublicKey for a key that is none. Returns how many."""
+    normalised = {code: normalise_public_key(key) for code, key in keys.items()}
+    with transaction.atomic():
+        existing = dict(
+            Terminal.objects.filter(code__in=list(normalised)).values_list("code", "public_key")
+        )
+        changed = [code for code, key in existing.items() if key != normalised[code]]
+        for start in range(0, len(changed), BATCH):
+            rows = list(Terminal.objects.filter(code__in=changed[start : start + BATCH]))
+            for row in rows:
+                row.public_key = normalised[row.code]
+            Terminal.objects.bulk_update(rows, ["public_key"], batch_size=BATCH)
+    return len(existing)
 
 
 def _place(county_code: str, town_code: str, village_code: str) -> str:

@@ -7,6 +7,7 @@ import mimetypes
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from gridgov.accounts.actors import actor_from
@@ -21,6 +22,7 @@ from gridgov.broadcast.services import (
     broadcast_update,
 )
 from gridgov.broadcast.states import Action, State
+from gridgov.broadcast.terminal_protocol import AckRefusal
 from gridgov.core.access import Perm
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.pages import add_problems, page_view
@@ -147,6 +149,17 @@ def broadcast_detail(request: HttpRequest, broadcast_id: int) -> HttpResponse:
     return render(request, "broadcast/detail.html", context)
 
 
+ACK_REFUSAL_LABELS = {
+    AckRefusal.MALFORMED: _("not an acknowledgement"),
+    AckRefusal.UNSIGNED: _("unsigned"),
+    AckRefusal.NO_KEY: _("no key registered for the terminal"),
+    AckRefusal.BAD_SIGNATURE: _("signature does not verify"),
+    AckRefusal.WRONG_TERMINAL: _("sent on another terminal's topic"),
+    AckRefusal.UNKNOWN_DELIVERY: _("for another terminal's delivery"),
+    AckRefusal.WRONG_MESSAGE: _("for another message"),
+    AckRefusal.REPLAYED: _("replayed"),
+}
+
 # How often the delivery page asks for news while the message is on its way.
 DELIVERY_REFRESH_SECONDS = 3
 PLACES_SHOWN = 500
@@ -174,6 +187,10 @@ def broadcast_deliveries(request: HttpRequest, broadcast_id: int) -> HttpRespons
             for status, label in DeliveryStatus.choices
         ],
         "failed": failed,
+        "refused_acks": [
+            (reason, ACK_REFUSAL_LABELS.get(reason, reason), count)
+            for reason, count in sorted((broadcast.refused_acks or {}).items())
+        ],
         "following": broadcast.state in (State.APPROVED, State.DISPATCHED),
         "refresh_seconds": DELIVERY_REFRESH_SECONDS,
     }

@@ -36,6 +36,7 @@ from gridgov.broadcast.signing import server_public_key
 from gridgov.broadcast.simulator import FAULT_DETAIL, TerminalSimulator
 from gridgov.broadcast.states import Action, State
 from gridgov.broadcast.terminal_protocol import DELIVERY_TOPIC, Refusal
+from gridgov.broadcast.terminal_services import terminal_keys_register
 from gridgov.core.audit import AuditEntry
 from gridgov.testing import Tree
 
@@ -57,7 +58,9 @@ def simulator(
         codes=[terminal.code for terminal in terminals],
         server_key=server_public_key(),
         offline_codes=[t.code for t in terminals if t.status == TerminalStatus.OFFLINE],
-    ).start()
+    )
+    terminal_keys_register(keys=sim.public_keys())
+    sim.start()
     yield sim
     sim.stop()
 
@@ -158,7 +161,9 @@ def test_a_message_completes_once_every_terminal_answered(
     codes = [t.code for t in terminals if t.village_code == tree.villages[0]]
     sim = TerminalSimulator(
         url=mqtt_broker, codes=codes, server_key=server_public_key(), faulty_codes=codes[1:]
-    ).start()
+    )
+    terminal_keys_register(keys=sim.public_keys())
+    sim.start()
     try:
         message = _approved(compose, people, [tree.villages[0]])
         broadcast_dispatch(broadcast_id=message.pk)

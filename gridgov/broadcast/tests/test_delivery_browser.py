@@ -26,6 +26,7 @@ from gridgov.broadcast.models import (
 from gridgov.broadcast.signing import server_public_key
 from gridgov.broadcast.simulator import TerminalSimulator
 from gridgov.broadcast.states import State
+from gridgov.broadcast.terminal_services import terminal_keys_register
 from gridgov.browser_testing import PHONE, WIDE, new_page, note_overflow
 from gridgov.cases.tests.test_journey_browser import log_in
 from gridgov.core.access import Role
@@ -73,7 +74,9 @@ def test_a_flood_warning_from_composing_to_its_cancel(
         server_key=server_public_key(),
         offline_codes={code for code in Terminal.objects.values_list("code", flat=True)}
         - {f"T{village}1" for village in tree.villages[:3]},
-    ).start()
+    )
+    terminal_keys_register(keys=simulator.public_keys())
+    simulator.start()
     listener = DeliveryListener(mqtt_broker, client_id=f"journey-{time.monotonic_ns()}").start()
     errors: list[str] = []
     overflow: list[str] = []

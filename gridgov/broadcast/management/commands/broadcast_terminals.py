@@ -13,6 +13,7 @@ from gridgov.broadcast.models import Terminal
 from gridgov.broadcast.mqtt import BrokerUnavailable
 from gridgov.broadcast.signing import server_public_key
 from gridgov.broadcast.simulator import Played, TerminalSimulator
+from gridgov.broadcast.terminal_services import terminal_keys_register
 
 
 def _share(text: str) -> float:
@@ -25,7 +26,9 @@ def _share(text: str) -> float:
 class Command(BaseCommand):
     help = (
         "Run N simulated terminals (the first N registered ones): heartbeats, signature checks, "
-        "a playback log on standard output and acknowledgements; a share offline or faulty."
+        "a playback log on standard output and signed acknowledgements; a share offline or "
+        "faulty. Each simulated terminal's public key is registered with it, as an installer "
+        "registers a real one's."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -57,6 +60,8 @@ class Command(BaseCommand):
             heartbeat_seconds=options["heartbeat"],
             on_play=played,
         )
+        registered = terminal_keys_register(keys=simulator.public_keys())
+        self.stdout.write(f"registered the public keys of {registered} simulated terminals")
         try:
             simulator.start()
         except (BrokerUnavailable, RuntimeError) as error:
