@@ -17,6 +17,7 @@ from gridgov.core import codes
 from gridgov.core.access import Perm, Role, roles_granting
 from gridgov.core.codes import minimal_cover
 from gridgov.core.errors import NotFound
+from gridgov.core.prepared import PreparedQuery
 from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
 from gridgov.regions.models import Region
 from gridgov.regions.selectors import public_names
@@ -277,10 +278,18 @@ def display_names(*, usernames: set[str]) -> dict[str, str]:
 # API tokens. Only their hashes are stored: a token is found by the hash of the key presented.
 
 
+# Every API request looks its token up: compiled once (see core.prepared for what it saves).
+_token_by_hash = PreparedQuery(
+    lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash)[:1],
+    key_hash="\x00stand-in for a key hash",
+)
+
+
 def api_token_by_key(*, key: str) -> ApiToken | None:
     """The token whose key this is, with its user, revoked and lapsed ones included (the caller
     refuses them)."""
-    return ApiToken.objects.select_related("user").filter(key_hash=ApiToken.hash_of(key)).first()
+    found = _token_by_hash.fetch(key_hash=ApiToken.hash_of(key))
+    return found[0] if found else None
 
 
 def live_api_tokens(*, user: User) -> QuerySet[ApiToken]:

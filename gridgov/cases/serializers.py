@@ -18,6 +18,7 @@ from gridgov.cases.services import CaseInput
 from gridgov.cases.services.transitions import TRANSFER_KINDS
 from gridgov.cases.states import WORKING_STATES, Action, State
 from gridgov.core.pii import normalize_phone
+from gridgov.core.query_params import QueryParams
 from gridgov.core.timebounds import is_plausible
 
 # Channels staff enter cases through; residents and Open311 clients have their own entry points.
@@ -128,7 +129,7 @@ class RevealContactInput(serializers.Serializer):
     reason = serializers.CharField(max_length=500, help_text="Why you need the contact in full.")
 
 
-class CaseListFilter(serializers.Serializer):
+class CaseListFilter(QueryParams):
     state = serializers.ChoiceField(choices=[(s.value, s.value) for s in State], required=False)
     open = serializers.BooleanField(required=False, default=False)
     overdue = serializers.BooleanField(required=False, default=False)

@@ -1,0 +1,121 @@
+"""Queries that every request runs, compiled to SQL once per connection instead of every time.
+
+On an indexed lookup Django spends far longer building a queryset's SQL than the database
+spends answering it: for the API token's lookup (the token joined to its user) about 0.9 ms of
+compiling against 0.05 ms in SQLite, on every authenticated request. A `PreparedQuery` builds its
+queryset once per database connection with stand-in values for its parameters, keeps the SQL and
+what turns rows into model instances, and runs that SQL again with each call's values.
+
+Only for plain lookups on a hot path: one model with `select_related`, filters whose values are
+parameters. Anything else (prefetching, annotations, values) is refused when first compiled,
+because the rows would not come back as the queryset would have given them. Every value that
+changes between calls must be one of the named values: anything else the queryset was built with
+(a constant, but also a `timezone.now()`) is compiled into the plan and sent as it was then.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connections
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Model, QuerySet
+from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.sql.compiler import SQLCompiler
+
+M = TypeVar("M", bound=Model)
+
+
+@dataclass(frozen=True)
+class _Plan:
+    sql: str
+    # For each parameter of the SQL: the name of the call's value, or the constant to send.
+    params: tuple[tuple[str | None, Any], ...]
+    compiler: SQLCompiler
+    converters: dict[int, Any]
+    model: type[Model]
+    init_list: list[str]
+    model_columns: slice
+    related_populators: list[Any]
+
+
+class PreparedQuery(Generic[M]):
+    """`build(**values)` returns the queryset; `stand_ins` gives each value a placeholder that
+    must reach the SQL as exactly one parameter of its own (pick values no real call sends).
+
+        token_by_hash = PreparedQuery(
+            lambda key_hash: ApiToken.objects.select_related("user").filter(key_hash=key_hash)[:1],
+            key_hash="\\x00stand-in",
+        )
+        token_by_hash.fetch(key_hash=digest)  # a list of ApiToken, each with its user
+    """
+
+    def __init__(self, build: Callable[..., QuerySet[M]], **stand_ins: Any) -> None:
+        self._build = build
+        self._stand_ins = stand_ins
+        # Per connection object: a connection is per thread, and its backend's converters with it.
+        self._plans: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _Plan] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def fetch(self, *, using: str = "default", **values: Any) -> list[M]:
+        if values.keys() != self._stand_ins.keys():
+            raise TypeError(f"expected the values {sorted(self._stand_ins)}, got {sorted(values)}")
+        connection = connections[using]
+        plan = self._plans.get(connection)
+        if plan is None:
+            plan = self._plans[connection] = self._compile(using)
+        params = [values[name] if name is not None else constant for name, constant in plan.params]
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows: Sequence[Any] = cursor.fetchall()
+        if plan.converters:
+            rows = list(plan.compiler.apply_converters(rows, plan.converters))
+        found: list[M] = []
+        for row in rows:
+            obj = plan.model.from_db(using, plan.init_list, row[plan.model_columns])
+            for populator in plan.related_populators:
+                populator.populate(row, obj)
+            found.append(obj)  # type: ignore[arg-type]
+        return found
+
+    def _compile(self, using: str) -> _Plan:
+        queryset = self._build(**self._stand_ins).using(using)
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+            or queryset.query.annotation_select
+            or queryset.query.extra_select
+        ):
+            raise ImproperlyConfigured("PreparedQuery takes plain model lookups only")
+        compiler = queryset.query.get_compiler(using=using)
+        sql, sql_params = compiler.as_sql()
+        slots: list[tuple[str | None, Any]] = [(None, value) for value in sql_params]
+        for name, stand_in in self._stand_ins.items():
+            positions = [i for i, value in enumerate(sql_params) if value == stand_in]
+            if len(positions) != 1:
+                raise ImproperlyConfigured(
+                    f"the stand-in for {name!r} reaches the SQL {len(positions)} times, not once"
+                )
+            slots[positions[0]] = (name, None)
+        klass_info = compiler.klass_info
+        if klass_info is None:
+            raise ImproperlyConfigured("PreparedQuery takes model lookups only")
+        select = compiler.select
+        fields = [column[0] for column in select[: compiler.col_count]]
+        first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
+        return _Plan(
+            sql=sql,
+            params=tuple(slots),
+            compiler=compiler,
+            converters=compiler.get_converters(fields),
+            model=klass_info["model"],
+            init_list=[column[0].target.attname for column in select[first:last]],
+            model_columns=slice(first, last),
+            # (the stubs follow a newer Django, whose version takes a fetch mode too)
+            related_populators=get_related_populators(klass_info, select, using),  # type: ignore[call-arg]
+        )
