@@ -117,7 +117,8 @@ class ResidentDetailApi(APIView):
     @extend_schema(
         summary="Change a resident (audited)",
         description="Only the fields given change. A new ID number is checked again and gender and "
-        "birth date follow it; they cannot be set themselves. Needs the register's management.",
+        "birth date follow it; they cannot be set themselves. `phone: null` removes the stored "
+        "phone. Needs the register's management.",
         request=ResidentPatchInput,
         responses={200: ResidentItemOutput, 400: BAD_INPUT, 403: FORBIDDEN, 404: NOT_FOUND},
     )

@@ -54,10 +54,15 @@ def _text(problems: dict[str, list[Problem]], name: str, value: Any, limit: int)
 def resident_update(*, actor: Any, resident: Resident, changes: dict[str, Any]) -> Resident:
     """Change a resident's fields in `changes`. A new ID number is checked again (check character,
     birth date, place, not another's) and gender and birth date are derived from it anew; an empty
-    ID number or phone keeps the stored one."""
+    ID number or phone keeps the stored one (neither is ever shown in full to be edited), and a
+    phone of None removes it (the resident gave it up, or it was someone else's)."""
     _require_at(actor, Perm.PEOPLE_MANAGE, resident.region_code, errors.RESIDENT_NOT_FOUND)
     _unknown(changes, RESIDENT_FIELDS)
-    given = {k: v for k, v in changes.items() if not (k in ("id_number", "phone") and not v)}
+    given = {k: v for k, v in changes.items() if not (k in ("id_number", "phone") and v == "")}
+    if given.get("id_number", "") is None:
+        raise ValidationFailed.on("id_number", errors.REQUIRED)
+    if "phone" in given and given["phone"] is None:
+        given["phone"] = ""
     current = ResidentInput(
         name=resident.name,
         id_number=resident.id_number.reveal(),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -103,10 +105,27 @@ class ResidentEditForm(forms.Form):
     phone = forms.CharField(
         label=_("New phone"), max_length=30, required=False, help_text=_("Leave empty to keep it.")
     )
+    remove_phone = forms.BooleanField(
+        label=_("Remove the stored phone"),
+        required=False,
+        help_text=_("When the resident no longer has it, or it was someone else's."),
+    )
     ethnicity = forms.CharField(label=_("Ethnicity"), max_length=20)
     relation = forms.ChoiceField(label=_("Relation to the head"), choices=Resident.Relation.choices)
     residence = forms.ChoiceField(label=_("Residence status"), choices=Resident.Residence.choices)
     occupation = forms.CharField(label=_("Occupation"), max_length=100, required=False)
+
+    def clean(self) -> dict[str, Any]:
+        """The changes for the service: removing the phone is a phone of None."""
+        cleaned = super().clean() or {}
+        if cleaned.pop("remove_phone", False):
+            if cleaned.get("phone"):
+                self.add_error(
+                    "remove_phone", _("Give a new phone or remove the stored one, not both.")
+                )
+            else:
+                cleaned["phone"] = None
+        return cleaned
 
 
 class HouseholdEditForm(forms.Form):

@@ -215,7 +215,8 @@ NOTHING_TO_CHANGE_TEXT = _("Name at least one field to change.")
 class ResidentPatchInput(PatchInput):
     name = serializers.CharField(max_length=50, required=False)
     id_number = serializers.CharField(max_length=30, required=False)
-    phone = serializers.CharField(max_length=30, required=False)
+    # null removes the stored phone (leaving it out keeps it).
+    phone = serializers.CharField(max_length=30, required=False, allow_null=True)
     ethnicity = serializers.CharField(max_length=20, required=False)
     relation = serializers.ChoiceField(choices=Resident.Relation.choices, required=False)
     residence = serializers.ChoiceField(choices=Resident.Residence.choices, required=False)

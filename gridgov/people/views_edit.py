@@ -76,11 +76,12 @@ EDITABLE = {
 
 
 def _initial(record: Model, form: type[forms.Form]) -> dict[str, Any]:
-    # The ID number and phone fields take a new value only: never the stored one, even masked.
+    # The ID number and phone fields take a new value only: never the stored one, even masked
+    # (and removing the phone is a choice made each time).
     return {
         name: getattr(record, name)
         for name in form.base_fields
-        if name not in ("id_number", "phone")
+        if name not in ("id_number", "phone", "remove_phone")
     }
 
 

@@ -295,3 +295,64 @@ def test_the_other_edit_pages_save_and_refuse_bad_input(register: Register, kind
     record.refresh_from_db()
     assert "新" in (record.address or "") or "新" in getattr(record, "name", "")
     assert AuditEntry.objects.filter(action=f"{kind}.update").count() == 1
+
+
+def test_a_stored_phone_is_removed_with_null(register: Register) -> None:
+    # given a resident with a phone
+    grid = register.tree.grids[0]
+    resident = register.resident_in(grid)
+    client = api_as(Role.GRID_WORKER, grid)
+    client.patch(resident_url(resident), {"phone": "13800138000"}, format="json")
+    resident.refresh_from_db()
+    assert resident.phone.reveal() == "+8613800138000"
+    # when another field changes, then it stays
+    kept = client.patch(resident_url(resident), {"occupation": "农民"}, format="json")
+    resident.refresh_from_db()
+    assert kept.status_code == 200, kept.content
+    assert resident.phone.reveal() == "+8613800138000"
+    # when null is sent, then it is gone, its search hash with it, and the change is audited
+    removed = client.patch(resident_url(resident), {"phone": None}, format="json")
+    assert removed.status_code == 200, removed.content
+    assert removed.json()["phone"] in ("", None)
+    resident.refresh_from_db()
+    assert not resident.phone
+    assert resident.phone_hash == ""
+    entry = AuditEntry.objects.filter(object_id=str(resident.pk)).order_by("-pk").first()
+    assert entry is not None
+    assert entry.detail == {"fields": ["phone"]}
+    # an ID number cannot be removed
+    refused = client.patch(resident_url(resident), {"id_number": None}, format="json")
+    assert refused.status_code == 400
+
+
+def test_the_edit_page_removes_the_phone_only_when_no_new_one_is_given(
+    register: Register,
+) -> None:
+    # given
+    grid = register.tree.grids[0]
+    resident = register.resident_in(grid)
+    api_as(Role.GRID_WORKER, grid).patch(
+        resident_url(resident), {"phone": "13800138000"}, format="json"
+    )
+    client = page_as(Role.GRID_WORKER, grid)
+    url = reverse("people:resident-edit", args=[resident.pk])
+    data = {
+        "name": resident.name,
+        "id_number": "",
+        "ethnicity": resident.ethnicity,
+        "relation": resident.relation,
+        "residence": resident.residence,
+        "occupation": "",
+    }
+    # when both a new phone and removal are asked for
+    both = client.post(url, {**data, "phone": "13900139000", "remove_phone": "on"})
+    resident.refresh_from_db()
+    # then nothing changes
+    assert both.status_code == 400
+    assert resident.phone.reveal() == "+8613800138000"
+    # when only removal is asked for
+    removed = client.post(url, {**data, "phone": "", "remove_phone": "on"})
+    # then the phone is gone
+    assert removed.status_code == 302
+    resident.refresh_from_db()
+    assert not resident.phone
