@@ -63,6 +63,7 @@ from gridgov.regions.geometry import to_shape
 from gridgov.regions.models import Region
 from gridgov.teams.models import Team, TeamKind, TeamMember
 from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
+from gridgov.volunteers.models import MicroWish, ServiceEvent, SignUp
 
 
 class Kind(StrEnum):
@@ -132,6 +133,8 @@ class World:
     meeting_tasks: dict[str, int] = field(default_factory=dict)  # case number -> its task's id
     teams: dict[str, int] = field(default_factory=dict)  # region code -> team id
     team_members: dict[str, int] = field(default_factory=dict)  # region code -> its member's id
+    volunteer_events: dict[str, int] = field(default_factory=dict)  # region code -> event id
+    micro_wishes: dict[str, int] = field(default_factory=dict)  # region code -> wish id
 
     @property
     def codes(self) -> set[str]:
@@ -175,6 +178,7 @@ def build_world() -> World:
     _add_register(world)
     _add_mediation(world)
     _add_teams(world)
+    _add_volunteering(world)
     return world
 
 
@@ -218,6 +222,41 @@ def _add_teams(world: World) -> None:
         member.save()
         world.teams[code] = team.pk
         world.team_members[code] = member.pk
+
+
+def _add_volunteering(world: World) -> None:
+    """A service event at every region, named after it, starting within the check-in window,
+    where the region's volunteer (its team's member) served an hour; a resident's micro-wish at
+    every region, waiting for a volunteer."""
+    now = timezone.now()
+    for code, name in sorted(world.tree.names.items()):
+        event = ServiceEvent(
+            title=f"{name}志愿服务活动",
+            starts_at=now + timedelta(minutes=30),
+            ends_at=now + timedelta(hours=3),
+            capacity=5,
+            created_at=now,
+        )
+        event.set_region_code(code)
+        event.save()
+        world.volunteer_events[code] = event.pk
+        wish = MicroWish(title=f"{name}微心愿", resident_name="王大爷", posted_at=now)
+        wish.set_region_code(code)
+        wish.save()
+        world.micro_wishes[code] = wish.pk
+    past = ServiceEvent(
+        title="往期志愿服务",
+        starts_at=now - timedelta(days=30),
+        ends_at=now - timedelta(days=30) + timedelta(hours=2),
+        capacity=1000,
+        created_at=now,
+    )
+    past.set_region_code(world.tree.county)
+    past.save()
+    SignUp.objects.bulk_create(
+        SignUp(event=past, member_id=member_id, signed_up_at=past.starts_at, minutes=60)
+        for member_id in world.team_members.values()
+    )
 
 
 def _add_terminals(world: World) -> None:
@@ -500,6 +539,12 @@ class Probe:
 
     def team_member_id(self) -> int:
         return self.world.team_members.get(self.code, MISSING_OBJECT_ID)
+
+    def volunteer_event_id(self) -> int:
+        return self.world.volunteer_events.get(self.code, MISSING_OBJECT_ID)
+
+    def micro_wish_id(self) -> int:
+        return self.world.micro_wishes.get(self.code, MISSING_OBJECT_ID)
 
     def register_id(self, kind: str) -> int:
         """The id of a register record of `kind` in the target's area (outside the prober's own
@@ -1007,6 +1052,284 @@ def _expected_team_regions(probe: Probe) -> set[str]:
 
 def _team_path(name: str, probe: Probe, **extra: int) -> str:
     return reverse(name, kwargs={"team_id": probe.team_id(), **extra})
+
+
+def _region_params(probe: Probe) -> dict[str, Any]:
+    assert probe.target is not None
+    return {} if probe.target is ALL else {"region": probe.target.code}
+
+
+def _listed_result_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)["results"]}
+
+
+def _expected_in(attribute: str, permission: str) -> Callable[[Probe], set[str]]:
+    def expected(probe: Probe) -> set[str]:
+        visible = visible_codes(probe, permission)
+        assert probe.target is not None
+        return {
+            code
+            for code in getattr(probe.world, attribute)
+            if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
+        }
+
+    return expected
+
+
+def _volunteer_get(name: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call("get", reverse(name, kwargs={"event_id": probe.volunteer_event_id()}))
+
+
+def _volunteer_post(
+    name: str, *, member: bool, data: dict[str, Any] | None = None, json: bool = True
+) -> Callable[[Probe], Call]:
+    """A step at the target's event: a volunteer's own (no member), or an organiser's for the
+    target's volunteer."""
+
+    def call(probe: Probe) -> Call:
+        body = dict(data or {})
+        if member:
+            body["member"] = probe.world.team_members.get(probe.code, MISSING_OBJECT_ID)
+        path = reverse(name, kwargs={"event_id": probe.volunteer_event_id()})
+        return Call("post", path, body, json=json)
+
+    return call
+
+
+def _event_fields(probe: Probe) -> dict[str, Any]:
+    start = timezone.localtime() + timedelta(days=1)
+    return {
+        "title": "矩阵探针活动",
+        "region": probe.code,
+        "region_code": probe.code,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "capacity": 5,
+    }
+
+
+def _wish_fields(probe: Probe) -> dict[str, Any]:
+    return {
+        "title": "矩阵探针心愿",
+        "region": probe.code,
+        "region_code": probe.code,
+        "resident_name": "王大爷",
+    }
+
+
+def _wish(
+    name: str, data: dict[str, Any] | None = None, json: bool = False
+) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        path = reverse(name, kwargs={"wish_id": probe.micro_wish_id()})
+        return Call("post" if data is not None else "get", path, data or {}, json=json)
+
+    return call
+
+
+def _volunteer_routes() -> list[Route]:
+    manage, serve, view = Perm.VOLUNTEERS_MANAGE, Perm.VOLUNTEERS_SERVE, Perm.VOLUNTEERS_VIEW
+    # A step may be refused for the event's state or the volunteer's (not on a roster, not
+    # signed up, already done): 409. Inside, the first probe may succeed.
+    step_ok = frozenset({200, 409})
+    routes = [
+        Route(
+            "volunteers-api:event-list",
+            Kind.LIST,
+            lambda probe: Call("get", reverse("volunteers-api:event-list"), _region_params(probe)),
+            permission=view,
+            listed=_listed_result_regions,
+            expected_listed=_expected_in("volunteer_events", view),
+        ),
+        Route(
+            "volunteers-api:event-list",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "post", reverse("volunteers-api:event-list"), _event_fields(probe), json=True
+            ),
+            permission=manage,
+            variant="hold",
+            ok=201,
+            outside=400,  # not a place of the organiser's jurisdiction
+            same_as_missing=False,
+        ),
+        Route(
+            "volunteers-api:event-detail",
+            Kind.OBJECT,
+            _volunteer_get("volunteers-api:event-detail"),
+            permission=view,
+        ),
+        Route(
+            "volunteers-api:hours",
+            Kind.LIST,
+            lambda probe: Call("get", reverse("volunteers-api:hours"), _region_params(probe)),
+            permission=view,
+            listed=_listed_result_regions,
+            expected_listed=_expected_in("team_members", view),
+        ),
+        Route(
+            "volunteers-api:correct",
+            Kind.OBJECT,
+            _volunteer_post(
+                "volunteers-api:correct", member=True, data={"minutes": 60, "note": "矩阵"}
+            ),
+            permission=manage,
+            ok=step_ok,
+        ),
+        Route(
+            "volunteers-api:wish-list",
+            Kind.LIST,
+            lambda probe: Call("get", reverse("volunteers-api:wish-list"), _region_params(probe)),
+            permission=view,
+            listed=_listed_result_regions,
+            expected_listed=_expected_in("micro_wishes", view),
+        ),
+        Route(
+            "volunteers-api:wish-list",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "post", reverse("volunteers-api:wish-list"), _wish_fields(probe), json=True
+            ),
+            permission=manage,
+            variant="record",
+            ok=201,
+            outside=400,
+            same_as_missing=False,
+        ),
+        Route(
+            "volunteers-api:wish-detail",
+            Kind.OBJECT,
+            _wish("volunteers-api:wish-detail"),
+            permission=view,
+        ),
+        # The organiser withdraws it; a volunteer on no roster 409; one who only reads 403.
+        Route(
+            "volunteers-api:wish-step",
+            Kind.OBJECT,
+            _wish("volunteers-api:wish-step", {"step": "withdraw", "note": "矩阵"}, json=True),
+            permission=view,
+            ok=frozenset({200, 403, 409}),
+        ),
+        # Pages
+        Route("volunteers:events", Kind.SELF, _get("volunteers:events"), view, page=True),
+        Route(
+            "volunteers:event-new",
+            Kind.SELF,
+            _get("volunteers:event-new"),
+            manage,
+            variant="form",
+            page=True,
+        ),
+        Route(
+            "volunteers:event-new",
+            Kind.OBJECT,
+            lambda probe: Call("post", reverse("volunteers:event-new"), _event_fields(probe)),
+            permission=manage,
+            variant="post",
+            page=True,
+            ok=302,
+            outside=400,  # not one of the form's places
+            same_as_missing=False,
+            target_map=_grid_of,
+        ),
+        Route(
+            "volunteers:event",
+            Kind.OBJECT,
+            _volunteer_get("volunteers:event"),
+            permission=view,
+            page=True,
+        ),
+        Route(
+            "volunteers:event-correct",
+            Kind.OBJECT,
+            _volunteer_post(
+                "volunteers:event-correct",
+                member=True,
+                data={"minutes": 60, "note": "矩阵"},
+                json=False,
+            ),
+            permission=manage,
+            page=True,
+            ok=frozenset({302, 409}),
+        ),
+        Route("volunteers:hours", Kind.SELF, _get("volunteers:hours"), view, page=True),
+        Route("volunteers:wishes", Kind.SELF, _get("volunteers:wishes"), view, page=True),
+        Route(
+            "volunteers:wish-new",
+            Kind.SELF,
+            _get("volunteers:wish-new"),
+            manage,
+            variant="form",
+            page=True,
+        ),
+        Route(
+            "volunteers:wish-new",
+            Kind.OBJECT,
+            lambda probe: Call("post", reverse("volunteers:wish-new"), _wish_fields(probe)),
+            permission=manage,
+            variant="post",
+            page=True,
+            ok=302,
+            outside=400,
+            same_as_missing=False,
+            target_map=_grid_of,
+        ),
+        Route("volunteers:wish", Kind.OBJECT, _wish("volunteers:wish"), view, page=True),
+        Route(
+            "volunteers:wish",
+            Kind.OBJECT,
+            _wish("volunteers:wish", {"step": "withdraw", "note": "矩阵"}),
+            permission=view,
+            variant="step",
+            page=True,
+            ok=frozenset({302, 403}),
+        ),
+    ]
+    for step in ("sign-up", "withdraw", "check-in", "check-out"):
+        routes += [
+            Route(
+                f"volunteers-api:{step}",
+                Kind.OBJECT,
+                _volunteer_post(f"volunteers-api:{step}", member=False),
+                permission=serve,
+                variant="own",
+                ok=step_ok,
+            ),
+            Route(
+                f"volunteers-api:{step}",
+                Kind.OBJECT,
+                _volunteer_post(f"volunteers-api:{step}", member=True),
+                permission=manage,
+                variant="for a volunteer",
+                ok=step_ok,
+            ),
+        ]
+    for action in ("sign_up", "withdraw", "check_in", "check_out"):
+        routes += [
+            Route(
+                "volunteers:event-act",
+                Kind.OBJECT,
+                _volunteer_post(
+                    "volunteers:event-act", member=False, data={"action": action}, json=False
+                ),
+                permission=serve,
+                variant=f"own {action}",
+                page=True,
+                ok=302,  # a refusal for the state comes back as a message on the event
+            ),
+            Route(
+                "volunteers:event-act",
+                Kind.OBJECT,
+                _volunteer_post(
+                    "volunteers:event-act", member=True, data={"action": action}, json=False
+                ),
+                permission=manage,
+                variant=f"{action} for a volunteer",
+                page=True,
+                ok=302,
+            ),
+        ]
+    return routes
 
 
 def _centre_list(probe: Probe) -> Call:
@@ -2651,6 +2974,7 @@ _ROUTE_LIST: list[Route] = [
 ]
 
 _ROUTE_LIST += _register_routes()
+_ROUTE_LIST += _volunteer_routes()
 
 ROUTES: dict[str, list[Route]] = {}
 for _route in _ROUTE_LIST:

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "gridgov.people",
     "gridgov.mediation",
     "gridgov.teams",
+    "gridgov.volunteers",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -67,6 +67,19 @@ from gridgov.people.api import (
 from gridgov.regions.api import RegionChildrenApi, RegionDetailApi, RegionListApi, RegionLocateApi
 from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
 from gridgov.teams.api import TeamListApi, TeamMembersApi
+from gridgov.volunteers.api import (
+    CheckInApi,
+    CheckOutApi,
+    CorrectApi,
+    EventDetailApi,
+    EventListApi,
+    HoursApi,
+    SignUpApi,
+    WishDetailApi,
+    WishListApi,
+    WishStepApi,
+    WithdrawApi,
+)
 
 platform_patterns: list[URLPattern] = [
     path("auth/token/", TokenObtainApi.as_view(), name="token"),
@@ -175,6 +188,20 @@ teams_patterns: list[URLPattern] = [
     path("teams/<int:team_id>/members/", TeamMembersApi.as_view(), name="members"),
 ]
 
+volunteers_patterns: list[URLPattern] = [
+    path("volunteer-events/", EventListApi.as_view(), name="event-list"),
+    path("volunteer-events/<int:event_id>/", EventDetailApi.as_view(), name="event-detail"),
+    path("volunteer-events/<int:event_id>/sign-up/", SignUpApi.as_view(), name="sign-up"),
+    path("volunteer-events/<int:event_id>/withdraw/", WithdrawApi.as_view(), name="withdraw"),
+    path("volunteer-events/<int:event_id>/check-in/", CheckInApi.as_view(), name="check-in"),
+    path("volunteer-events/<int:event_id>/check-out/", CheckOutApi.as_view(), name="check-out"),
+    path("volunteer-events/<int:event_id>/correct/", CorrectApi.as_view(), name="correct"),
+    path("volunteer-hours/", HoursApi.as_view(), name="hours"),
+    path("micro-wishes/", WishListApi.as_view(), name="wish-list"),
+    path("micro-wishes/<int:wish_id>/", WishDetailApi.as_view(), name="wish-detail"),
+    path("micro-wishes/<int:wish_id>/step/", WishStepApi.as_view(), name="wish-step"),
+]
+
 mediation_patterns: list[URLPattern] = [
     path("mediation/centres/", CentreListApi.as_view(), name="centre-list"),
     path("mediation/files/", FileListApi.as_view(), name="file-list"),
@@ -204,4 +231,5 @@ urlpatterns = [
     path("", include((people_patterns, "people-api"))),
     path("", include((mediation_patterns, "mediation-api"))),
     path("", include((teams_patterns, "teams-api"))),
+    path("", include((volunteers_patterns, "volunteers-api"))),
 ]

@@ -88,6 +88,17 @@ class Perm:
     # The teams' rosters: who does the work where (names and duties, no personal data).
     TEAMS_VIEW = "teams.view"
     TEAMS_MANAGE = "teams.manage"
+    # Volunteer service: see the events, hours and micro-wishes of a place; serve (sign oneself
+    # up for an event, check in and out on a phone, take up a resident's micro-wish); organise
+    # (hold events, sign up and check in volunteers without a phone, correct hours, record
+    # residents' wishes and confirm them fulfilled).
+    VOLUNTEERS_VIEW = "volunteers.view"
+    VOLUNTEERS_SERVE = "volunteers.serve"
+    VOLUNTEERS_MANAGE = "volunteers.manage"
+    # Trainings: see the courses, sessions, attendance and certificates of a place; run them
+    # (courses, sessions, attendance, passing, certificates).
+    TRAININGS_VIEW = "trainings.view"
+    TRAININGS_MANAGE = "trainings.manage"
 
 
 @dataclass(frozen=True)
@@ -127,6 +138,8 @@ _MEDIATION = frozenset({Perm.MEDIATION_VIEW, Perm.MEDIATION_WORK})
 
 _GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
 _TEAMS = frozenset({Perm.TEAMS_VIEW, Perm.TEAMS_MANAGE})
+_VOLUNTEER_ORGANISING = frozenset({Perm.VOLUNTEERS_VIEW, Perm.VOLUNTEERS_MANAGE})
+_TRAININGS = frozenset({Perm.TRAININGS_VIEW, Perm.TRAININGS_MANAGE})
 _BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE, Perm.TERMINALS_VIEW})
 _BROADCAST_APPROVING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_APPROVE, Perm.TERMINALS_VIEW})
 _TERMINALS = frozenset({Perm.TERMINALS_VIEW, Perm.TERMINALS_MANAGE})
@@ -139,7 +152,13 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         _STAFF_VIEW
         | _GRANTING
         | _OVERVIEW
-        | {Perm.CASES_VIEW, Perm.MEDIATION_VIEW, Perm.TEAMS_VIEW}
+        | {
+            Perm.CASES_VIEW,
+            Perm.MEDIATION_VIEW,
+            Perm.TEAMS_VIEW,
+            Perm.VOLUNTEERS_VIEW,
+            Perm.TRAININGS_VIEW,
+        }
         | _BROADCAST_COUNTY
         | _REGISTER_READ,
     ),
@@ -154,7 +173,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _TERMINALS
         | _REGISTER_WORK
         | _FOCUS_SUPERVISED
-        | _TEAMS,
+        | _TEAMS
+        | _VOLUNTEER_ORGANISING
+        | _TRAININGS,
     ),
     # Approves broadcasts only: the second person beside the operator who composes them.
     Role.DEPUTY_COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | _BROADCAST_COUNTY),
@@ -169,7 +190,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _BROADCAST_APPROVING
         | _REGISTER_WORK
         | _FOCUS_SUPERVISED
-        | _TEAMS,
+        | _TEAMS
+        | _VOLUNTEER_ORGANISING
+        | _TRAININGS,
     ),
     # A village composes; its town approves (a village rarely has two people to hand).
     Role.VILLAGE_SECRETARY: RoleSpec(
@@ -180,7 +203,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _MEDIATION
         | _BROADCAST_COMPOSING
         | _REGISTER_WORK
-        | _TEAMS,
+        | _TEAMS
+        | _VOLUNTEER_ORGANISING
+        | _TRAININGS,
     ),
     Role.GRID_WORKER: RoleSpec(
         frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK | _REGISTER_WORK | _FOCUS_SUPERVISED
@@ -191,7 +216,17 @@ ROLE_SPECS: dict[str, RoleSpec] = {
     Role.MEDIATOR: RoleSpec(
         frozenset({"county", "town", "village"}), _STAFF_VIEW | _CASE_WORK | _MEDIATION
     ),
-    Role.VOLUNTEER: RoleSpec(_ALL, frozenset({Perm.REGIONS_VIEW, Perm.CASES_REPORT})),
+    Role.VOLUNTEER: RoleSpec(
+        _ALL,
+        frozenset(
+            {
+                Perm.REGIONS_VIEW,
+                Perm.CASES_REPORT,
+                Perm.VOLUNTEERS_VIEW,
+                Perm.VOLUNTEERS_SERVE,
+            }
+        ),
+    ),
     # The tree is not residents' data: an administrator needs it to place accounts.
     Role.SYSADMIN: RoleSpec(
         frozenset({"county"}),

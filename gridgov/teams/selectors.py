@@ -9,7 +9,7 @@ from django.db.models import Case, Count, IntegerField, Q, QuerySet, Value, When
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
 from gridgov.core.errors import NotFound
-from gridgov.core.scoping import Actor, scope_queryset
+from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
 from gridgov.teams import errors
 from gridgov.teams.models import KIND_ORDER, Team, TeamMember
 
@@ -67,3 +67,34 @@ def member_get(*, team: Team, member_id: int) -> TeamMember:
     if member is None:
         raise NotFound(errors.MEMBER_NOT_FOUND)
     return member
+
+
+def member_serving(*, member_id: int, kind: str, within: list[str]) -> TeamMember | None:
+    """A member serving now on a team of `kind`, where they serve within one of the places
+    `within` (the caller's jurisdiction); None otherwise. For other apps that name a member
+    (a volunteer signed up for an event, a trainee)."""
+    return (
+        TeamMember.objects.filter(
+            jurisdiction_q(within), pk=member_id, team__kind=kind, left_on__isnull=True
+        )
+        .select_related("team")
+        .first()
+    )
+
+
+def memberships_of(*, user_id: int, kind: str) -> QuerySet[TeamMember]:
+    """The account's places on teams of `kind`, serving now, nearest place first."""
+    return (
+        TeamMember.objects.filter(user_id=user_id, team__kind=kind, left_on__isnull=True)
+        .select_related("team")
+        .order_by("-region_code", "id")
+    )
+
+
+def members_serving_in(*, kind: str, within: list[str], limit: int = 500) -> list[TeamMember]:
+    """Those serving now on teams of `kind` within the places `within`, by place and name."""
+    return list(
+        TeamMember.objects.filter(
+            jurisdiction_q(within), team__kind=kind, left_on__isnull=True
+        ).order_by("region_code", "name", "id")[:limit]
+    )
