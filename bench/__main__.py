@@ -28,6 +28,7 @@ FULL = {
     "audit_writes": 2_000,
     "dashboard_cases": 5_000_000,
     "broadcast_terminals": 10_000,
+    "register_residents": 450_000,
 }
 QUICK = {
     "points": 100_000,
@@ -41,6 +42,7 @@ QUICK = {
     "audit_writes": 300,
     "dashboard_cases": 100_000,
     "broadcast_terminals": 1_000,
+    "register_residents": 20_000,
 }
 
 
@@ -69,6 +71,7 @@ def run_backend(
         f"--audit-writes={sizes['audit_writes']}",
         f"--dashboard-cases={sizes['dashboard_cases']}",
         f"--broadcast-terminals={sizes['broadcast_terminals']}",
+        f"--register-residents={sizes['register_residents']}",
         f"--result-file={result_file}",
     ]
     if only:
@@ -126,6 +129,20 @@ def summary(results: dict[str, dict[str, Any]]) -> None:
                 f"{backend:<10} {'bcast':<8} {'dispatcher killed halfway':<38} "
                 f"missed {kill['missed']}, played twice {kill['played_twice']} (both must be 0)"
             )
+        people = result.get("people")
+        if people:
+            print(
+                f"{backend:<10} {'register':<8} {'import vs raw bulk insert':<38} "
+                f"{people['import_s']:.1f} vs {people['raw_insert_s']:.1f} s for "
+                f"{people['residents']:,} residents, {people['import_ratio']:.1f}x (no target)"
+            )
+            for size, kinds in people["search"].items():
+                for kind, figures in kinds.items():
+                    print(
+                        f"{backend:<10} {'register':<8} {f'search by {kind} at {int(size):,}':<38} "
+                        f"median {figures['median_ms']:.2f} ms, p95 {figures['p95_ms']:.2f} ms, "
+                        f"ratio {figures['ratio']:.2f} vs raw SQL (no target)"
+                    )
         intake = result.get("cases", {}).get("intake")
         if intake:
             print(

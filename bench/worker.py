@@ -21,6 +21,7 @@ ONLY = [
     "audit",
     "dashboards",
     "broadcast",
+    "people",
 ]
 
 
@@ -37,6 +38,7 @@ def main() -> None:
     parser.add_argument("--audit-writes", type=int, required=True)
     parser.add_argument("--dashboard-cases", type=int, required=True)
     parser.add_argument("--broadcast-terminals", type=int, required=True)
+    parser.add_argument("--register-residents", type=int, required=True)
     parser.add_argument("--only", choices=ONLY, default=None)
     parser.add_argument("--result-file", required=True)
     args = parser.parse_args()
@@ -52,6 +54,7 @@ def main() -> None:
         dashboard_bench,
         listing_bench,
         locator_bench,
+        people_bench,
     )
     from bench.county import load_county
     from gridgov.core.audit_triggers import create_audit_triggers, drop_audit_triggers
@@ -94,6 +97,8 @@ def main() -> None:
             results["broadcast"] = broadcast_bench.run(
                 terminals=args.broadcast_terminals, work_dir=Path(work_dir)
             )
+    if args.only in (None, "people"):
+        results["people"] = people_bench.run(residents=args.register_residents)
     if args.only in (None, "dashboards"):
         # Last: it empties the cases table and fills it with its own ten years.
         results["dashboards"] = dashboard_bench.run(cases=args.dashboard_cases, repeat=args.repeat)
