@@ -188,18 +188,16 @@ def resident_import(*, actor: Any, content: bytes, dry_run: bool) -> ImportRepor
     checked: list[tuple[int, dict[str, Any], dict[str, Any]]] = []
     seen_ids: dict[str, int] = {}
     household_grid: dict[str, str] = {}
+    # Every grid of the file looked up at once (a county's file names a thousand of them).
+    grid_column = keys.index("grid")
+    grids_existing = _grids_existing({_text(row[grid_column]) for _n, row in body if row})
     grids_known: dict[str, bool] = {}
     for number, row in body:
         cells = dict(zip(keys, list(row) + [None] * (len(keys) - len(row)), strict=False))
         problems: list[tuple[str, Problem]] = []
         grid = _text(cells["grid"])
         if grid not in grids_known:
-            grids_known[grid] = (
-                len(grid) in (GRID_LEN, MICRO_GRID_LEN)
-                and grid.isdigit()
-                and holds_at(actor, Perm.PEOPLE_MANAGE, grid)
-                and _grid_exists(grid)
-            )
+            grids_known[grid] = grid in grids_existing and holds_at(actor, Perm.PEOPLE_MANAGE, grid)
         if not grids_known[grid]:
             problems.append(("grid", errors.UNKNOWN_GRID.bind(grid=grid)))
         household_number = _text(cells["household_number"])
@@ -278,8 +276,14 @@ def resident_import(*, actor: Any, content: bytes, dry_run: bool) -> ImportRepor
     return report
 
 
-def _grid_exists(code: str) -> bool:
-    return Region.objects.filter(region_code=code, level__in=["grid", "micro_grid"]).exists()
+def _grids_existing(codes: set[str]) -> set[str]:
+    """Those of `codes` that are grids or micro-grids of the map."""
+    shaped = sorted(c for c in codes if len(c) in (GRID_LEN, MICRO_GRID_LEN) and c.isdigit())
+    return set(
+        Region.objects.filter(region_code__in=shaped, level__in=["grid", "micro_grid"]).values_list(
+            "region_code", flat=True
+        )
+    )
 
 
 @transaction.atomic
