@@ -32,6 +32,7 @@ from shapely.geometry.base import BaseGeometry
 from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.selectors import live_api_tokens
 from gridgov.accounts.services import api_token_issue
+from gridgov.activities.models import Activity, ActivityKind, ActivityPhoto
 from gridgov.broadcast.models import Broadcast, Terminal, TerminalKind
 from gridgov.cases.models import Case, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report
@@ -135,6 +136,8 @@ class World:
     team_members: dict[str, int] = field(default_factory=dict)  # region code -> its member's id
     volunteer_events: dict[str, int] = field(default_factory=dict)  # region code -> event id
     micro_wishes: dict[str, int] = field(default_factory=dict)  # region code -> wish id
+    activities: dict[str, int] = field(default_factory=dict)  # region code -> an open patrol's id
+    activity_photos: dict[str, int] = field(default_factory=dict)  # region code -> its photo's id
 
     @property
     def codes(self) -> set[str]:
@@ -179,6 +182,7 @@ def build_world() -> World:
     _add_mediation(world)
     _add_teams(world)
     _add_volunteering(world)
+    _add_activities(world)
     return world
 
 
@@ -257,6 +261,29 @@ def _add_volunteering(world: World) -> None:
         SignUp(event=past, member_id=member_id, signed_up_at=past.starts_at, minutes=60)
         for member_id in world.team_members.values()
     )
+
+
+def _add_activities(world: World) -> None:
+    """A patrol under way at every region of the tree, walked by the staff member there."""
+    now = timezone.now()
+    for code, name in sorted(world.tree.names.items()):
+        patrol = Activity(
+            kind=ActivityKind.PATROL,
+            topic=f"{name}巡逻",
+            started_at=now,
+            recorded_by=world.subjects[code],
+            created_at=now,
+        )
+        patrol.set_region_code(code)
+        patrol.save()
+        world.activities[code] = patrol.pk
+        photo = ActivityPhoto.objects.create(
+            activity=patrol,
+            image=ContentFile(PNG, name="probe.png"),
+            content_type="image/png",
+            size=len(PNG),
+        )
+        world.activity_photos[code] = photo.pk
 
 
 def _add_terminals(world: World) -> None:
@@ -536,6 +563,9 @@ class Probe:
 
     def team_id(self) -> int:
         return self.world.teams.get(self.code, MISSING_OBJECT_ID)
+
+    def activity_id(self) -> int:
+        return self.world.activities.get(self.code, MISSING_OBJECT_ID)
 
     def team_member_id(self) -> int:
         return self.world.team_members.get(self.code, MISSING_OBJECT_ID)
@@ -2975,6 +3005,196 @@ _ROUTE_LIST: list[Route] = [
 
 _ROUTE_LIST += _register_routes()
 _ROUTE_LIST += _volunteer_routes()
+
+
+# The front lines' activities
+
+
+def _activity_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"region": probe.target.code}
+    return Call("get", reverse("activities-api:list"), params)
+
+
+def _listed_activity_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)["results"]}
+
+
+def _expected_activity_regions(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.ACTIVITIES_VIEW)
+    assert probe.target is not None
+    return {
+        code
+        for code in probe.world.activities
+        if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
+    }
+
+
+def _activity_log(probe: Probe) -> Call:
+    data = {
+        "kind": "safety_publicity",
+        "started_at": (timezone.now() - timedelta(hours=2)).isoformat(),
+        "place": "矩阵探针广场",
+        "region_code": probe.code,
+    }
+    return Call("post", reverse("activities-api:list"), data, json=True)
+
+
+def _activity_post(name: str, data: dict[str, Any]) -> Callable[[Probe], Call]:
+    return lambda probe: Call(
+        "post", reverse(name, kwargs={"activity_id": probe.activity_id()}), data, json=True
+    )
+
+
+def _activity_page_post(name: str, data: dict[str, Any]) -> Callable[[Probe], Call]:
+    return lambda probe: Call(
+        "post", reverse(name, kwargs={"activity_id": probe.activity_id()}), data
+    )
+
+
+def _activity_routes() -> list[Route]:
+    point: dict[str, Any] = {"latitude": 34.5, "longitude": 107.1}
+    walks: list[tuple[str, dict[str, Any]]] = [
+        ("activities-api:check-in", point),
+        ("activities-api:problem", {"category": "x", "description": "矩阵", **point}),
+        ("activities-api:finish", {}),
+    ]
+    return [
+        Route(
+            "activities-api:list",
+            Kind.LIST,
+            _activity_list,
+            permission=Perm.ACTIVITIES_VIEW,
+            variant="list",
+            listed=_listed_activity_regions,
+            expected_listed=_expected_activity_regions,
+        ),
+        Route(
+            "activities-api:list",
+            Kind.OBJECT,
+            _activity_log,
+            permission=Perm.ACTIVITIES_LOG,
+            variant="log",
+            ok=201,
+            outside=400,  # "choose a place within where you work", as a bad place
+        ),
+        Route(
+            "activities-api:detail",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "get", reverse("activities-api:detail", kwargs={"activity_id": probe.activity_id()})
+            ),
+            permission=Perm.ACTIVITIES_VIEW,
+        ),
+        Route(
+            "activities-api:patrol-start",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "post",
+                reverse("activities-api:patrol-start"),
+                {"region_code": probe.code},
+                json=True,
+            ),
+            permission=Perm.ACTIVITIES_LOG,
+            ok=201,
+            outside=400,
+        ),
+        Route(
+            "activities:list", Kind.SELF, _get("activities:list"), Perm.ACTIVITIES_VIEW, page=True
+        ),
+        Route("activities:new", Kind.SELF, _get("activities:new"), Perm.ACTIVITIES_LOG, page=True),
+        # An empty activity: the form comes back with its errors.
+        Route(
+            "activities:new",
+            Kind.SELF,
+            _post("activities:new"),
+            Perm.ACTIVITIES_LOG,
+            variant="empty",
+            page=True,
+            ok=400,
+        ),
+        Route(
+            "activities:patrol",
+            Kind.SELF,
+            _get("activities:patrol"),
+            Perm.ACTIVITIES_LOG,
+            page=True,
+        ),
+        Route(
+            "activities:patrol-start",
+            Kind.SELF,
+            _post("activities:patrol-start"),
+            Perm.ACTIVITIES_LOG,
+            page=True,
+            ok=302,
+        ),
+        Route(
+            "activities:detail",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "get", reverse("activities:detail", kwargs={"activity_id": probe.activity_id()})
+            ),
+            permission=Perm.ACTIVITIES_VIEW,
+            page=True,
+        ),
+        Route(
+            "activities:photo",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "get",
+                reverse(
+                    "activities:photo",
+                    kwargs={
+                        "activity_id": probe.activity_id(),
+                        "photo_id": probe.world.activity_photos.get(probe.code, MISSING_OBJECT_ID),
+                    },
+                ),
+            ),
+            permission=Perm.ACTIVITIES_VIEW,
+            page=True,
+        ),
+        Route(
+            "activities:problem",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "get", reverse("activities:problem", kwargs={"activity_id": probe.activity_id()})
+            ),
+            permission=Perm.ACTIVITIES_LOG,
+            variant="form",
+            page=True,
+            ok=403,
+        ),
+        *(
+            Route(
+                name,
+                Kind.OBJECT,
+                _activity_page_post(name, data),
+                permission=Perm.ACTIVITIES_LOG,
+                variant="page",
+                page=True,
+                ok=403,
+            )
+            for name, data in [
+                ("activities:check-in", point),
+                ("activities:problem", {"category": "x", "description": "矩阵", **point}),
+                ("activities:finish", {}),
+            ]
+        ),
+        # The patrols of the tree are walked by somebody else: inside, only they may (403).
+        *(
+            Route(
+                name,
+                Kind.OBJECT,
+                _activity_post(name, data),
+                permission=Perm.ACTIVITIES_LOG,
+                ok=403,
+            )
+            for name, data in walks
+        ),
+    ]
+
+
+_ROUTE_LIST += _activity_routes()
 
 ROUTES: dict[str, list[Route]] = {}
 for _route in _ROUTE_LIST:

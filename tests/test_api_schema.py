@@ -36,6 +36,11 @@ STORED_DATA_DECIDES = [
     ("PATCH", r"^/api/v1/broadcasts/\{broadcast_id\}/$"),
     ("POST", r"^/api/v1/broadcasts/\{broadcast_id\}/[a-z]+/$"),
     ("GET", r"^/api/v1/dashboard/(summary|series)/$"),
+    # An activity's place must exist, its start be recent; a patrol's point must lie in a grid
+    # of yours, its state (open, yours) decides the rest.
+    ("POST", r"^/api/v1/activities/$"),
+    ("POST", r"^/api/v1/activities/patrols/$"),
+    ("POST", r"^/api/v1/activities/\{activity_id\}/[a-z-]+/$"),
 ]
 # Revoking the token a request carries: the first example revokes the operator's token, and every
 # later one, sent with it, is rightly refused as not logged in.

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "gridgov.mediation",
     "gridgov.teams",
     "gridgov.volunteers",
+    "gridgov.activities",
     "gridgov.web",
     "gridgov.demo",
 ]

@@ -16,6 +16,14 @@ from gridgov.accounts.api import (
     UserPasswordResetApi,
     UserReactivateApi,
 )
+from gridgov.activities.api import (
+    ActivityDetailApi,
+    ActivityListApi,
+    PatrolCheckInApi,
+    PatrolFinishApi,
+    PatrolProblemApi,
+    PatrolStartApi,
+)
 from gridgov.broadcast.api import (
     BroadcastApproveApi,
     BroadcastCancelApi,
@@ -202,6 +210,15 @@ volunteers_patterns: list[URLPattern] = [
     path("micro-wishes/<int:wish_id>/step/", WishStepApi.as_view(), name="wish-step"),
 ]
 
+activities_patterns: list[URLPattern] = [
+    path("activities/", ActivityListApi.as_view(), name="list"),
+    path("activities/patrols/", PatrolStartApi.as_view(), name="patrol-start"),
+    path("activities/<int:activity_id>/", ActivityDetailApi.as_view(), name="detail"),
+    path("activities/<int:activity_id>/check-ins/", PatrolCheckInApi.as_view(), name="check-in"),
+    path("activities/<int:activity_id>/problems/", PatrolProblemApi.as_view(), name="problem"),
+    path("activities/<int:activity_id>/finish/", PatrolFinishApi.as_view(), name="finish"),
+]
+
 mediation_patterns: list[URLPattern] = [
     path("mediation/centres/", CentreListApi.as_view(), name="centre-list"),
     path("mediation/files/", FileListApi.as_view(), name="file-list"),
@@ -232,4 +249,5 @@ urlpatterns = [
     path("", include((mediation_patterns, "mediation-api"))),
     path("", include((teams_patterns, "teams-api"))),
     path("", include((volunteers_patterns, "volunteers-api"))),
+    path("", include((activities_patterns, "activities-api"))),
 ]

@@ -99,6 +99,10 @@ class Perm:
     # (courses, sessions, attendance, passing, certificates).
     TRAININGS_VIEW = "trainings.view"
     TRAININGS_MANAGE = "trainings.manage"
+    # The six front lines' activities (patrols, publicity, mediation, prevention, service, law
+    # education): see those of your jurisdiction; log your own there (a patrol's check-ins too).
+    ACTIVITIES_VIEW = "activities.view"
+    ACTIVITIES_LOG = "activities.log"
 
 
 @dataclass(frozen=True)
@@ -140,6 +144,7 @@ _GRANTING = frozenset({Perm.ACCOUNTS_VIEW, Perm.ROLES_GRANT})
 _TEAMS = frozenset({Perm.TEAMS_VIEW, Perm.TEAMS_MANAGE})
 _VOLUNTEER_ORGANISING = frozenset({Perm.VOLUNTEERS_VIEW, Perm.VOLUNTEERS_MANAGE})
 _TRAININGS = frozenset({Perm.TRAININGS_VIEW, Perm.TRAININGS_MANAGE})
+_ACTIVITIES = frozenset({Perm.ACTIVITIES_VIEW, Perm.ACTIVITIES_LOG})
 _BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE, Perm.TERMINALS_VIEW})
 _BROADCAST_APPROVING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_APPROVE, Perm.TERMINALS_VIEW})
 _TERMINALS = frozenset({Perm.TERMINALS_VIEW, Perm.TERMINALS_MANAGE})
@@ -158,6 +163,7 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             Perm.TEAMS_VIEW,
             Perm.VOLUNTEERS_VIEW,
             Perm.TRAININGS_VIEW,
+            Perm.ACTIVITIES_VIEW,
         }
         | _BROADCAST_COUNTY
         | _REGISTER_READ,
@@ -175,7 +181,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _FOCUS_SUPERVISED
         | _TEAMS
         | _VOLUNTEER_ORGANISING
-        | _TRAININGS,
+        | _TRAININGS
+        | _ACTIVITIES,
     ),
     # Approves broadcasts only: the second person beside the operator who composes them.
     Role.DEPUTY_COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | _BROADCAST_COUNTY),
@@ -192,7 +199,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _FOCUS_SUPERVISED
         | _TEAMS
         | _VOLUNTEER_ORGANISING
-        | _TRAININGS,
+        | _TRAININGS
+        | _ACTIVITIES,
     ),
     # A village composes; its town approves (a village rarely has two people to hand).
     Role.VILLAGE_SECRETARY: RoleSpec(
@@ -205,16 +213,21 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _REGISTER_WORK
         | _TEAMS
         | _VOLUNTEER_ORGANISING
-        | _TRAININGS,
+        | _TRAININGS
+        | _ACTIVITIES,
     ),
+    # A grid worker logs their own patrols, visits and other front-line work in their grid.
     Role.GRID_WORKER: RoleSpec(
-        frozenset({"grid"}), _STAFF_VIEW | _CASE_WORK | _REGISTER_WORK | _FOCUS_SUPERVISED
+        frozenset({"grid"}),
+        _STAFF_VIEW | _CASE_WORK | _REGISTER_WORK | _FOCUS_SUPERVISED | _ACTIVITIES,
     ),
     Role.INFO_OFFICER: RoleSpec(
         frozenset({"grid", "micro_grid"}), _STAFF_VIEW | {Perm.CASES_VIEW, Perm.CASES_REPORT}
     ),
+    # Mediators log the mediations and law education they do.
     Role.MEDIATOR: RoleSpec(
-        frozenset({"county", "town", "village"}), _STAFF_VIEW | _CASE_WORK | _MEDIATION
+        frozenset({"county", "town", "village"}),
+        _STAFF_VIEW | _CASE_WORK | _MEDIATION | _ACTIVITIES,
     ),
     Role.VOLUNTEER: RoleSpec(
         _ALL,

@@ -98,3 +98,17 @@ def members_serving_in(*, kind: str, within: list[str], limit: int = 500) -> lis
             jurisdiction_q(within), team__kind=kind, left_on__isnull=True
         ).order_by("region_code", "name", "id")[:limit]
     )
+
+
+def serving_members(*, actor: Actor, member_ids: list[int], town_code: str) -> list[TeamMember]:
+    """Of the given members, those serving in the town on a team the actor may see (another
+    app names who took part in its work by these)."""
+    teams = scope_queryset(Team.objects.all(), actor=actor, permission=Perm.TEAMS_VIEW)
+    return list(
+        TeamMember.objects.filter(
+            pk__in=member_ids,
+            team__in=teams,
+            left_on__isnull=True,
+            town_code=town_code,
+        ).order_by("id")
+    )

@@ -1,5 +1,6 @@
 """A grid worker records a visit on their round, from a phone: to a household or a focus-group
-member in it, and a problem found reported as a case in the same step. It lives above the
+member in it, and a problem found reported as a case in the same step; the visit goes in their
+activity log as service management. It lives above the
 register and cases because it writes to both, through their services, in one transaction."""
 
 from __future__ import annotations
@@ -17,9 +18,11 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from gridgov.accounts.actors import actor_from
+from gridgov.activities.services import activity_log_visit
 from gridgov.cases.models import Channel
 from gridgov.cases.selectors import category_list
 from gridgov.cases.services import CaseInput, case_report
+from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import add_problems, page_view
@@ -30,7 +33,9 @@ from gridgov.people.services import VISIT_TEXT_MAX_LENGTH, visit_record
 
 class VisitForm(forms.Form):
     visited_on = forms.DateField(
-        label=gettext_lazy("Visited on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("Visited on"),
+        # A date input takes ISO dates only: the localised format left it empty.
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     resident = forms.TypedChoiceField(
         label=gettext_lazy("Whom"), coerce=int, required=False, empty_value=None
@@ -100,7 +105,7 @@ def _save(request: HttpRequest, actor: Any, household: Household, form: VisitFor
                 client_address=client_address(request),
             )
             case_number = case.number
-        visit_record(
+        visit = visit_record(
             actor=actor,
             household=household,
             resident=members.get(data["resident"]) if data["resident"] else None,
@@ -109,6 +114,9 @@ def _save(request: HttpRequest, actor: Any, household: Household, form: VisitFor
             need=data["need"],
             case_number=case_number,
         )
+        # The visit is the worker's service-management work too, in their activity log.
+        if actor.jurisdiction_codes(Perm.ACTIVITIES_LOG):
+            activity_log_visit(actor=actor, visit=visit)
     return case_number
 
 
