@@ -172,6 +172,8 @@ class BroadcastDeliveriesApi(APIView):
                     "delivered": progress.delivered,
                     "failed": progress.failed,
                     "by_status": progress.counts,
+                    "cancels": progress.cancels,
+                    "cancels_confirmed": progress.cancels_confirmed,
                     "refused_acks": broadcast.refused_acks or {},
                 },
                 "results": DeliveryOutput(rows[:size], many=True, context={"names": names}).data,

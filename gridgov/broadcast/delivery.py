@@ -34,7 +34,7 @@ from gridgov.broadcast.models import (
     TerminalStatus,
 )
 from gridgov.broadcast.mqtt import BrokerUnavailable, Publisher
-from gridgov.broadcast.signing import audio_reference, new_nonce, signed_delivery
+from gridgov.broadcast.signing import audio_reference, new_nonce, signed_cancel, signed_delivery
 from gridgov.broadcast.states import Action, State
 from gridgov.broadcast.terminal_protocol import (
     CLOCK_SKEW_SECONDS,
@@ -67,7 +67,10 @@ RANK = {
     DeliveryStatus.RECEIVED: 2,
     DeliveryStatus.PLAYED: 3,
     DeliveryStatus.FAILED: 3,
+    DeliveryStatus.CANCELLED: 3,
 }
+# Deliveries a withdrawal stops: the terminal has not played it (nor failed to) yet.
+STOPPED_BY_CANCEL = Q(status__in=DELIVERY_OPEN) | FAILED_OFFLINE
 
 
 @dataclass(frozen=True)
@@ -223,6 +226,11 @@ def deliveries_retry(*, now: datetime | None = None, resend_after: timedelta = R
         published += deliveries_publish(
             broadcast_id=broadcast_id, now=now, resend_after=resend_after
         )
+    withdrawn = Broadcast.objects.filter(
+        state=State.CANCELLED, cancel_identifier__isnull=False, expires_at__gt=now
+    )
+    for broadcast_id in withdrawn.values_list("pk", flat=True):
+        published += cancels_publish(broadcast_id=broadcast_id, now=now, resend_after=resend_after)
     deliveries_expire(now=now)
     return published
 
@@ -285,6 +293,8 @@ def deliveries_record_answers(
         )
         for nonce, pk, status, detail, code, broadcast_id, identifier, created in rows:
             rows_of[nonce] = (pk, status, detail, code, broadcast_id, str(identifier), created)
+    confirmed = _confirm_cancels([ack for ack in given if ack.nonce not in rows_of], now, refusals)
+    given = [ack for ack in given if ack.nonce not in confirmed]
     latest: dict[str, Ack] = {}
     for ack in given:
         row = rows_of.get(ack.nonce)
@@ -328,6 +338,34 @@ class Refused:
     reason: AckRefusal
 
 
+def _confirm_cancels(acks: list[Ack], now: datetime, refusals: list[Refused]) -> set[str]:
+    """Terminals confirming a withdrawal (an answer naming a cancel's nonce): recorded once.
+    Returns the nonces that were cancels' (refused ones appended to `refusals`)."""
+    nonces = sorted({ack.nonce for ack in acks})
+    rows_of: dict[str, tuple[int, str, str, datetime]] = {}
+    for start in range(0, len(nonces), WRITE_BATCH):
+        rows = Delivery.objects.filter(
+            cancel_nonce__in=nonces[start : start + WRITE_BATCH]
+        ).values_list("cancel_nonce", "id", "terminal__code", "broadcast__identifier", "created_at")
+        for nonce, pk, code, identifier, created in rows:
+            rows_of[str(nonce)] = (pk, code, str(identifier), created)
+    ids: list[int] = []
+    for ack in acks:
+        if ack.nonce not in rows_of:
+            continue
+        pk, code, message, created = rows_of[ack.nonce]
+        refusal = _ack_refusal(ack, (pk, "", "", code, 0, message, created))
+        if refusal is not None:
+            refusals.append(Refused(nonce=ack.nonce, reason=refusal))
+        else:
+            ids.append(pk)
+    for start in range(0, len(ids), WRITE_BATCH):
+        Delivery.objects.filter(
+            pk__in=ids[start : start + WRITE_BATCH], cancel_confirmed_at__isnull=True
+        ).update(cancel_confirmed_at=now)
+    return set(rows_of)
+
+
 def _ack_refusal(
     ack: Ack, row: tuple[int, str, str, str, int, str, datetime] | None
 ) -> AckRefusal | None:
@@ -359,6 +397,8 @@ def deliveries_count_refused(refusals: Iterable[Refused]) -> int:
         )
         for nonce, broadcast_id in rows:
             counts[broadcast_id].update(str(reason) for reason in by_nonce.pop(nonce))
+    for nonce, broadcast_id in _cancel_owners(sorted(by_nonce)):
+        counts[broadcast_id].update(str(reason) for reason in by_nonce.pop(nonce))
     if by_nonce:
         logger.warning(
             "refused %d acknowledgements naming no delivery: %s",
@@ -382,6 +422,96 @@ def deliveries_count_refused(refusals: Iterable[Refused]) -> int:
             broadcast.save(update_fields=["refused_acks"])
             counted += sum(reasons.values())
     return counted
+
+
+def _cancel_owners(nonces: list[str]) -> list[tuple[str, int]]:
+    """(cancel nonce, message) for those of `nonces` that are withdrawals' nonces."""
+    found: list[tuple[str, int]] = []
+    for start in range(0, len(nonces), WRITE_BATCH):
+        found += [
+            (str(nonce), broadcast_id)
+            for nonce, broadcast_id in Delivery.objects.filter(
+                cancel_nonce__in=nonces[start : start + WRITE_BATCH]
+            ).values_list("cancel_nonce", "broadcast_id")
+        ]
+    return found
+
+
+def deliveries_cancel_write(*, broadcast: Broadcast, now: datetime) -> int:
+    """The message was withdrawn after it went out (inside the withdrawal's transaction): every
+    terminal it was sent to gets a signed cancel, written now and published after the commit,
+    and the deliveries not played yet are withdrawn (sending them stops). Returns how many."""
+    rows = list(
+        Delivery.objects.filter(broadcast=broadcast, cancel_nonce__isnull=True)
+        .select_related(None)
+        .only("id", "terminal_id")
+        .order_by("id")
+    )
+    codes = dict(
+        Terminal.objects.filter(pk__in={row.terminal_id for row in rows}).values_list("id", "code")
+    )
+    for row in rows:
+        row.cancel_nonce = new_nonce()
+        row.cancel_payload = signed_cancel(
+            broadcast=broadcast,
+            terminal_code=codes[row.terminal_id],
+            nonce=row.cancel_nonce,
+            issued_at=now,
+        ).decode("utf-8")
+    Delivery.objects.bulk_update(rows, ["cancel_nonce", "cancel_payload"], batch_size=WRITE_BATCH)
+    Delivery.objects.filter(STOPPED_BY_CANCEL, broadcast=broadcast).update(
+        status=DeliveryStatus.CANCELLED, failed_at=None, detail=""
+    )
+    return len(rows)
+
+
+def cancels_publish(
+    *, broadcast_id: int, now: datetime | None = None, resend_after: timedelta | None = None
+) -> int:
+    """Publish a withdrawn message's cancels not confirmed yet (all of them, or with
+    `resend_after` those last sent that long ago), until the message would have expired.
+    Returns how many the broker took."""
+    now = now or timezone.now()
+    if not Broadcast.objects.filter(
+        pk=broadcast_id, state=State.CANCELLED, expires_at__gt=now
+    ).exists():
+        return 0
+    due = Delivery.objects.filter(
+        broadcast_id=broadcast_id, cancel_nonce__isnull=False, cancel_confirmed_at__isnull=True
+    )
+    if resend_after is not None:
+        due = due.filter(Q(cancel_sent_at__isnull=True) | Q(cancel_sent_at__lte=now - resend_after))
+    if not due.exists():
+        return 0
+    try:
+        publisher = Publisher(
+            settings.MQTT_URL, client_id=f"gridgov-cancel-{os.getpid()}-{secrets.token_hex(4)}"
+        )
+    except BrokerUnavailable as error:
+        logger.warning("the withdrawal of %s waits for the broker: %s", broadcast_id, error)
+        return 0
+    taken_total = 0
+    with publisher:
+        last_id = 0
+        while True:
+            batch = list(
+                due.filter(id__gt=last_id)
+                .order_by("id")
+                .values_list("id", "terminal__code", "cancel_payload")[:PUBLISH_BATCH]
+            )
+            if not batch:
+                break
+            last_id = batch[-1][0]
+            taken = publisher.publish(
+                [
+                    (DELIVERY_TOPIC.format(code=code), payload.encode("utf-8"))
+                    for _pk, code, payload in batch
+                ]
+            )
+            sent = [pk for (pk, _code, _payload), ok in zip(batch, taken, strict=True) if ok]
+            Delivery.objects.filter(pk__in=sent).update(cancel_sent_at=timezone.now())
+            taken_total += len(sent)
+    return taken_total
 
 
 def _move_deliveries(ids: Sequence[int], status: str, detail: str, now: datetime) -> int:

@@ -261,10 +261,12 @@ class DeliveryStatus(models.TextChoices):
     PLAYED = "played", _("Played")
     # The terminal could not play it, or never answered before the message expired.
     FAILED = "failed", _("Failed")
+    # The message was withdrawn before the terminal played it: it is told not to.
+    CANCELLED = "cancelled", _("Withdrawn")
 
 
 # A terminal that played or failed has answered for good.
-DELIVERY_FINAL = (DeliveryStatus.PLAYED, DeliveryStatus.FAILED)
+DELIVERY_FINAL = (DeliveryStatus.PLAYED, DeliveryStatus.FAILED, DeliveryStatus.CANCELLED)
 DELIVERY_OPEN = (DeliveryStatus.PENDING, DeliveryStatus.SENT, DeliveryStatus.RECEIVED)
 
 
@@ -283,7 +285,7 @@ class Delivery(models.Model):
     nonce = models.CharField(_("nonce"), max_length=32, unique=True)
     payload = models.TextField(_("signed payload"))
     status = models.CharField(
-        _("status"), max_length=8, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
+        _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     created_at = models.DateTimeField(_("created at"))
@@ -294,6 +296,12 @@ class Delivery(models.Model):
     failed_at = models.DateTimeField(_("failed at"), null=True, blank=True)
     # Why it failed: what the terminal said, or that the message expired unanswered.
     detail = models.CharField(_("detail"), max_length=100, blank=True)
+    # Once the message is withdrawn after it went out: the signed cancel sent to the terminal
+    # (written with the withdrawal, resent the same until the terminal confirms or it expires).
+    cancel_nonce = models.CharField(max_length=32, unique=True, null=True, blank=True)
+    cancel_payload = models.TextField(_("signed cancel"), blank=True)
+    cancel_sent_at = models.DateTimeField(_("cancel sent at"), null=True, blank=True)
+    cancel_confirmed_at = models.DateTimeField(_("cancel confirmed at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("delivery")

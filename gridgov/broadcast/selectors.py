@@ -156,6 +156,10 @@ class DeliveryProgress:
     total: int
     counts: dict[str, int]
     places: list[PlaceProgress]
+    # Once the message was withdrawn after it went out: terminals sent the cancel, and those
+    # that confirmed it.
+    cancels: int = 0
+    cancels_confirmed: int = 0
 
     @property
     def delivered(self) -> int:
@@ -208,7 +212,16 @@ def delivery_progress(*, broadcast: Broadcast) -> DeliveryProgress:
         for row in rows
     ]
     places.sort(key=lambda place: (-place.failed, place.code))
-    return DeliveryProgress(total=sum(counts.values()), counts=counts, places=places)
+    cancels = Delivery.objects.filter(broadcast=broadcast, cancel_nonce__isnull=False).aggregate(
+        sent=Count("id"), confirmed=Count("id", filter=Q(cancel_confirmed_at__isnull=False))
+    )
+    return DeliveryProgress(
+        total=sum(counts.values()),
+        counts=counts,
+        places=places,
+        cancels=cancels["sent"],
+        cancels_confirmed=cancels["confirmed"],
+    )
 
 
 def place_names(*, codes: Iterable[str]) -> dict[str, str]:

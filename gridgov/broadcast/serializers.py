@@ -222,6 +222,11 @@ class DeliveryCountsOutput(serializers.Serializer):
     delivered = serializers.IntegerField(help_text="Received or played.")
     failed = serializers.IntegerField()
     by_status = serializers.DictField(child=serializers.IntegerField())
+    cancels = serializers.IntegerField(
+        help_text="Once the message was withdrawn after it went out: terminals told to stop "
+        "(a signed cancel each)."
+    )
+    cancels_confirmed = serializers.IntegerField(help_text="Terminals that confirmed the cancel.")
     refused_acks = serializers.DictField(
         child=serializers.IntegerField(),
         help_text="Terminals' acknowledgements refused, by why: `bad_signature`, `unsigned`, "

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from gridgov.broadcast import errors, policy, tasks
 from gridgov.broadcast.audio import MAX_AUDIO_BYTES, audio_kind, speech_engine
+from gridgov.broadcast.delivery import deliveries_cancel_write
 from gridgov.broadcast.models import AudioSource, Broadcast, Certainty, MessageKind, Severity
 from gridgov.broadcast.models import Urgency as CapUrgency
 from gridgov.broadcast.states import Action, State, next_state, states_allowing
@@ -303,7 +304,14 @@ def broadcast_transition(
         broadcast = _locked(broadcast)
         _refuse(actor, broadcast, action)
         now = timezone.now()
+        was = broadcast.state
         move(broadcast=broadcast, actor=actor, action=action, now=now, note=note)
+        if action == Action.CANCEL and was == State.DISPATCHED:
+            # Its terminals are told, signed, to stop and never play it: written with the
+            # withdrawal, sent once it is committed (and resent by the minute's retry).
+            deliveries_cancel_write(broadcast=broadcast, now=now)
+            broadcast_id = broadcast.pk
+            transaction.on_commit(lambda: tasks.send_cancel(broadcast_id))
         if action == Action.APPROVE and (
             broadcast.scheduled_at is None or broadcast.scheduled_at <= now
         ):

@@ -20,7 +20,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
 
 from gridgov.broadcast.models import Broadcast
-from gridgov.broadcast.terminal_protocol import PROTOCOL_VERSION, sign_payload
+from gridgov.broadcast.terminal_protocol import CANCEL, PROTOCOL_VERSION, sign_payload
 
 
 @lru_cache(maxsize=4)
@@ -121,4 +121,24 @@ def signed_delivery(
         issued_at=issued_at,
         audio=audio,
     )
+    return sign_payload(payload, server_private_key())
+
+
+def signed_cancel(
+    *, broadcast: Broadcast, terminal_code: str, nonce: str, issued_at: datetime
+) -> bytes:
+    """The signed bytes telling one terminal that `broadcast` is withdrawn: stop playing it and
+    never play it. Valid as long as the message would have been."""
+    payload: dict[str, Any] = {
+        "v": PROTOCOL_VERSION,
+        "type": CANCEL,
+        "message_id": str(broadcast.identifier),
+        "cancel_id": str(broadcast.cancel_identifier or ""),
+        "terminal": terminal_code,
+        "issued_at": int(issued_at.timestamp()),
+        "expires_at": int(broadcast.expires_at.timestamp()),
+        "nonce": nonce,
+        "title": broadcast.title,
+        "text": "",
+    }
     return sign_payload(payload, server_private_key())

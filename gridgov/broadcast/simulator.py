@@ -31,6 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from gridgov.broadcast.mqtt import connected_client
 from gridgov.broadcast.terminal_protocol import (
     ACK_TOPIC,
+    CANCEL,
     DELIVERY_TOPIC,
     HEARTBEAT_TOPIC,
     AckStatus,
@@ -75,6 +76,19 @@ class SimulatedTerminal:
     faulty: bool = False
     # What it answered for each message it accepted, to answer a resend the same way.
     outcomes: dict[str, AckStatus] = field(default_factory=dict)
+    # Messages withdrawn (a signed cancel arrived): never played, however late they arrive.
+    withdrawn: set[str] = field(default_factory=set)
+
+
+@dataclass(frozen=True)
+class Stopped:
+    """A withdrawal a terminal obeyed: it stopped the message (`was_playing`: it had played or
+    was playing it) or will skip it should it still arrive."""
+
+    at: float
+    terminal: str
+    message_id: str
+    was_playing: bool
 
 
 class TerminalSimulator:
@@ -97,6 +111,7 @@ class TerminalSimulator:
         heartbeat_seconds: float = 0.0,
         clock: Callable[[], float] = time.time,
         on_play: Callable[[Played], None] | None = None,
+        on_stop: Callable[[Stopped], None] | None = None,
     ) -> None:
         self.url = url
         chooser = random.Random(seed)
@@ -119,7 +134,11 @@ class TerminalSimulator:
         self.heartbeat_seconds = heartbeat_seconds
         self.clock = clock
         self.on_play = on_play
+        self.on_stop = on_stop
         self.playback_log: list[Played] = []
+        self.stop_log: list[Stopped] = []
+        # Deliveries of a withdrawn message that arrived after its cancel: not played.
+        self.skipped = 0
         self.refusals: Counter[str] = Counter()
         # Deliveries that arrived for each terminal, resends included.
         self.arrivals: Counter[str] = Counter()
@@ -193,6 +212,17 @@ class TerminalSimulator:
             elif verdict.refusal is not None:
                 self.refusals[verdict.refusal] += 1
                 return
+            elif payload.get("type") == CANCEL:
+                message_id = str(payload["message_id"])
+                terminal.withdrawn.add(message_id)
+                stopped = Stopped(self.clock(), code, message_id, message_id in terminal.outcomes)
+                self.stop_log.append(stopped)
+                if self.on_stop is not None:
+                    self.on_stop(stopped)
+                answers = [AckStatus.RECEIVED]
+            elif str(payload["message_id"]) in terminal.withdrawn:
+                self.skipped += 1
+                answers = [AckStatus.RECEIVED]
             else:
                 message_id = str(payload["message_id"])
                 outcome = AckStatus.FAILED if terminal.faulty else AckStatus.PLAYED

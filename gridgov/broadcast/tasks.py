@@ -6,7 +6,7 @@ from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
 from gridgov.broadcast.audio import broadcast_speak
-from gridgov.broadcast.delivery import broadcast_dispatch, deliveries_retry
+from gridgov.broadcast.delivery import broadcast_dispatch, cancels_publish, deliveries_retry
 from gridgov.broadcast.terminal_services import mark_silent_terminals_offline
 
 
@@ -24,6 +24,13 @@ def dispatch_broadcast(broadcast_id: int) -> int:
 
 
 @db_task()
+def send_cancel(broadcast_id: int) -> int:
+    """A message withdrawn after it went out: its terminals are told to stop (scheduled after
+    the withdrawal commits)."""
+    return cancels_publish(broadcast_id=broadcast_id)
+
+
+@db_task()
 def speak_broadcast(broadcast_id: int, revision: int) -> bool:
     """Speech of a message's text, made offline, attached as its audio (when an engine is
     installed; scheduled after the message's revision commits)."""
@@ -37,4 +44,10 @@ def retry_deliveries() -> int:
     return deliveries_retry()
 
 
-__all__ = ["dispatch_broadcast", "mark_terminals_offline", "retry_deliveries", "speak_broadcast"]
+__all__ = [
+    "dispatch_broadcast",
+    "mark_terminals_offline",
+    "retry_deliveries",
+    "send_cancel",
+    "speak_broadcast",
+]

@@ -32,6 +32,10 @@ SIGNATURE_FIELD = "signature"
 # A terminal's clock may run ahead of the server's by this much.
 CLOCK_SKEW_SECONDS = 300
 REQUIRED_FIELDS = ("v", "message_id", "terminal", "issued_at", "expires_at", "nonce", "text")
+# What a payload asks of the terminal (its "type"; none: an alert): play the message, or stop
+# playing it and never play it (the message was withdrawn).
+ALERT = "alert"
+CANCEL = "cancel"
 
 # Topics: the server publishes to one topic per terminal and listens on the acknowledgements'.
 DELIVERY_TOPIC = "gridgov/broadcast/terminal/{code}"
@@ -160,7 +164,9 @@ class TerminalVerifier:
             return Verdict(payload, Refusal.NOT_YET_VALID)
         if payload["expires_at"] <= now:
             return Verdict(payload, Refusal.EXPIRED)
-        message = str(payload["message_id"])
+        # A withdrawal of a message is remembered apart from the message itself.
+        kind = payload.get("type", ALERT)
+        message = str(payload["message_id"]) if kind == ALERT else f"{kind}:{payload['message_id']}"
         if payload["nonce"] in self._seen_nonces or message in self._seen_messages:
             return Verdict(payload, Refusal.REPLAYED)
         self._seen_nonces[payload["nonce"]] = payload["expires_at"]

@@ -7,6 +7,7 @@ import mimetypes
 
 from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -191,7 +192,12 @@ def broadcast_deliveries(request: HttpRequest, broadcast_id: int) -> HttpRespons
             (reason, ACK_REFUSAL_LABELS.get(reason, reason), count)
             for reason, count in sorted((broadcast.refused_acks or {}).items())
         ],
-        "following": broadcast.state in (State.APPROVED, State.DISPATCHED),
+        "following": broadcast.state in (State.APPROVED, State.DISPATCHED)
+        or (
+            broadcast.state == State.CANCELLED
+            and progress.cancels_confirmed < progress.cancels
+            and broadcast.expires_at > timezone.now()
+        ),
         "refresh_seconds": DELIVERY_REFRESH_SECONDS,
     }
     return render(request, "broadcast/deliveries.html", context)

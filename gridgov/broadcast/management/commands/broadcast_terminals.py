@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from gridgov.broadcast.models import Terminal
 from gridgov.broadcast.mqtt import BrokerUnavailable
 from gridgov.broadcast.signing import server_public_key
-from gridgov.broadcast.simulator import Played, TerminalSimulator
+from gridgov.broadcast.simulator import Played, Stopped, TerminalSimulator
 from gridgov.broadcast.terminal_services import terminal_keys_register
 
 
@@ -50,6 +50,9 @@ class Command(BaseCommand):
         def played(line: Played) -> None:
             self.stdout.write(f"{line.terminal} played {line.message_id} {line.title}")
 
+        def stopped(line: Stopped) -> None:
+            self.stdout.write(f"{line.terminal} stopped {line.message_id}")
+
         simulator = TerminalSimulator(
             url=settings.MQTT_URL,
             codes=codes,
@@ -59,6 +62,7 @@ class Command(BaseCommand):
             seed=options["seed"],
             heartbeat_seconds=options["heartbeat"],
             on_play=played,
+            on_stop=stopped,
         )
         registered = terminal_keys_register(keys=simulator.public_keys())
         self.stdout.write(f"registered the public keys of {registered} simulated terminals")
