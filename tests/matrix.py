@@ -3208,4 +3208,8 @@ EXEMPT: dict[str, str] = {
     "schema": "the OpenAPI schema: describes routes, holds no region data (tested for that).",
     "swagger-ui": "Swagger UI: a static page that loads the schema (tested for that).",
     "set_language": "switches the UI language in the session; reads and shows no data.",
+    "broadcast:terminal-audio": "for broadcast terminals, not people: no login opens it, only a "
+    "request signed by the key registered with a terminal the message was sent to (tested in "
+    "gridgov/broadcast/tests/test_terminal_audio.py: unsigned 401, another terminal's or a stale "
+    "signature 403, a terminal the message was not sent to 404, a logged-in person 401).",
 }

@@ -18,6 +18,7 @@ from typing import Any
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.conf import settings
+from django.urls import reverse
 
 from gridgov.broadcast.models import Broadcast
 from gridgov.broadcast.terminal_protocol import CANCEL, PROTOCOL_VERSION, sign_payload
@@ -66,7 +67,8 @@ def new_nonce() -> str:
 
 
 def audio_reference(broadcast: Broadcast) -> dict[str, Any] | None:
-    """The recording's name, size and SHA-256, for a terminal to fetch and check it."""
+    """The recording's name, size and SHA-256, and the path a terminal fetches it from (signing
+    the request with its key), for it to fetch and check it."""
     audio: Any = broadcast.audio
     if not audio:
         return None
@@ -76,7 +78,12 @@ def audio_reference(broadcast: Broadcast) -> dict[str, Any] | None:
         for chunk in iter(lambda: stream.read(65536), b""):
             digest.update(chunk)
             size += len(chunk)
-    return {"name": audio.name, "size": size, "sha256": digest.hexdigest()}
+    return {
+        "name": audio.name,
+        "size": size,
+        "sha256": digest.hexdigest(),
+        "path": reverse("broadcast:terminal-audio", kwargs={"identifier": broadcast.identifier}),
+    }
 
 
 def delivery_payload(

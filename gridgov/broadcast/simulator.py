@@ -19,6 +19,8 @@ import json
 import random
 import threading
 import time
+import urllib.error
+import urllib.request
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -38,9 +40,12 @@ from gridgov.broadcast.terminal_protocol import (
     Refusal,
     TerminalVerifier,
     ack_bytes,
+    signed_request_headers,
 )
 
 FAULT_DETAIL = "speaker fault"
+AUDIO_DETAIL = "audio does not match its signed size and SHA-256"
+FETCH_TIMEOUT_SECONDS = 10.0
 DEFAULT_KEY_SEED = "gridgov-simulated-terminal"
 SUBSCRIBE_TIMEOUT_SECONDS = 10.0
 
@@ -112,6 +117,7 @@ class TerminalSimulator:
         clock: Callable[[], float] = time.time,
         on_play: Callable[[Played], None] | None = None,
         on_stop: Callable[[Stopped], None] | None = None,
+        server_url: str = "",
     ) -> None:
         self.url = url
         chooser = random.Random(seed)
@@ -139,6 +145,11 @@ class TerminalSimulator:
         self.stop_log: list[Stopped] = []
         # Deliveries of a withdrawn message that arrived after its cancel: not played.
         self.skipped = 0
+        # Where the terminals fetch a message's recording (none: they read out the text).
+        self.server_url = server_url.rstrip("/")
+        # Recordings fetched and matching their signed digest, and those that did not.
+        self.audio_fetched = 0
+        self.audio_refused = 0
         self.refusals: Counter[str] = Counter()
         # Deliveries that arrived for each terminal, resends included.
         self.arrivals: Counter[str] = Counter()
@@ -195,6 +206,35 @@ class TerminalSimulator:
             self.heartbeat_once()
             self._stopping.wait(self.heartbeat_seconds)
 
+    def _audio_refused(self, terminal: SimulatedTerminal, payload: dict[str, Any]) -> bool:
+        """Fetch the recording a delivery names (a request signed with the terminal's key) and
+        check it against the signed size and SHA-256; True when it does not match."""
+        audio = payload.get("audio")
+        if not self.server_url or not isinstance(audio, dict) or not audio.get("path"):
+            return False
+        path = str(audio["path"])
+        headers = signed_request_headers(
+            method="GET",
+            path=path,
+            terminal_code=terminal.code,
+            private_key=terminal.key,
+            at=int(self.clock()),
+        )
+        request = urllib.request.Request(self.server_url + path, headers=headers)  # noqa: S310
+        try:
+            with urllib.request.urlopen(request, timeout=FETCH_TIMEOUT_SECONDS) as response:  # noqa: S310
+                body = response.read(int(audio.get("size", 0)) + 1)
+        except (urllib.error.URLError, OSError, ValueError):
+            body = b""
+        matches = len(body) == audio.get("size") and hashlib.sha256(body).hexdigest() == audio.get(
+            "sha256"
+        )
+        if matches:
+            self.audio_fetched += 1
+        else:
+            self.audio_refused += 1
+        return not matches
+
     def _on_message(self, client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
         code = message.topic.rsplit("/", 1)[-1]
         terminal = self.terminals.get(code)
@@ -202,6 +242,7 @@ class TerminalSimulator:
             return
         with self._lock:
             self.arrivals[code] += 1
+            detail = FAULT_DETAIL
             verdict = terminal.verifier.verify(bytes(message.payload))
             payload = verdict.payload or {}
             if verdict.refusal is Refusal.REPLAYED:
@@ -226,6 +267,8 @@ class TerminalSimulator:
             else:
                 message_id = str(payload["message_id"])
                 outcome = AckStatus.FAILED if terminal.faulty else AckStatus.PLAYED
+                if outcome == AckStatus.PLAYED and self._audio_refused(terminal, payload):
+                    outcome, detail = AckStatus.FAILED, AUDIO_DETAIL
                 terminal.outcomes[message_id] = outcome
                 answers = [AckStatus.RECEIVED, outcome]
                 if outcome == AckStatus.PLAYED:
@@ -243,7 +286,7 @@ class TerminalSimulator:
                     status=status,
                     at=self.clock(),
                     private_key=terminal.key,
-                    detail=FAULT_DETAIL if status == AckStatus.FAILED else "",
+                    detail=detail if status == AckStatus.FAILED else "",
                 ),
                 qos=1,
             )

@@ -253,3 +253,55 @@ def verify_ack(
     except (binascii.Error, ValueError, InvalidSignature):
         return AckVerdict(verdict.body, AckRefusal.BAD_SIGNATURE, verdict.signature)
     return verdict
+
+
+# A terminal fetching what a delivery names (its audio) signs the request with its own key.
+REQUEST_SIGNING_DOMAIN = b"gridgov-terminal-request-v1\n"
+TERMINAL_HEADER = "X-Gridgov-Terminal"
+TIME_HEADER = "X-Gridgov-Time"
+SIGNATURE_HEADER = "X-Gridgov-Signature"
+# A signed request is good for this long either side of the server's clock.
+REQUEST_WINDOW_SECONDS = 300
+
+
+def request_bytes(*, method: str, path: str, terminal_code: str, at: int) -> bytes:
+    """The bytes a terminal signs for one request."""
+    return REQUEST_SIGNING_DOMAIN + f"{method.upper()}\n{path}\n{terminal_code}\n{at}".encode()
+
+
+def signed_request_headers(
+    *, method: str, path: str, terminal_code: str, private_key: Ed25519PrivateKey, at: int
+) -> dict[str, str]:
+    """The headers of a request signed by a terminal."""
+    signature = private_key.sign(
+        request_bytes(method=method, path=path, terminal_code=terminal_code, at=at)
+    )
+    return {
+        TERMINAL_HEADER: terminal_code,
+        TIME_HEADER: str(at),
+        SIGNATURE_HEADER: base64.b64encode(signature).decode("ascii"),
+    }
+
+
+def request_verifies(
+    *,
+    method: str,
+    path: str,
+    terminal_code: str,
+    at_text: str,
+    signature: str,
+    terminal_key: Ed25519PublicKey | bytes | str,
+    now: float,
+) -> bool:
+    """Whether a request was signed by the terminal's key, recently."""
+    try:
+        at = int(at_text)
+        raw_signature = base64.b64decode(signature, validate=True)
+        key = _public_key(terminal_key)
+        key.verify(
+            raw_signature,
+            request_bytes(method=method, path=path, terminal_code=terminal_code, at=at),
+        )
+    except (binascii.Error, ValueError, InvalidSignature):
+        return False
+    return abs(now - at) <= REQUEST_WINDOW_SECONDS

@@ -7,13 +7,14 @@ from dataclasses import dataclass
 
 from django.db.models import Count, QuerySet
 
-from gridgov.broadcast.models import Terminal, TerminalStatus
+from gridgov.broadcast.models import Broadcast, Delivery, Terminal, TerminalStatus
 from gridgov.core.access import Perm
 from gridgov.core.codes import is_valid_code, is_within
 from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
 from gridgov.regions.selectors import public_names
 
 KEY_BATCH = 2_000
+MAX_CODE = 32
 
 
 @dataclass(frozen=True)
@@ -83,3 +84,32 @@ def terminal_public_keys(*, codes: Iterable[str]) -> dict[str, str]:
         )
         keys.update(rows)
     return keys
+
+
+@dataclass(frozen=True)
+class TerminalAudio:
+    """What a terminal may fetch: the recording of a message it was sent, and its key."""
+
+    public_key: str
+    broadcast: Broadcast
+
+
+def terminal_audio(*, code: str, identifier: str) -> TerminalAudio | None:
+    """The message's recording for the terminal `code`, when the message was sent to it (it
+    has a delivery of it) and has one, with the terminal's registered key to check the request;
+    None otherwise (a system read: the terminal proves who it is with its signature)."""
+    if not code or len(code) > MAX_CODE:
+        return None
+    terminal = Terminal.objects.filter(code=code).exclude(public_key="").only("id", "public_key")
+    row = terminal.first()
+    if row is None:
+        return None
+    delivery = (
+        Delivery.objects.filter(terminal=row, broadcast__identifier=identifier)
+        .exclude(broadcast__audio="")
+        .select_related("broadcast")
+        .first()
+    )
+    if delivery is None:
+        return None
+    return TerminalAudio(public_key=row.public_key, broadcast=delivery.broadcast)

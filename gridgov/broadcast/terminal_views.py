@@ -1,8 +1,15 @@
-"""The terminal pages: the list with a map coloured by status, and the xlsx import."""
+"""The terminal pages: the list with a map coloured by status, and the xlsx import; and the one
+route the terminals themselves call, to fetch a message's recording (signed by the terminal)."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+import base64
+import hashlib
+import mimetypes
+import time
+import uuid
+
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET, require_http_methods, require_safe
 
@@ -10,6 +17,12 @@ from gridgov.accounts.actors import actor_from
 from gridgov.broadcast import terminal_import, terminal_selectors
 from gridgov.broadcast.forms import TerminalFilterForm, TerminalImportForm
 from gridgov.broadcast.models import TerminalStatus
+from gridgov.broadcast.terminal_protocol import (
+    SIGNATURE_HEADER,
+    TERMINAL_HEADER,
+    TIME_HEADER,
+    request_verifies,
+)
 from gridgov.core.access import Perm
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.pages import add_problems, page_view
@@ -89,3 +102,50 @@ def terminal_import_page(request: HttpRequest) -> HttpResponse:
     status = 200 if report is not None and not report.problems else 400
     context = {"form": form, "report": report}
     return render(request, "broadcast/terminal_import.html", context, status=status)
+
+
+def _refusal(status: int, code: str, message: str) -> JsonResponse:
+    return JsonResponse({"code": code, "detail": message}, status=status)
+
+
+@require_safe
+def terminal_audio(request: HttpRequest, identifier: uuid.UUID) -> HttpResponseBase:
+    """A message's recording, for a terminal it was sent to: the request signed with the
+    terminal's registered key (terminal_protocol.signed_request_headers) within five minutes.
+    No login opens it. Its SHA-256 is in a header, as in the signed delivery, so the terminal
+    checks what it got before it plays it. Unsigned 401, a signature that does not verify or
+    is stale 403, a message not sent to that terminal (or without a recording) 404."""
+    code = request.headers.get(TERMINAL_HEADER, "")
+    at_text = request.headers.get(TIME_HEADER, "")
+    signature = request.headers.get(SIGNATURE_HEADER, "")
+    if not (code and at_text and signature):
+        return _refusal(401, "broadcast.terminal_unsigned", "Sign the request as the terminal.")
+    found = terminal_selectors.terminal_audio(code=code, identifier=str(identifier))
+    if found is None:
+        return _refusal(404, "broadcast.not_found", "There is no such recording for you.")
+    if not request_verifies(
+        method=request.method or "GET",
+        path=request.path,
+        terminal_code=code,
+        at_text=at_text,
+        signature=signature,
+        terminal_key=found.public_key,
+        now=time.time(),
+    ):
+        return _refusal(403, "broadcast.terminal_signature", "The signature does not verify.")
+    audio = found.broadcast.audio
+    try:
+        digest = hashlib.sha256()
+        with audio.open("rb") as stream:
+            for chunk in iter(lambda: stream.read(65536), b""):
+                digest.update(chunk)
+        handle = audio.open("rb")
+    except FileNotFoundError:
+        return _refusal(404, "broadcast.not_found", "There is no such recording for you.")
+    content_type = mimetypes.guess_type(audio.name or "")[0] or "application/octet-stream"
+    response = FileResponse(handle, content_type=content_type)
+    response["X-Content-SHA256"] = digest.hexdigest()
+    response["Repr-Digest"] = f"sha-256=:{base64.b64encode(digest.digest()).decode()}:"
+    response["Cache-Control"] = "private, no-store"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

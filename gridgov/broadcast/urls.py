@@ -15,6 +15,8 @@ urlpatterns = [
     path("<int:broadcast_id>/step/", views.broadcast_step, name="step"),
     path("<int:broadcast_id>/deliveries/", views.broadcast_deliveries, name="deliveries"),
     path("terminals/", terminal_views.terminal_list, name="terminals"),
+    # Called by the terminals themselves (signed with their key), not by people.
+    path("terminal/<uuid:identifier>/audio/", terminal_views.terminal_audio, name="terminal-audio"),
     path("terminals/import/", terminal_views.terminal_import_page, name="terminal-import"),
     path("terminals/template.xlsx", terminal_views.terminal_template, name="terminal-template"),
 ]

@@ -87,6 +87,7 @@ def test_a_recording_uploaded_on_the_page_goes_in_the_payload_and_the_cap_resour
         "name": message.audio.name,
         "size": len(recording),
         "sha256": hashlib.sha256(recording).hexdigest(),
+        "path": f"/broadcast/terminal/{message.identifier}/audio/",
     }
     payload = delivery_payload(
         broadcast=message,

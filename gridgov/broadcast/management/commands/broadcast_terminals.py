@@ -37,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--faulty", type=_share, default=0.0, help="share faulty (0-1)")
         parser.add_argument("--heartbeat", type=float, default=30.0, help="seconds between beats")
         parser.add_argument("--seed", type=int, default=0)
+        parser.add_argument(
+            "--server",
+            default="",
+            help="the server's address (http://host:port) the terminals fetch recordings from; "
+            "without it they read out the text",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["count"] < 1:
@@ -63,6 +69,7 @@ class Command(BaseCommand):
             heartbeat_seconds=options["heartbeat"],
             on_play=played,
             on_stop=stopped,
+            server_url=options["server"],
         )
         registered = terminal_keys_register(keys=simulator.public_keys())
         self.stdout.write(f"registered the public keys of {registered} simulated terminals")
