@@ -34,6 +34,9 @@ BROADCAST_SIGNING_KEY_FILE = env.env_str(
 # The MQTT broker the broadcast publishes to (Mosquitto in production); `make run` starts an
 # embedded one at this address.
 MQTT_URL = env.env_str("MQTT_URL", "mqtt://127.0.0.1:1884")
+# With several acknowledgement listeners on Mosquitto: a shared subscription group, so each
+# acknowledgement goes to one of them (the embedded broker has none: leave it empty there).
+MQTT_SHARED_GROUP = env.env_str("GRIDGOV_MQTT_SHARED_GROUP", "")
 DEBUG = False
 ALLOWED_HOSTS = env.env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.db.models import F, Q, Value
 from django.db.models.functions import Coalesce
@@ -53,6 +54,8 @@ WRITE_BATCH = 500
 # A delivery sent this long ago and not yet answered is sent again (the same bytes).
 RETRY_AFTER = timedelta(seconds=60)
 EXPIRED_DETAIL = "expired"
+# How long a refused acknowledgement is remembered, so that it is counted once.
+SEEN_FOR = 24 * 3600
 # A terminal offline when the message goes out counts as failed at once (whoever follows the
 # delivery sees at a glance which loudspeakers will not sound), yet it is sent to all the same and
 # until expiry: should it come back and answer, the answer counts.
@@ -84,6 +87,8 @@ class Ack:
     detail: str = ""
     message_id: str = ""
     at: float | None = None
+    # The acknowledgement's own digest (the same bytes heard by two listeners share it).
+    key: str = ""
 
 
 def broadcast_dispatch(*, broadcast_id: int, now: datetime | None = None) -> int:
@@ -300,7 +305,7 @@ def deliveries_record_answers(
         row = rows_of.get(ack.nonce)
         refusal = _ack_refusal(ack, row)
         if refusal is not None:
-            refusals.append(Refused(nonce=ack.nonce, reason=refusal))
+            refusals.append(Refused(nonce=ack.nonce, reason=refusal, key=ack.key))
             continue
         known = latest.get(ack.nonce)
         if known is None or RANK[DeliveryStatus(ack.status)] > RANK[DeliveryStatus(known.status)]:
@@ -336,6 +341,8 @@ class Refused:
 
     nonce: str
     reason: AckRefusal
+    # The refused bytes' digest: a refusal two listeners heard is counted once.
+    key: str = ""
 
 
 def _confirm_cancels(acks: list[Ack], now: datetime, refusals: list[Refused]) -> set[str]:
@@ -356,7 +363,7 @@ def _confirm_cancels(acks: list[Ack], now: datetime, refusals: list[Refused]) ->
         pk, code, message, created = rows_of[ack.nonce]
         refusal = _ack_refusal(ack, (pk, "", "", code, 0, message, created))
         if refusal is not None:
-            refusals.append(Refused(nonce=ack.nonce, reason=refusal))
+            refusals.append(Refused(nonce=ack.nonce, reason=refusal, key=ack.key))
         else:
             ids.append(pk)
     for start in range(0, len(ids), WRITE_BATCH):
@@ -385,7 +392,12 @@ def _ack_refusal(
 def deliveries_count_refused(refusals: Iterable[Refused]) -> int:
     """Count refused acknowledgements on the messages whose deliveries they name (one naming no
     delivery is only logged). Returns how many were counted on a message."""
-    refusals = list(refusals)
+    # Every listener may hear the same refused bytes: the first to claim them counts them.
+    refusals = [
+        refusal
+        for refusal in refusals
+        if not refusal.key or cache.add(f"broadcast:refused-ack:{refusal.key}", 1, SEEN_FOR)
+    ]
     by_nonce: dict[str, list[AckRefusal]] = defaultdict(list)
     for refusal in refusals:
         by_nonce[refusal.nonce].append(refusal.reason)

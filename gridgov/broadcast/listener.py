@@ -8,9 +8,13 @@ refused, counted on the message whose delivery it names and in the listener's ow
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import logging
+import os
 import queue
+import secrets
+import socket
 import threading
 from collections import Counter, OrderedDict
 from typing import Any
@@ -33,6 +37,13 @@ from gridgov.broadcast.terminal_services import terminal_heartbeats
 
 logger = logging.getLogger(__name__)
 
+
+def unique_client_id() -> str:
+    """A listener's MQTT client id, its own: the host, the process and a random part."""
+    host = socket.gethostname().split(".")[0][:20] or "host"
+    return f"gridgov-listener-{host}-{os.getpid()}-{secrets.token_hex(3)}"
+
+
 FLUSH_SECONDS = 0.1
 MAX_BATCH = 5_000
 # Signatures of acknowledgements heard lately, to refuse the very same one again.
@@ -41,12 +52,21 @@ SEEN_SIGNATURES = 200_000
 
 class DeliveryListener:
     """Subscribes to the acknowledgement and heartbeat topics; `run_once()` writes what arrived
-    since, `run(stop)` does so until `stop` is set. With a fixed `client_id` the broker keeps
-    the subscription (and the acknowledgements at QoS 1) while the listener is away."""
+    since, `run(stop)` does so until `stop` is set.
 
-    def __init__(self, url: str, *, client_id: str = "gridgov-delivery-listener") -> None:
+    Several listeners may run at once: each has a client id of its own (two with one id would
+    take the connection from each other in turn). Given a stable `client_id` (an instance name)
+    the broker keeps its subscription, and the acknowledgements at QoS 1, while it is away. With
+    a `shared_group` (an MQTT shared subscription, which Mosquitto offers) each acknowledgement
+    goes to one listener of the group; without one every listener hears every acknowledgement,
+    and recording one twice changes nothing (a delivery only moves forward, each refusal is
+    counted once)."""
+
+    def __init__(self, url: str, *, client_id: str = "", shared_group: str = "") -> None:
         self.url = url
-        self.client_id = client_id
+        self.persistent = bool(client_id)
+        self.client_id = client_id or unique_client_id()
+        self.shared_group = shared_group
         self._inbox: queue.Queue[tuple[str, bytes]] = queue.Queue()
         self._client: mqtt.Client | None = None
         self.recorded = 0
@@ -56,12 +76,24 @@ class DeliveryListener:
         self._key_texts: dict[str, str] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
 
+    def subscriptions(self) -> list[tuple[str, int]]:
+        topics = [(ACK_SUBSCRIPTION, 1), (HEARTBEAT_SUBSCRIPTION, 0)]
+        if self.shared_group:
+            return [(f"$share/{self.shared_group}/{topic}", qos) for topic, qos in topics]
+        return topics
+
+    @property
+    def connected(self) -> bool:
+        return self._client is not None and self._client.is_connected()
+
     def start(self) -> DeliveryListener:
         subscribed = threading.Event()
-        client = connected_client(self.url, client_id=self.client_id, clean_session=False)
+        client = connected_client(
+            self.url, client_id=self.client_id, clean_session=not self.persistent
+        )
         client.on_message = self._on_message
         client.on_subscribe = lambda *_args: subscribed.set()
-        client.subscribe([(ACK_SUBSCRIPTION, 1), (HEARTBEAT_SUBSCRIPTION, 0)])
+        client.subscribe(self.subscriptions())
         if not subscribed.wait(10):
             client.loop_stop()
             raise RuntimeError("the listener could not subscribe")
@@ -75,7 +107,10 @@ class DeliveryListener:
             self._client = None
 
     def _on_message(self, _client: mqtt.Client, _userdata: Any, message: mqtt.MQTTMessage) -> None:
-        self._inbox.put((message.topic, bytes(message.payload)))
+        topic = message.topic
+        if topic.startswith("$share/"):
+            topic = topic.split("/", 2)[2]
+        self._inbox.put((topic, bytes(message.payload)))
 
     def run_once(self, *, wait: float = FLUSH_SECONDS) -> int:
         """Write what arrived (waiting up to `wait` for the first message); how many acks."""
@@ -90,12 +125,14 @@ class DeliveryListener:
             except queue.Empty:
                 break
         read: list[AckVerdict] = []
+        digests: list[str] = []
         online: set[str] = set()
         faulty: set[str] = set()
         for topic, body in arrived:
             code = topic.rsplit("/", 1)[-1]
             if topic.startswith(ACK_SUBSCRIPTION[:-1]):
                 read.append(read_ack(body, topic_terminal=code))
+                digests.append(hashlib.sha256(topic.encode() + b"\n" + body).hexdigest())
                 continue
             try:
                 data = json.loads(body)
@@ -107,7 +144,7 @@ class DeliveryListener:
                 faulty.add(code)
             else:
                 online.add(code)
-        acks, refused = self._checked(read)
+        acks, refused = self._checked(read, digests)
         if acks or refused:
             answers = deliveries_record_answers(acks, refused=refused)
             self.refused.update(str(refusal.reason) for refusal in answers.refused)
@@ -116,14 +153,16 @@ class DeliveryListener:
             terminal_heartbeats(online=online, faulty=faulty)
         return len(acks)
 
-    def _checked(self, read: list[AckVerdict]) -> tuple[list[Ack], list[Refused]]:
+    def _checked(
+        self, read: list[AckVerdict], digests: list[str]
+    ) -> tuple[list[Ack], list[Refused]]:
         """The acknowledgements whose signature verifies, and the refused ones."""
         self._load_keys(
             {verdict.body["terminal"] for verdict in read if verdict.accepted and verdict.body}
         )
         acks: list[Ack] = []
         refused: list[Refused] = []
-        for verdict in read:
+        for verdict, digest in zip(read, digests, strict=True):
             body = verdict.body or {}
             if verdict.accepted:
                 verdict = verify_ack(verdict, self._keys.get(body["terminal"]))
@@ -131,7 +170,9 @@ class DeliveryListener:
                 verdict = AckVerdict(body, AckRefusal.REPLAYED, verdict.signature)
             if not verdict.accepted:
                 assert verdict.refusal is not None
-                refused.append(Refused(nonce=str(body.get("nonce", "")), reason=verdict.refusal))
+                refused.append(
+                    Refused(nonce=str(body.get("nonce", "")), reason=verdict.refusal, key=digest)
+                )
                 continue
             self._remember(verdict.signature)
             acks.append(
@@ -142,6 +183,7 @@ class DeliveryListener:
                     detail=str(body.get("detail", "")),
                     message_id=body["message_id"],
                     at=float(body["at"]),
+                    key=digest,
                 )
             )
         return acks, refused
