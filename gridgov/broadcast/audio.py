@@ -12,10 +12,14 @@ import logging
 import shutil
 import subprocess
 import tempfile
+import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core import signing
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.utils import timezone
@@ -30,6 +34,54 @@ MAX_AUDIO_BYTES = 10 * 1024 * 1024
 SPEECH_VOICE = "cmn"
 SPEECH_TIMEOUT_SECONDS = 120
 SPEECH_ACTION = "speech"
+# A recording chosen on the compose page before its preview is kept this long for its composer.
+STAGED_SALT = "gridgov.broadcast.staged-audio"
+STAGED_MAX_AGE_SECONDS = 24 * 3600
+STAGED_FOLDER = "broadcast/staged"
+
+
+def audio_stage(*, actor_id: int, upload: UploadedFile) -> str | None:
+    """Keep a recording chosen before the compose page's preview (a browser sends a file once:
+    the preview's page cannot send it again), and return a signed reference to it for that
+    composer only; None when it is no recording or too big (the form tells why on saving)."""
+    kind = audio_kind(upload)
+    size = upload.size or 0
+    if kind is None or size > MAX_AUDIO_BYTES:
+        return None
+    stored = default_storage.save(f"{STAGED_FOLDER}/{uuid.uuid4().hex}.{kind}", upload)
+    reference = {"file": stored, "name": (upload.name or "")[-100:], "size": size}
+    return signing.dumps({**reference, "by": actor_id}, salt=STAGED_SALT, compress=True)
+
+
+@dataclass(frozen=True)
+class StagedAudio:
+    file: str
+    name: str
+    size: int
+
+    def upload(self) -> UploadedFile:
+        """The kept recording, as if uploaded again."""
+        return UploadedFile(default_storage.open(self.file, "rb"), name=self.name, size=self.size)
+
+    def discard(self) -> None:
+        default_storage.delete(self.file)
+
+
+def audio_staged(*, actor_id: int, reference: str) -> StagedAudio | None:
+    """The recording `reference` names, when this composer kept it lately; None otherwise (an
+    old, altered or another person's reference)."""
+    if not reference:
+        return None
+    try:
+        data = signing.loads(reference, salt=STAGED_SALT, max_age=STAGED_MAX_AGE_SECONDS)
+    except signing.BadSignature:
+        return None
+    if not isinstance(data, dict) or data.get("by") != actor_id:
+        return None
+    stored = str(data.get("file", ""))
+    if not stored.startswith(f"{STAGED_FOLDER}/") or not default_storage.exists(stored):
+        return None
+    return StagedAudio(file=stored, name=str(data.get("name", "")), size=int(data.get("size", 0)))
 
 
 def audio_kind(upload: UploadedFile) -> str | None:

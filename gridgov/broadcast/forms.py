@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 from gridgov.broadcast.models import (
@@ -75,6 +76,9 @@ class ComposeForm(forms.Form):
         ),
     )
 
+    # The recording chosen before the preview, kept on the server (audio.audio_stage).
+    kept_audio = forms.CharField(required=False, widget=forms.HiddenInput, max_length=1000)
+
     def __init__(self, *args: Any, regions: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         targets = self.fields["targets"]
@@ -82,7 +86,8 @@ class ComposeForm(forms.Form):
         # By name: the composer knows the villages by name, not by their statistical codes.
         targets.choices = list(regions)
 
-    def to_input(self) -> BroadcastInput:
+    def to_input(self, *, audio: UploadedFile | None = None) -> BroadcastInput:
+        """The message as the services take it; `audio` (a kept recording) when none was sent."""
         data = self.cleaned_data
         return BroadcastInput(
             title=data["title"],
@@ -96,7 +101,7 @@ class ComposeForm(forms.Form):
             expires_at=data.get("expires_at"),
             repeats=data["repeats"],
             supersedes_id=data.get("supersedes"),
-            audio=data.get("audio") or None,
+            audio=data.get("audio") or audio,
         )
 
 

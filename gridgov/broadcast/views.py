@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from gridgov.accounts.actors import actor_from
 from gridgov.broadcast import policy, selectors
+from gridgov.broadcast.audio import StagedAudio, audio_stage, audio_staged
 from gridgov.broadcast.errors import ACTION_LABELS, BROADCAST_NOT_FOUND
 from gridgov.broadcast.forms import ActionForm, ComposeForm, initial_of
 from gridgov.broadcast.models import STATE_LABELS, Broadcast, DeliveryStatus
@@ -55,6 +56,7 @@ def _compose_page(
     *,
     broadcast: Broadcast | None = None,
     status: int = 200,
+    kept: StagedAudio | None = None,
 ) -> HttpResponse:
     reach = []
     if form.is_bound and form.is_valid():
@@ -65,8 +67,50 @@ def _compose_page(
         "reach": reach,
         "reach_total": sum(row.total for row in reach),
         "reach_online": sum(row.online for row in reach),
+        "kept_audio": kept,
     }
     return render(request, "broadcast/compose.html", context, status=status)
+
+
+def _kept_audio(request: HttpRequest, form: ComposeForm, actor_id: int) -> StagedAudio | None:
+    """The recording to carry through the page's round trip: one sent now is kept on the server
+    (a browser cannot send a file again from the page it gets back), else the one kept before."""
+    upload = request.FILES.get("audio")
+    if upload is not None:
+        reference = audio_stage(actor_id=actor_id, upload=upload)
+        if reference is None:
+            return None
+        data = request.POST.copy()
+        data["kept_audio"] = reference
+        form.data = data
+        return audio_staged(actor_id=actor_id, reference=reference)
+    return audio_staged(actor_id=actor_id, reference=request.POST.get("kept_audio", ""))
+
+
+def _compose_round(
+    request: HttpRequest,
+    form: ComposeForm,
+    actor_id: int,
+    *,
+    saving: bool,
+    broadcast: Broadcast | None = None,
+) -> tuple[HttpResponse | None, StagedAudio | None]:
+    """The page again (a preview, or a form with errors), keeping the recording; or nothing and
+    the kept recording to save with the message."""
+    valid = form.is_valid()
+    if valid and saving:
+        fresh = form.cleaned_data.get("audio") is not None
+        kept = (
+            None
+            if fresh
+            else audio_staged(actor_id=actor_id, reference=form.cleaned_data.get("kept_audio", ""))
+        )
+        return None, kept
+    kept = _kept_audio(request, form, actor_id)
+    page = _compose_page(
+        request, form, broadcast=broadcast, status=200 if valid else 400, kept=kept
+    )
+    return page, None
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -79,13 +123,23 @@ def broadcast_compose(request: HttpRequest) -> HttpResponseBase:
         return _compose_page(request, ComposeForm(regions=regions))
     form = ComposeForm(request.POST, request.FILES, regions=regions)
     step = request.POST.get("step", "preview")
-    if not form.is_valid() or step not in {"save", "submit"}:
-        return _compose_page(request, form, status=200 if form.is_valid() else 400)
+    actor_id = request.user.pk or 0
+    page, kept = _compose_round(request, form, actor_id, saving=step in {"save", "submit"})
+    if page is not None:
+        return page
+    upload = kept.upload() if kept is not None else None
     try:
-        broadcast = broadcast_create(actor=actor, data=form.to_input(), submit=step == "submit")
+        broadcast = broadcast_create(
+            actor=actor, data=form.to_input(audio=upload), submit=step == "submit"
+        )
     except ValidationFailed as error:
         add_problems(form, error)
-        return _compose_page(request, form, status=400)
+        return _compose_page(request, form, status=400, kept=kept)
+    finally:
+        if upload is not None:
+            upload.close()
+    if kept is not None:
+        kept.discard()
     return redirect("broadcast:detail", broadcast_id=broadcast.pk)
 
 
@@ -104,15 +158,21 @@ def broadcast_edit(request: HttpRequest, broadcast_id: int) -> HttpResponseBase:
         return _compose_page(request, form, broadcast=broadcast)
     form = ComposeForm(request.POST, request.FILES, regions=regions)
     step = request.POST.get("step", "preview")
-    if not form.is_valid() or step != "save":
-        return _compose_page(
-            request, form, broadcast=broadcast, status=200 if form.is_valid() else 400
-        )
+    actor_id = request.user.pk or 0
+    page, kept = _compose_round(request, form, actor_id, saving=step == "save", broadcast=broadcast)
+    if page is not None:
+        return page
+    upload = kept.upload() if kept is not None else None
     try:
-        broadcast_update(actor=actor, broadcast=broadcast, data=form.to_input())
+        broadcast_update(actor=actor, broadcast=broadcast, data=form.to_input(audio=upload))
     except ValidationFailed as error:
         add_problems(form, error)
-        return _compose_page(request, form, broadcast=broadcast, status=400)
+        return _compose_page(request, form, broadcast=broadcast, status=400, kept=kept)
+    finally:
+        if upload is not None:
+            upload.close()
+    if kept is not None:
+        kept.discard()
     return redirect("broadcast:detail", broadcast_id=broadcast.pk)
 
 
