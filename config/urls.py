@@ -22,6 +22,7 @@ urlpatterns = [
     path("teams/", include("gridgov.teams.urls")),
     path("volunteers/", include("gridgov.volunteers.urls")),
     path("activities/", include("gridgov.activities.urls")),
+    path("assessment/", include("gridgov.assessment.urls")),
     path("public/cards/", include("gridgov.people.public_urls")),
     path("public/", include("gridgov.broadcast.public_urls")),
     path("public/", include("gridgov.cases.public_urls")),

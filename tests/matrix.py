@@ -17,7 +17,8 @@ import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import date, timedelta
+from decimal import Decimal
 from enum import StrEnum
 from typing import Any
 
@@ -33,6 +34,15 @@ from gridgov.accounts.models import RoleAssignment, User
 from gridgov.accounts.selectors import live_api_tokens
 from gridgov.accounts.services import api_token_issue
 from gridgov.activities.models import Activity, ActivityKind, ActivityPhoto
+from gridgov.assessment.models import (
+    OrderTarget,
+    PackageKind,
+    Responsibility,
+    Score,
+    ScoreComponent,
+    SubjectKind,
+    SupervisionOrder,
+)
 from gridgov.broadcast.models import Broadcast, Terminal, TerminalKind
 from gridgov.cases.models import Case, CasePhoto, Category
 from gridgov.cases.services import CaseInput, case_report
@@ -104,6 +114,9 @@ SUBJECT_PREFIX = "subject_"
 POINT_OUTSIDE_EVERY_GRID = (125.0, 30.0)
 MISSING_OBJECT_ID = 987654321
 MISSING_CASE_NUMBER = "610324-20000101-999999"
+# The month of the world's scores; recomputing is probed on another, long past, month.
+MATRIX_MONTH = date(2026, 11, 1)
+RECOMPUTED_MONTH = "2020-01"
 # The smallest file that passes as a PNG photo.
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 32
 WAV = b"RIFF\x24\x00\x00\x00WAVEfmt " + b"\x00" * 32
@@ -138,6 +151,9 @@ class World:
     micro_wishes: dict[str, int] = field(default_factory=dict)  # region code -> wish id
     activities: dict[str, int] = field(default_factory=dict)  # region code -> an open patrol's id
     activity_photos: dict[str, int] = field(default_factory=dict)  # region code -> its photo's id
+    scores: dict[str, int] = field(default_factory=dict)  # region code -> this month's score id
+    orders: dict[str, str] = field(default_factory=dict)  # region code -> supervision order number
+    packages: dict[str, int] = field(default_factory=dict)  # region code -> responsibility id
 
     @property
     def codes(self) -> set[str]:
@@ -183,7 +199,62 @@ def build_world() -> World:
     _add_teams(world)
     _add_volunteering(world)
     _add_activities(world)
+    _add_scores(world)
     return world
+
+
+def _add_scores(world: World) -> None:
+    """A score of this month at every region of the tree, named after it (a tracer): written
+    directly, as the matrix's month is not recomputed (its recompute probes another month)."""
+    now = timezone.now()
+    for code, name in sorted(world.tree.names.items()):
+        score = Score(
+            month=MATRIX_MONTH,
+            kind=SubjectKind.VILLAGE,
+            subject=f"matrix:{code}",
+            name=f"{name}考核",
+            total=Decimal("50.00"),
+            rank=1,
+            ranked_among=1,
+            computed_at=now,
+        )
+        score.set_region_code(code)
+        score.save()
+        ScoreComponent.objects.create(
+            score=score,
+            indicator="reports_made",
+            value=3,
+            numerator=3,
+            denominator=6,
+            normalised=0.5,
+            weight=20,
+            points=Decimal("10.00"),
+        )
+        world.scores[code] = score.pk
+        subject = world.subjects[code]
+        order = SupervisionOrder(
+            number=f"DB-MATRIX-{code}",
+            target=OrderTarget.WORKER,
+            addressee=subject,
+            subject_name=f"{name}督办",
+            request="矩阵探针督办",
+            deadline_on=now.date(),
+            issued_by=subject,
+            issued_at=now,
+        )
+        order.set_region_code(code)
+        order.save()
+        world.orders[code] = order.number
+        package = Responsibility(
+            official=subject,
+            kind=PackageKind.REGION,
+            label=f"{name}包抓",
+            assigned_by=subject,
+            assigned_at=now,
+        )
+        package.set_region_code(code)
+        package.save()
+        world.packages[code] = package.pk
 
 
 def _add_broadcasts(world: World) -> None:
@@ -566,6 +637,15 @@ class Probe:
 
     def activity_id(self) -> int:
         return self.world.activities.get(self.code, MISSING_OBJECT_ID)
+
+    def order_number(self) -> str:
+        return self.world.orders.get(self.code, "DB-MATRIX-MISSING")
+
+    def package_id(self) -> int:
+        return self.world.packages.get(self.code, MISSING_OBJECT_ID)
+
+    def score_id(self) -> int:
+        return self.world.scores.get(self.code, MISSING_OBJECT_ID)
 
     def team_member_id(self) -> int:
         return self.world.team_members.get(self.code, MISSING_OBJECT_ID)
@@ -1078,6 +1158,66 @@ def _expected_team_regions(probe: Probe) -> set[str]:
         for code in probe.world.teams
         if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
     }
+
+
+def _score_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {"month": MATRIX_MONTH.strftime("%Y-%m")}
+    if probe.target is not ALL:
+        params["region"] = probe.target.code
+    return Call("get", reverse("assessment-api:score-list"), params)
+
+
+def _listed_score_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)}
+
+
+def _expected_score_regions(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.ASSESSMENT_VIEW)
+    assert probe.target is not None
+    return {
+        code
+        for code in probe.world.scores
+        if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
+    }
+
+
+def _listed_order_regions(response: HttpResponseBase, text: str) -> set[str]:
+    return {row["region_code"] for row in _json(text)}
+
+
+def _expected_order_regions(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.ASSESSMENT_VIEW)
+    return {code for code in probe.world.orders if code in visible}
+
+
+def _package_list(probe: Probe) -> Call:
+    assert probe.target is not None
+    params = {} if probe.target is ALL else {"region": probe.target.code}
+    return Call("get", reverse("assessment-api:package-list"), params)
+
+
+def _expected_package_regions(probe: Probe) -> set[str]:
+    visible = visible_codes(probe, Perm.PACKAGE_ASSIGN)
+    assert probe.target is not None
+    return {
+        code
+        for code in probe.world.packages
+        if code in visible and (probe.target is ALL or is_within(code, probe.target.code))
+    }
+
+
+def _order(name: str, data: dict[str, Any] | None = None) -> Callable[[Probe], Call]:
+    def call(probe: Probe) -> Call:
+        path = reverse(name, args=[probe.order_number()])
+        return Call("get" if data is None else "post", path, data or {})
+
+    return call
+
+
+def _visits_page(probe: Probe) -> Call:
+    params = {"month": MATRIX_MONTH.strftime("%Y-%m"), "region": probe.own or "610324"}
+    return Call("get", reverse("assessment:visits"), params)
 
 
 def _team_path(name: str, probe: Probe, **extra: int) -> str:
@@ -2918,6 +3058,215 @@ _ROUTE_LIST: list[Route] = [
         permission=Perm.TEAMS_MANAGE,
         page=True,
         ok=frozenset({302, 409}),
+    ),
+    # Supervision and assessment: the scores
+    Route(
+        "assessment-api:score-list",
+        Kind.LIST,
+        _score_list,
+        permission=Perm.ASSESSMENT_VIEW,
+        listed=_listed_score_regions,
+        expected_listed=_expected_score_regions,
+    ),
+    Route(
+        "assessment-api:score-detail",
+        Kind.OBJECT,
+        lambda probe: Call("get", reverse("assessment-api:score-detail", args=[probe.score_id()])),
+        permission=Perm.ASSESSMENT_VIEW,
+    ),
+    Route(
+        "assessment-api:score-recompute",
+        Kind.SELF,
+        lambda probe: Call(
+            "post",
+            reverse("assessment-api:score-recompute"),
+            {"month": RECOMPUTED_MONTH},
+            json=True,
+        ),
+        permission=Perm.ASSESSMENT_VIEW,
+    ),
+    Route(
+        "assessment:scores", Kind.SELF, _get("assessment:scores"), Perm.ASSESSMENT_VIEW, page=True
+    ),
+    Route(
+        "assessment:export", Kind.SELF, _get("assessment:export"), Perm.ASSESSMENT_VIEW, page=True
+    ),
+    Route(
+        "assessment:score",
+        Kind.OBJECT,
+        lambda probe: Call("get", reverse("assessment:score", args=[probe.score_id()])),
+        permission=Perm.ASSESSMENT_VIEW,
+        page=True,
+    ),
+    Route(
+        "assessment:recompute",
+        Kind.SELF,
+        lambda probe: Call("post", reverse("assessment:recompute"), {"month": RECOMPUTED_MONTH}),
+        Perm.ASSESSMENT_VIEW,
+        page=True,
+        ok=302,
+    ),
+    Route("assessment:visits", Kind.SELF, _visits_page, Perm.ASSESSMENT_VIEW, page=True),
+    Route(
+        "assessment:scheme", Kind.SELF, _get("assessment:scheme"), Perm.ASSESSMENT_VIEW, page=True
+    ),
+    # Supervision orders: the subject at each place issued one to themselves (a tracer); a
+    # prober is neither its issuer nor its addressee, so each step is refused (403) inside.
+    Route(
+        "assessment-api:order-list",
+        Kind.LIST,
+        lambda probe: Call("get", reverse("assessment-api:order-list"), {"list": "all"}),
+        permission=Perm.SUPERVISION_RESPOND,
+        region_targets=False,
+        listed=_listed_order_regions,
+        expected_listed=_expected_order_regions,
+    ),
+    Route(
+        "assessment-api:order-list",
+        Kind.SELF,
+        lambda probe: Call("post", reverse("assessment-api:order-list"), {}, json=True),
+        permission=Perm.SUPERVISION_ISSUE,
+        variant="issue",
+        ok=400,
+    ),
+    Route(
+        "assessment-api:order-detail",
+        Kind.OBJECT,
+        _order("assessment-api:order-detail"),
+        permission=Perm.SUPERVISION_RESPOND,
+    ),
+    *(
+        Route(
+            f"assessment-api:order-{step}",
+            Kind.OBJECT,
+            _order(f"assessment-api:order-{step}", data),
+            permission=Perm.SUPERVISION_RESPOND,
+            ok=403,
+        )
+        for step, data in (
+            ("respond", {"response": "矩阵"}),
+            ("review", {"decision": "close"}),
+            ("withdraw", {}),
+        )
+    ),
+    Route(
+        "assessment:orders",
+        Kind.SELF,
+        _get("assessment:orders"),
+        Perm.SUPERVISION_RESPOND,
+        page=True,
+    ),
+    Route(
+        "assessment:order-new",
+        Kind.SELF,
+        _get("assessment:order-new"),
+        Perm.SUPERVISION_ISSUE,
+        page=True,
+    ),
+    Route(
+        "assessment:order-new",
+        Kind.SELF,
+        _post("assessment:order-new"),
+        Perm.SUPERVISION_ISSUE,
+        variant="issue",
+        page=True,
+        ok=400,
+    ),
+    Route(
+        "assessment:order",
+        Kind.OBJECT,
+        _order("assessment:order"),
+        permission=Perm.SUPERVISION_RESPOND,
+        page=True,
+    ),
+    *(
+        Route(
+            f"assessment:order-{step}",
+            Kind.OBJECT,
+            _order(f"assessment:order-{step}", data),
+            permission=Perm.SUPERVISION_RESPOND,
+            page=True,
+            ok=403,
+        )
+        for step, data in (
+            ("respond", {"response": "矩阵"}),
+            ("review", {"decision": "close"}),
+            ("withdraw", {}),
+        )
+    ),
+    # Package responsibility: the subject at each place answers for it (a tracer).
+    Route(
+        "assessment-api:package-list",
+        Kind.LIST,
+        _package_list,
+        permission=Perm.PACKAGE_ASSIGN,
+        listed=_listed_order_regions,
+        expected_listed=_expected_package_regions,
+    ),
+    Route(
+        "assessment-api:package-list",
+        Kind.SELF,
+        lambda probe: Call("post", reverse("assessment-api:package-list"), {}, json=True),
+        permission=Perm.PACKAGE_ASSIGN,
+        variant="assign",
+        ok=400,
+    ),
+    Route(
+        "assessment-api:package-mine",
+        Kind.SELF,
+        _get("assessment-api:package-mine"),
+        Perm.ASSESSMENT_VIEW,
+    ),
+    # The first probe inside ends it; later ones find it ended (409).
+    Route(
+        "assessment-api:package-end",
+        Kind.OBJECT,
+        lambda probe: Call(
+            "post", reverse("assessment-api:package-end", args=[probe.package_id()])
+        ),
+        permission=Perm.PACKAGE_ASSIGN,
+        ok=frozenset({200, 409}),
+    ),
+    Route(
+        "assessment:my-package",
+        Kind.SELF,
+        _get("assessment:my-package"),
+        Perm.ASSESSMENT_VIEW,
+        page=True,
+    ),
+    Route(
+        "assessment:packages",
+        Kind.SELF,
+        _get("assessment:packages"),
+        Perm.PACKAGE_ASSIGN,
+        page=True,
+    ),
+    Route(
+        "assessment:packages",
+        Kind.SELF,
+        _post("assessment:packages"),
+        Perm.PACKAGE_ASSIGN,
+        variant="assign",
+        page=True,
+        ok=400,
+    ),
+    Route(
+        "assessment:package-end",
+        Kind.OBJECT,
+        lambda probe: Call("post", reverse("assessment:package-end", args=[probe.package_id()])),
+        permission=Perm.PACKAGE_ASSIGN,
+        page=True,
+        ok=frozenset({302, 409}),
+    ),
+    # Empty weights: the form comes back with its errors (400).
+    Route(
+        "assessment:scheme",
+        Kind.SELF,
+        _post("assessment:scheme"),
+        Perm.ASSESSMENT_CONFIGURE,
+        variant="save",
+        page=True,
+        ok=400,
     ),
     # The public alerts: the configured county's sent messages, no login
     Route("alerts:list", Kind.PUBLIC, _get("alerts:list"), public_scope=True),

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "gridgov.teams",
     "gridgov.volunteers",
     "gridgov.activities",
+    "gridgov.assessment",
     "gridgov.web",
     "gridgov.demo",
 ]

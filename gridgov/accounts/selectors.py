@@ -314,3 +314,24 @@ def role_holder_ids(
     for region_code, user_id in rows:
         holders.setdefault(region_code, set()).add(user_id)
     return holders
+
+
+@dataclass(frozen=True)
+class RoleHolder:
+    user_id: int
+    name: str
+    region_codes: tuple[str, ...]  # where they hold the role, by code
+
+
+def role_holders(*, role: str) -> list[RoleHolder]:
+    """Every active person holding `role`, with the places they hold it at (for the system: the
+    assessment scores each grid worker), by user id."""
+    places: dict[int, list[str]] = {}
+    names: dict[int, str] = {}
+    rows = RoleAssignment.objects.filter(is_active=True, user__is_active=True, role=role)
+    for user_id, code, display_name, username in rows.values_list(
+        "user_id", "region_code", "user__display_name", "user__username"
+    ).order_by("user_id", "region_code"):
+        places.setdefault(user_id, []).append(code)
+        names[user_id] = display_name or username
+    return [RoleHolder(user_id, names[user_id], tuple(codes)) for user_id, codes in places.items()]

@@ -24,6 +24,19 @@ from gridgov.activities.api import (
     PatrolProblemApi,
     PatrolStartApi,
 )
+from gridgov.assessment.api import (
+    MyPackageApi,
+    OrderDetailApi,
+    OrderListApi,
+    OrderRespondApi,
+    OrderReviewApi,
+    OrderWithdrawApi,
+    PackageEndApi,
+    PackageListApi,
+    ScoreDetailApi,
+    ScoreListApi,
+    ScoreRecomputeApi,
+)
 from gridgov.broadcast.api import (
     BroadcastApproveApi,
     BroadcastCancelApi,
@@ -240,6 +253,26 @@ mediation_patterns: list[URLPattern] = [
     path("risks/<int:risk_id>/", RiskDetailApi.as_view(), name="risk-detail"),
 ]
 
+assessment_patterns: list[URLPattern] = [
+    path("assessment/scores/", ScoreListApi.as_view(), name="score-list"),
+    path("assessment/scores/recompute/", ScoreRecomputeApi.as_view(), name="score-recompute"),
+    path("assessment/scores/<int:score_id>/", ScoreDetailApi.as_view(), name="score-detail"),
+    path("supervision-orders/", OrderListApi.as_view(), name="order-list"),
+    path("supervision-orders/<str:number>/", OrderDetailApi.as_view(), name="order-detail"),
+    path(
+        "supervision-orders/<str:number>/respond/", OrderRespondApi.as_view(), name="order-respond"
+    ),
+    path("supervision-orders/<str:number>/review/", OrderReviewApi.as_view(), name="order-review"),
+    path(
+        "supervision-orders/<str:number>/withdraw/",
+        OrderWithdrawApi.as_view(),
+        name="order-withdraw",
+    ),
+    path("assessment/packages/", PackageListApi.as_view(), name="package-list"),
+    path("assessment/packages/mine/", MyPackageApi.as_view(), name="package-mine"),
+    path("assessment/packages/<int:package_id>/end/", PackageEndApi.as_view(), name="package-end"),
+]
+
 urlpatterns = [
     path("", include((platform_patterns, "api"))),
     path("", include((dashboard_patterns, "dashboards-api"))),
@@ -250,4 +283,5 @@ urlpatterns = [
     path("", include((teams_patterns, "teams-api"))),
     path("", include((volunteers_patterns, "volunteers-api"))),
     path("", include((activities_patterns, "activities-api"))),
+    path("", include((assessment_patterns, "assessment-api"))),
 ]

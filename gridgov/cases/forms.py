@@ -379,6 +379,11 @@ class AllCasesForm(forms.Form):
     overdue = forms.BooleanField(label=_("overdue only"), required=False)
     # Escalated at some time (by hand or by the sweep), whatever its level now.
     escalated = forms.BooleanField(label=_("escalated only"), required=False)
+    # From a score's component: one account's reports, or the cases dispatched to them, and
+    # only the cases a unit handled (not refused at intake, not merged into another).
+    reporter = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    handler = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    handled = forms.BooleanField(label=_("handled only (not refused, not merged)"), required=False)
     rated = forms.ChoiceField(
         label=_("rating"),
         required=False,

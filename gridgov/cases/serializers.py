@@ -151,6 +151,17 @@ class CaseListFilter(QueryParams):
     reported_from = serializers.DateTimeField(required=False)
     reported_before = serializers.DateTimeField(required=False)
     rated = serializers.BooleanField(required=False, allow_null=True, default=None)
+    reporter_id = serializers.IntegerField(
+        min_value=1, required=False, help_text="Only the cases this account reported."
+    )
+    assignee_id = serializers.IntegerField(
+        min_value=1, required=False, help_text="Only the cases dispatched to this account."
+    )
+    handled = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="Leave out the cases refused at intake and those merged into another.",
+    )
     order = serializers.ChoiceField(choices=["newest", "oldest", "deadline"], default="newest")
 
     def validate_phone(self, value: str) -> str:

@@ -103,6 +103,17 @@ class Perm:
     # education): see those of your jurisdiction; log your own there (a patrol's check-ins too).
     ACTIVITIES_VIEW = "activities.view"
     ACTIVITIES_LOG = "activities.log"
+    # Supervision and assessment: see the monthly scores and rankings of the grid workers,
+    # villages and towns of a jurisdiction (and recompute them from the records); set the
+    # scoring scheme's weights and targets (the county); issue a supervision order (督办) against
+    # a late case or a weak unit; answer one addressed to you or your unit.
+    ASSESSMENT_VIEW = "assessment.view"
+    ASSESSMENT_CONFIGURE = "assessment.configure"
+    SUPERVISION_ISSUE = "assessment.supervise"
+    SUPERVISION_RESPOND = "assessment.respond"
+    # Package responsibility (包抓): name an official who answers for regions, cases or risks of
+    # your jurisdiction. Whoever is named sees their package whatever their roles.
+    PACKAGE_ASSIGN = "assessment.package_assign"
 
 
 @dataclass(frozen=True)
@@ -145,6 +156,11 @@ _TEAMS = frozenset({Perm.TEAMS_VIEW, Perm.TEAMS_MANAGE})
 _VOLUNTEER_ORGANISING = frozenset({Perm.VOLUNTEERS_VIEW, Perm.VOLUNTEERS_MANAGE})
 _TRAININGS = frozenset({Perm.TRAININGS_VIEW, Perm.TRAININGS_MANAGE})
 _ACTIVITIES = frozenset({Perm.ACTIVITIES_VIEW, Perm.ACTIVITIES_LOG})
+# Officials who hold units to account: the scores, supervision orders and package responsibility.
+_SUPERVISING = frozenset(
+    {Perm.ASSESSMENT_VIEW, Perm.SUPERVISION_ISSUE, Perm.SUPERVISION_RESPOND, Perm.PACKAGE_ASSIGN}
+)
+_ASSESSED = frozenset({Perm.ASSESSMENT_VIEW, Perm.SUPERVISION_RESPOND})
 _BROADCAST_COMPOSING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_COMPOSE, Perm.TERMINALS_VIEW})
 _BROADCAST_APPROVING = frozenset({Perm.BROADCAST_VIEW, Perm.BROADCAST_APPROVE, Perm.TERMINALS_VIEW})
 _TERMINALS = frozenset({Perm.TERMINALS_VIEW, Perm.TERMINALS_MANAGE})
@@ -166,7 +182,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
             Perm.ACTIVITIES_VIEW,
         }
         | _BROADCAST_COUNTY
-        | _REGISTER_READ,
+        | _REGISTER_READ
+        | _SUPERVISING
+        | {Perm.ASSESSMENT_CONFIGURE},
     ),
     Role.COUNTY_OPERATOR: RoleSpec(
         frozenset({"county"}),
@@ -182,7 +200,9 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _TEAMS
         | _VOLUNTEER_ORGANISING
         | _TRAININGS
-        | _ACTIVITIES,
+        | _ACTIVITIES
+        | _SUPERVISING
+        | {Perm.ASSESSMENT_CONFIGURE},
     ),
     # Approves broadcasts only: the second person beside the operator who composes them.
     Role.DEPUTY_COUNTY_LEADER: RoleSpec(frozenset({"county"}), _STAFF_VIEW | _BROADCAST_COUNTY),
@@ -200,7 +220,8 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _TEAMS
         | _VOLUNTEER_ORGANISING
         | _TRAININGS
-        | _ACTIVITIES,
+        | _ACTIVITIES
+        | _SUPERVISING,
     ),
     # A village composes; its town approves (a village rarely has two people to hand).
     Role.VILLAGE_SECRETARY: RoleSpec(
@@ -214,12 +235,13 @@ ROLE_SPECS: dict[str, RoleSpec] = {
         | _TEAMS
         | _VOLUNTEER_ORGANISING
         | _TRAININGS
-        | _ACTIVITIES,
+        | _ACTIVITIES
+        | _ASSESSED,
     ),
     # A grid worker logs their own patrols, visits and other front-line work in their grid.
     Role.GRID_WORKER: RoleSpec(
         frozenset({"grid"}),
-        _STAFF_VIEW | _CASE_WORK | _REGISTER_WORK | _FOCUS_SUPERVISED | _ACTIVITIES,
+        _STAFF_VIEW | _CASE_WORK | _REGISTER_WORK | _FOCUS_SUPERVISED | _ACTIVITIES | _ASSESSED,
     ),
     Role.INFO_OFFICER: RoleSpec(
         frozenset({"grid", "micro_grid"}), _STAFF_VIEW | {Perm.CASES_VIEW, Perm.CASES_REPORT}

@@ -29,6 +29,7 @@ from gridgov.mediation.models import (
     Referral,
     Risk,
     RiskFollowUp,
+    RiskLevel,
     RiskStatus,
     Track,
 )
@@ -492,4 +493,61 @@ def risk_follow_ups_due(*, actor: Actor) -> list[RiskFollowUp]:
         .exclude(risk__status=RiskStatus.RESOLVED)
         .select_related("risk")
         .order_by("due_on", "id")[:50]
+    )
+
+
+@dataclass(frozen=True)
+class RiskBrief:
+    id: int
+    title: str
+    level: str
+    status: str
+    region_code: str
+
+    @property
+    def level_label(self) -> str:
+        return str(RiskLevel(self.level).label) if self.level in RiskLevel.values else self.level
+
+    @property
+    def status_label(self) -> str:
+        return (
+            str(RiskStatus(self.status).label) if self.status in RiskStatus.values else self.status
+        )
+
+
+def risk_briefs(*, risk_ids: list[int]) -> dict[int, RiskBrief]:
+    """Where each of these risks stands (for an official's package of responsibility)."""
+    rows = Risk.objects.filter(pk__in=risk_ids).values_list(
+        "pk", "title", "level", "status", "region_code"
+    )
+    return {row[0]: RiskBrief(*row) for row in rows}
+
+
+def risks_answered_by(*, user_id: int) -> list[RiskBrief]:
+    """The open risks an official is the responsible official (包抓) of, most severe first."""
+    rows = (
+        Risk.objects.filter(responsible_id=user_id)
+        .exclude(status=RiskStatus.RESOLVED)
+        .values_list("pk", "title", "level", "status", "region_code")
+    )
+    briefs = [RiskBrief(*row) for row in rows]
+    return sorted(briefs, key=lambda r: (RISK_LEVEL_ORDER.get(r.level, 9), -r.id))
+
+
+def open_risk_counts(*, region_codes: list[str]) -> dict[str, int]:
+    """How many risks are open (not resolved) in each of these places."""
+    return {
+        code: Risk.objects.filter(region_code__startswith=code)
+        .exclude(status=RiskStatus.RESOLVED)
+        .count()
+        for code in region_codes
+    }
+
+
+def risk_in_jurisdiction(*, actor: Actor, risk_id: int) -> Risk | None:
+    """The risk when it lies where the actor may assign package responsibility, else None."""
+    return (
+        scope_queryset(Risk.objects.all(), actor=actor, permission=Perm.PACKAGE_ASSIGN)
+        .filter(pk=risk_id)
+        .first()
     )

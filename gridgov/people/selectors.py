@@ -301,3 +301,55 @@ def require_register(actor: Any) -> None:
     if not actor or not getattr(actor, "is_authenticated", False):
         raise PermissionDenied()
     require_permission(actor, Perm.PEOPLE_VIEW)
+
+
+# What the supervision-and-assessment scores count from the register, read for the system (no
+# actor: a worker recomputes the scores).
+
+
+def focus_households_by_grid(*, on: dt.date) -> dict[int, str]:
+    """The households with a member in a focus group on `on` (joined by then, or since an
+    unknown day): household id -> the grid it lies in."""
+    rows = (
+        FocusMembership.objects.filter(Q(since__isnull=True) | Q(since__lte=on))
+        .exclude(resident__household__isnull=True)
+        .values_list("resident__household_id", "resident__household__grid_code")
+        .distinct()
+    )
+    return {household_id: grid_code for household_id, grid_code in rows}
+
+
+@dataclass(frozen=True)
+class VisitFact:
+    household_id: int
+    grid_code: str
+    visited_by_id: int | None
+
+
+def visit_facts(*, visited_from: dt.date, visited_until: dt.date) -> list[VisitFact]:
+    """Every home visit made on a day in [visited_from, visited_until]."""
+    rows = HomeVisit.objects.filter(
+        visited_on__gte=visited_from, visited_on__lte=visited_until
+    ).values_list("household_id", "grid_code", "visited_by_id")
+    return [VisitFact(*row) for row in rows]
+
+
+def visit_list(
+    *,
+    actor: Any,
+    region_code: str,
+    visited_from: dt.date,
+    visited_until: dt.date,
+    visited_by_id: int | None = None,
+) -> QuerySet[HomeVisit]:
+    """The home visits made in a place of the actor's register (PEOPLE_VIEW) in a period, by
+    one account when given: the records behind a score's visits. Newest first."""
+    visits = scope_queryset(HomeVisit.objects.all(), actor=actor, permission=Perm.PEOPLE_VIEW)
+    if not is_valid_code(region_code):
+        return visits.none()
+    visits = visits.filter(
+        jurisdiction_q([region_code]), visited_on__gte=visited_from, visited_on__lte=visited_until
+    )
+    if visited_by_id is not None:
+        visits = visits.filter(visited_by_id=visited_by_id)
+    return visits.select_related("household", "visited_by").order_by("-visited_on", "-id")

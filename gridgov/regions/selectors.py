@@ -301,3 +301,43 @@ def region_branch_search(*, actor: Actor, permission: str, query: str) -> list[R
         branch.code: branch for branch in _branches(Region.objects.filter(region_code__in=codes))
     }
     return [found[code] for code in codes if code in found]
+
+
+@dataclass(frozen=True)
+class AssessedPlace:
+    """A village or town that is scored, with how many grids it has (for the system: a worker
+    recomputes the scores without an actor)."""
+
+    region_code: str
+    name: str
+    level: str
+    grids: int
+
+
+def assessed_places() -> list[AssessedPlace]:
+    """Every town and village of the installation with its number of grids, by code."""
+    grids = Count("region_code", filter=Q(level=Level.GRID))
+    per_village = dict(
+        Region.objects.filter(level=Level.GRID)
+        .values("village_code")
+        .order_by()
+        .annotate(count=grids)
+        .values_list("village_code", "count")
+    )
+    per_town = dict(
+        Region.objects.filter(level=Level.GRID)
+        .values("town_code")
+        .order_by()
+        .annotate(count=grids)
+        .values_list("town_code", "count")
+    )
+    rows = Region.objects.filter(level__in=[Level.TOWN, Level.VILLAGE]).order_by("region_code")
+    return [
+        AssessedPlace(
+            region_code=code,
+            name=name,
+            level=level,
+            grids=(per_town if level == Level.TOWN else per_village).get(code, 0),
+        )
+        for code, name, level in rows.values_list("region_code", "name", "level")
+    ]

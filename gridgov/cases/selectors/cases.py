@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from gridgov.cases import errors
 from gridgov.cases.models import CASE_NUMBER, Case, CaseEvent, Category
-from gridgov.cases.states import OPEN_STATES, WORKING_STATES
+from gridgov.cases.states import OPEN_STATES, WORKING_STATES, State
 from gridgov.cases.tracking import codes_match, is_phone_tail, normalize_code
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_out_of_jurisdiction
@@ -19,6 +19,10 @@ from gridgov.core.codes import is_valid_code, is_within
 from gridgov.core.errors import NotFound
 from gridgov.core.keyset import decode_cursor, encode_cursor, parse_cursor_time
 from gridgov.core.scoping import Actor, jurisdiction_q, scope_queryset
+
+# Not work a unit did: refused at intake, or a duplicate folded into another case. The
+# assessment's handling figures leave these out, and so does the list's "handled only".
+NOT_HANDLED = (State.NOT_ACCEPTED, State.MERGED)
 
 # A page's rows: cases, or their `.values()` dicts.
 _Row = TypeVar("_Row")
@@ -85,6 +89,10 @@ class CaseFilters:
     level: str | None = None
     handling_code: str | None = None
     assignee_id: int | None = None
+    # The account that reported it (a grid worker's own reports, from their score).
+    reporter_id: int | None = None
+    # Leaving out cases refused at intake and duplicates merged into another (NOT_HANDLED).
+    handled_only: bool = False
     region_code: str | None = None
     q: str | None = None
     channel: str | None = None
@@ -126,6 +134,10 @@ def _filtered(queryset: QuerySet[Case], filters: CaseFilters) -> QuerySet[Case]:
         queryset = queryset.filter(handling_code=filters.handling_code)
     if filters.assignee_id:
         queryset = queryset.filter(assignee_id=filters.assignee_id)
+    if filters.reporter_id:
+        queryset = queryset.filter(reporter_id=filters.reporter_id)
+    if filters.handled_only:
+        queryset = queryset.exclude(state__in=NOT_HANDLED)
     if filters.region_code:
         # The place's own scope column (its town, village, grid...): an equality, not a LIKE.
         # A code of no level's length names no place: nothing is there.

@@ -72,6 +72,9 @@ def filters_from(data: dict[str, Any]) -> CaseFilters:
         overdue_only=data["overdue"],
         escalated_only=data["escalated"],
         rated={"yes": True, "no": False}.get(data["rated"]),
+        reporter_id=data["reporter"],
+        assignee_id=data["handler"],
+        handled_only=data["handled"],
     )
 
 

@@ -1,0 +1,328 @@
+"""The indicator registry: every measure a scoring scheme may weigh, how it is counted from the
+records for a grid worker, a village or a town, and where the records behind it are listed.
+
+The county's scheme (`models.Indicator`) stores only each indicator's weight and target; what an
+indicator means is here, in code, so a score is always recomputed the same way. Another app's
+measure (patrol coverage, trainings attended) is one more `register` call with its facts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from enum import StrEnum
+from typing import Any
+from urllib.parse import urlencode
+
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from gridgov.assessment.models import SubjectKind
+from gridgov.cases.selectors.measures import CaseTally
+
+
+class Shape(StrEnum):
+    COUNT = "count"  # a count against a monthly target per grid: full marks at the target
+    RATE = "rate"  # a share of a denominator, 0..1
+    AVERAGE = "average"  # residents' average rating, 1..5, out of 5
+
+
+@dataclass(frozen=True)
+class Subject:
+    """Who is scored: a grid worker (with the grids they work) or a village or town."""
+
+    kind: str
+    region_code: str  # the worker's first grid, or the place's own code
+    name: str
+    user_id: int | None = None
+    grid_codes: tuple[str, ...] = ()
+    grids: int = 0  # how many grids: the worker's, or the place's
+
+    @property
+    def key(self) -> object:
+        """The key the month's facts are grouped by: the worker's id, or the place's code."""
+        return self.user_id if self.kind == SubjectKind.WORKER else self.region_code
+
+
+def subject_of(score: Any) -> Subject:
+    """The subject of a stored score, enough to link to its records."""
+    return Subject(
+        kind=score.kind, region_code=score.region_code, name=score.name, user_id=score.user_id
+    )
+
+
+@dataclass
+class MonthFacts:
+    """What the month's records say, grouped once for every subject (see `scoring`)."""
+
+    month: date
+    last_day: date
+    tallies: dict[str, Mapping[Any, CaseTally]] = field(default_factory=dict)  # by subject kind
+    reports: dict[str, Mapping[Any, int]] = field(default_factory=dict)  # by subject kind
+    # Households with a focus-group member: household id -> grid code.
+    focus_households: dict[int, str] = field(default_factory=dict)
+    # Households visited in the month: by anyone, and by each account.
+    visited: set[int] = field(default_factory=set)
+    visited_by: dict[int, set[int]] = field(default_factory=dict)
+
+    def tally(self, subject: Subject) -> CaseTally:
+        return self.tallies.get(subject.kind, {}).get(subject.key, CaseTally())
+
+
+@dataclass(frozen=True)
+class Measure:
+    value: float
+    numerator: float
+    denominator: float | None  # a rate's denominator, a count's target; None: no target
+    normalised: float | None  # 0..1; None: not applicable this month
+
+    @classmethod
+    def rate(cls, numerator: int, denominator: int) -> Measure:
+        if denominator <= 0:
+            return cls(0.0, numerator, denominator, None)
+        share = numerator / denominator
+        return cls(share, numerator, denominator, share)
+
+    @classmethod
+    def count(cls, count: int, target: int) -> Measure:
+        if target <= 0:
+            return cls(count, count, None, None)
+        return cls(count, count, target, min(1.0, count / target))
+
+
+@dataclass(frozen=True)
+class IndicatorSpec:
+    code: str
+    label: str | Promise
+    # How it is counted, as the score page explains it.
+    explanation: str | Promise
+    shape: Shape
+    default_weight: int
+    default_target: int
+    measure: Callable[[MonthFacts, Subject, int], Measure]
+    # Where the records behind it are listed (a page), for a subject and a month.
+    records: Callable[[Subject, date, date], str]
+    # The same records through API v1, where the API lists them.
+    api_records: Callable[[Subject, date, date], str] | None = None
+
+
+_REGISTRY: dict[str, IndicatorSpec] = {}
+
+
+def register(spec: IndicatorSpec) -> None:
+    _REGISTRY[spec.code] = spec
+
+
+def registered() -> dict[str, IndicatorSpec]:
+    return dict(_REGISTRY)
+
+
+def spec_of(code: str) -> IndicatorSpec | None:
+    return _REGISTRY.get(code)
+
+
+# --- links to the records -------------------------------------------------------------------
+
+
+def _case_page(subject: Subject, first: date, last: date, **extra: Any) -> str:
+    params: dict[str, Any] = {
+        "reported_from": first.isoformat(),
+        "reported_to": last.isoformat(),
+    }
+    if subject.kind != SubjectKind.WORKER:
+        params["place"] = subject.region_code
+    params.update(extra)
+    return f"{reverse('cases:all')}?{urlencode(params)}"
+
+
+def _midnight(day: date) -> str:
+    return timezone.make_aware(datetime.combine(day, time.min)).isoformat()
+
+
+def _case_api(subject: Subject, first: date, last: date, **extra: Any) -> str:
+    params: dict[str, Any] = {
+        "reported_from": _midnight(first),
+        "reported_before": _midnight(last + timedelta(days=1)),
+    }
+    if subject.kind != SubjectKind.WORKER:
+        params["region"] = subject.region_code
+    params.update(extra)
+    return f"{reverse('cases-api:case-list')}?{urlencode(params)}"
+
+
+def _reports_page(subject: Subject, first: date, last: date) -> str:
+    if subject.kind == SubjectKind.WORKER:
+        return _case_page(subject, first, last, reporter=subject.user_id)
+    return _case_page(subject, first, last, channel="grid_patrol")
+
+
+def _reports_api(subject: Subject, first: date, last: date) -> str:
+    if subject.kind == SubjectKind.WORKER:
+        return _case_api(subject, first, last, reporter_id=subject.user_id)
+    return _case_api(subject, first, last, channel="grid_patrol")
+
+
+def _handled_page(**extra: Any) -> Callable[[Subject, date, date], str]:
+    def link(subject: Subject, first: date, last: date) -> str:
+        person = {"handler": subject.user_id} if subject.kind == SubjectKind.WORKER else {}
+        return _case_page(subject, first, last, handled="on", **person, **extra)
+
+    return link
+
+
+def _handled_api(**extra: Any) -> Callable[[Subject, date, date], str]:
+    def link(subject: Subject, first: date, last: date) -> str:
+        person = {"assignee_id": subject.user_id} if subject.kind == SubjectKind.WORKER else {}
+        return _case_api(subject, first, last, handled="true", **person, **extra)
+
+    return link
+
+
+def _visits_page(subject: Subject, first: date, last: date) -> str:
+    params: dict[str, Any] = {"month": first.strftime("%Y-%m"), "region": subject.region_code}
+    if subject.kind == SubjectKind.WORKER:
+        params["by"] = subject.user_id
+    return f"{reverse('assessment:visits')}?{urlencode(params)}"
+
+
+# --- the measures ---------------------------------------------------------------------------
+
+
+def _reports_made(facts: MonthFacts, subject: Subject, target: int) -> Measure:
+    count = facts.reports.get(subject.kind, {}).get(subject.key, 0)
+    return Measure.count(count, target * subject.grids)
+
+
+def _on_time(facts: MonthFacts, subject: Subject, target: int) -> Measure:
+    tally = facts.tally(subject)
+    return Measure.rate(tally.on_time, tally.handled)
+
+
+def _resolution(facts: MonthFacts, subject: Subject, target: int) -> Measure:
+    tally = facts.tally(subject)
+    return Measure.rate(tally.resolved, tally.handled)
+
+
+def _verified(facts: MonthFacts, subject: Subject, target: int) -> Measure:
+    tally = facts.tally(subject)
+    return Measure.rate(tally.verified, tally.resolved)
+
+
+def _satisfaction(facts: MonthFacts, subject: Subject, target: int) -> Measure:
+    tally = facts.tally(subject)
+    if tally.rated == 0:
+        return Measure(0.0, 0, 0, None)
+    average = tally.rating_sum / tally.rated
+    return Measure(average, tally.rating_sum, tally.rated, average / 5)
+
+
+def _within(code: str, subject: Subject) -> bool:
+    if subject.kind == SubjectKind.WORKER:
+        return code in subject.grid_codes
+    return code.startswith(subject.region_code)
+
+
+def _focus_visits(facts: MonthFacts, subject: Subject, target: int) -> Measure:
+    households = {h for h, grid in facts.focus_households.items() if _within(grid, subject)}
+    if subject.kind == SubjectKind.WORKER:
+        visited = facts.visited_by.get(subject.user_id or 0, set())
+    else:
+        visited = facts.visited
+    return Measure.rate(len(households & visited), len(households))
+
+
+register(
+    IndicatorSpec(
+        code="reports_made",
+        label=_("Reports made"),
+        explanation=_(
+            "Cases reported in the month: by the worker themselves, or for a village or town by "
+            "its grid patrols; full marks at the monthly target for each grid."
+        ),
+        shape=Shape.COUNT,
+        default_weight=20,
+        default_target=6,
+        measure=_reports_made,
+        records=_reports_page,
+        api_records=_reports_api,
+    )
+)
+register(
+    IndicatorSpec(
+        code="on_time",
+        label=_("Handled on time"),
+        explanation=_(
+            "Of the cases reported in the month and handled by the worker (dispatched to them) "
+            "or the place, the share neither overdue now nor resolved after their deadline."
+        ),
+        shape=Shape.RATE,
+        default_weight=20,
+        default_target=0,
+        measure=_on_time,
+        records=_handled_page(),
+        api_records=_handled_api(),
+    )
+)
+register(
+    IndicatorSpec(
+        code="resolution",
+        label=_("Resolution rate"),
+        explanation=_("Of the same cases, the share resolved (resolved, verified or closed)."),
+        shape=Shape.RATE,
+        default_weight=15,
+        default_target=0,
+        measure=_resolution,
+        records=_handled_page(),
+        api_records=_handled_api(),
+    )
+)
+register(
+    IndicatorSpec(
+        code="verified",
+        label=_("Verified rate"),
+        explanation=_(
+            "Of the cases resolved, the share someone other than the handler verified "
+            "(verified or closed)."
+        ),
+        shape=Shape.RATE,
+        default_weight=10,
+        default_target=0,
+        measure=_verified,
+        records=_handled_page(),
+        api_records=_handled_api(),
+    )
+)
+register(
+    IndicatorSpec(
+        code="satisfaction",
+        label=_("Residents' satisfaction"),
+        explanation=_(
+            "The residents' average rating (1 to 5) of the same cases, out of 5; only the rated "
+            "cases count."
+        ),
+        shape=Shape.AVERAGE,
+        default_weight=15,
+        default_target=0,
+        measure=_satisfaction,
+        records=_handled_page(rated="yes"),
+        api_records=_handled_api(rated="true"),
+    )
+)
+register(
+    IndicatorSpec(
+        code="focus_visits",
+        label=_("Focus-group households visited"),
+        explanation=_(
+            "Of the households with a focus-group member in the worker's grids (or the place), "
+            "the share visited in the month (by the worker, or by anyone for a place)."
+        ),
+        shape=Shape.RATE,
+        default_weight=20,
+        default_target=0,
+        measure=_focus_visits,
+        records=_visits_page,
+    )
+)
