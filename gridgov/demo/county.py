@@ -21,6 +21,7 @@ from gridgov.core.access import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
 from gridgov.dashboards.services import rollups_rebuild
+from gridgov.demo import assessment as demo_assessment
 from gridgov.demo import broadcasts, cases, names, people, terminals
 from gridgov.demo import mediation as demo_mediation
 from gridgov.demo import risks as demo_risks
@@ -72,6 +73,10 @@ class DemoSummary:
     terminals: int = 0
     broadcasts: int = 0
     broadcast_deliveries: int = 0
+    home_visits: int = 0
+    scores: int = 0
+    supervision_orders: int = 0
+    package_responsibilities: int = 0
     boundaries_digest: str = ""
     cases_digest: str = ""
     seconds: float = 0.0
@@ -110,6 +115,10 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "terminals": _("broadcast terminals"),
     "broadcasts": _("broadcast messages"),
     "broadcast_deliveries": _("broadcast deliveries"),
+    "home_visits": _("home visits"),
+    "scores": _("monthly scores"),
+    "supervision_orders": _("supervision orders"),
+    "package_responsibilities": _("package responsibilities"),
 }
 
 
@@ -246,6 +255,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("teams", demo_teams.create_teams),
     ("terminals", terminals.create_terminals),
     ("broadcasts", broadcasts.create_broadcasts),
+    ("assessment", demo_assessment.load),
 ]
 
 
