@@ -67,6 +67,8 @@ class MonthFacts:
     # Households visited in the month: by anyone, and by each account.
     visited: set[int] = field(default_factory=set)
     visited_by: dict[int, set[int]] = field(default_factory=dict)
+    # What another app's indicators read, loaded by the loaders registered with them.
+    extra: dict[str, Any] = field(default_factory=dict)
 
     def tally(self, subject: Subject) -> CaseTally:
         return self.tallies.get(subject.kind, {}).get(subject.key, CaseTally())
@@ -110,10 +112,20 @@ class IndicatorSpec:
 
 
 _REGISTRY: dict[str, IndicatorSpec] = {}
+# name -> loader(first day, last day, now): the facts an indicator reads from facts.extra[name].
+FactLoader = Callable[[date, date, datetime], Any]
+_LOADERS: dict[str, FactLoader] = {}
 
 
-def register(spec: IndicatorSpec) -> None:
+def register(spec: IndicatorSpec, *, facts: dict[str, FactLoader] | None = None) -> None:
+    """Add an indicator (with the loaders of the month's facts it reads, if any). The scheme's
+    row for it (its weight) comes with a data migration, weighted 0 until the county sets it."""
     _REGISTRY[spec.code] = spec
+    _LOADERS.update(facts or {})
+
+
+def fact_loaders() -> dict[str, FactLoader]:
+    return dict(_LOADERS)
 
 
 def registered() -> dict[str, IndicatorSpec]:

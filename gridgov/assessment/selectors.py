@@ -42,7 +42,7 @@ class ScoreFilters:
 
 
 def _with_components(scores: QuerySet[Score]) -> QuerySet[Score]:
-    return scores.prefetch_related(
+    return scores.select_related("user").prefetch_related(
         Prefetch("components", queryset=ScoreComponent.objects.order_by("position", "id"))
     )
 

@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from gridgov.accounts.selectors import role_holders
 from gridgov.assessment import errors
-from gridgov.assessment.indicators import MonthFacts, Subject, registered
+from gridgov.assessment.indicators import MonthFacts, Subject, fact_loaders, registered
 from gridgov.assessment.models import Indicator, Score, ScoreComponent, SubjectKind
 from gridgov.cases.selectors.measures import (
     TallyBy,
@@ -69,6 +69,8 @@ def month_facts(*, month: date, now: datetime) -> MonthFacts:
         facts.visited.add(visit.household_id)
         if visit.visited_by_id is not None:
             facts.visited_by.setdefault(visit.visited_by_id, set()).add(visit.household_id)
+    for name, loader in fact_loaders().items():
+        facts.extra[name] = loader(month, last_day, now)
     return facts
 
 
