@@ -19,8 +19,10 @@ LAST_YEAR = 2100
 class MonthField(forms.DateField):
     """A month as YYYY-MM (the browser's month input), the first day of it."""
 
-    widget = forms.DateInput(attrs={"type": "month"})
-    input_formats = ["%Y-%m"]
+    # Rendered as YYYY-MM (a hidden month field too, as the recompute buttons carry it); a whole
+    # day is taken as its month.
+    widget = forms.DateInput(attrs={"type": "month"}, format="%Y-%m")
+    input_formats = ["%Y-%m", "%Y-%m-%d"]
 
     def to_python(self, value: Any) -> date | None:
         day = super().to_python(value)

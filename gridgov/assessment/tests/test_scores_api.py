@@ -3,6 +3,7 @@ behind them; bad input 400, another jurisdiction 404, a role without scores 403.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from decimal import Decimal
 from urllib.parse import urlsplit
@@ -215,3 +216,18 @@ def test_the_month_is_recomputed_on_demand_from_the_page(month, client):
     assert response.status_code == 302
     assert response["Location"] == "/assessment/?month=2026-11"
     assert Score.objects.filter(month=date(2026, 11, 1)).exists()
+
+
+@pytest.mark.django_db
+def test_the_recompute_button_posts_back_the_month_it_shows(month, client):
+    # the score page's button carries the month as its form renders it (a hidden field)
+    client.force_login(month.town)
+    w1 = Score.objects.get(month=MONTH, subject=f"user:{month.w1.pk}")
+    page = client.get(reverse("assessment:score", args=[w1.pk])).content.decode()
+    hidden = re.search(r'name="month" value="([^"]+)"', page)
+    assert hidden is not None
+    response = client.post(
+        reverse("assessment:recompute"),
+        {"month": hidden.group(1), "next": reverse("assessment:score", args=[w1.pk])},
+    )
+    assert response["Location"] == reverse("assessment:score", args=[w1.pk])
