@@ -112,12 +112,16 @@ class EventDetailApi(APIView):
         return _detail(event_id, request)
 
 
+# The body of a step is optional (a volunteer acting for themselves sends none), so a body of a
+# type no parser reads is answered, not ignored.
+UNSUPPORTED = OpenApiResponse(OpenApiTypes.OBJECT, description="A body no parser reads.")
 STEP_RESPONSES = {
     200: SignUpOutput,
     400: BAD_INPUT,
     403: FORBIDDEN,
     404: NOT_FOUND,
     409: CONFLICT,
+    415: UNSUPPORTED,
 }
 
 
