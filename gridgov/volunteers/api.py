@@ -3,6 +3,8 @@ residents' micro-wishes and their steps."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -169,6 +171,23 @@ class WithdrawApi(APIView):
         return Response(SignUpOutput(entry).data)
 
 
+def _timed_step(request: Request, event_id: int, step: Any) -> Response:
+    """Check in or out: for oneself (serving), or for a named volunteer (organisers), at a time."""
+    require_permission(actor_from(request), Perm.VOLUNTEERS_VIEW)
+    data = TimedInput(data=request.data)
+    data.is_valid(raise_exception=True)
+    member = data.validated_data.get("member")
+    event = selectors.event_get(
+        actor=actor_from(request),
+        event_id=event_id,
+        permission=Perm.VOLUNTEERS_MANAGE if member is not None else Perm.VOLUNTEERS_SERVE,
+    )
+    entry = step(
+        actor=actor_from(request), event=event, member_id=member, at=data.validated_data.get("at")
+    )
+    return Response(SignUpOutput(entry).data)
+
+
 class CheckInApi(APIView):
     @extend_schema(
         operation_id="v1_volunteer_events_check_in",
@@ -177,22 +196,7 @@ class CheckInApi(APIView):
         responses=STEP_RESPONSES,
     )
     def post(self, request: Request, event_id: int) -> Response:
-        require_permission(actor_from(request), Perm.VOLUNTEERS_VIEW)
-        data = TimedInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        member = data.validated_data.get("member")
-        event = selectors.event_get(
-            actor=actor_from(request),
-            event_id=event_id,
-            permission=Perm.VOLUNTEERS_MANAGE if member is not None else Perm.VOLUNTEERS_SERVE,
-        )
-        entry = event_services.check_in(
-            actor=actor_from(request),
-            event=event,
-            member_id=member,
-            at=data.validated_data.get("at"),
-        )
-        return Response(SignUpOutput(entry).data)
+        return _timed_step(request, event_id, event_services.check_in)
 
 
 class CheckOutApi(APIView):
@@ -203,22 +207,7 @@ class CheckOutApi(APIView):
         responses=STEP_RESPONSES,
     )
     def post(self, request: Request, event_id: int) -> Response:
-        require_permission(actor_from(request), Perm.VOLUNTEERS_VIEW)
-        data = TimedInput(data=request.data)
-        data.is_valid(raise_exception=True)
-        member = data.validated_data.get("member")
-        event = selectors.event_get(
-            actor=actor_from(request),
-            event_id=event_id,
-            permission=Perm.VOLUNTEERS_MANAGE if member is not None else Perm.VOLUNTEERS_SERVE,
-        )
-        entry = event_services.check_out(
-            actor=actor_from(request),
-            event=event,
-            member_id=member,
-            at=data.validated_data.get("at"),
-        )
-        return Response(SignUpOutput(entry).data)
+        return _timed_step(request, event_id, event_services.check_out)
 
 
 class CorrectApi(APIView):
