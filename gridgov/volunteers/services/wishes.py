@@ -126,7 +126,13 @@ def wish_step(
         raise ValidationFailed(problems)
     now = timezone.now()
     with transaction.atomic():
-        wish = MicroWish.objects.select_for_update().select_related("taken_by").get(pk=wish.pk)
+        # The volunteer is on the nullable side of an outer join, which PostgreSQL
+        # will not lock: lock the wish's own row only.
+        wish = (
+            MicroWish.objects.select_for_update(of=("self",))
+            .select_related("taken_by")
+            .get(pk=wish.pk)
+        )
         if wish.state not in transition.sources:
             raise Conflict(
                 errors.WISH_STEP_NOT_ALLOWED,
