@@ -110,6 +110,23 @@ def test_the_agreement_is_a_docx_staff_can_edit(world, concluded, api_as):
     assert "{{" not in text
 
 
+def test_the_application_is_a_docx_naming_every_party_in_full(world, concluded, api_as):
+    response = api_as(world["mediator"]).get(_url(concluded, "application", "docx"))
+    assert response.status_code == 200
+    document = Document(io.BytesIO(response.content))
+    text = "\n".join(paragraph.text for paragraph in document.paragraphs)
+    assert "人民调解申请书" in text
+    for name in (APPLICANT, RESPONDENT, ORGANISATION, ID_NUMBER):
+        assert name in text
+    # The application has no terms yet: the agreement's sections are not in it.
+    assert TERMS not in text
+    assert "{{" not in text
+    assert "{%" not in text
+    assert AuditEntry.objects.filter(
+        action="mediation.document", object_id=concluded.number, detail__kind="application"
+    ).exists()
+
+
 def test_unknown_kinds_formats_jurisdictions_and_roles(world, concluded, api_as):
     mediator = api_as(world["mediator"])
     assert mediator.get(_url(concluded, "will")).status_code == 404
