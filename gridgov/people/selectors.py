@@ -31,9 +31,15 @@ from gridgov.people.models import (
 from gridgov.people.policy import FOCUS_PERMS, focus_codes
 
 PAGE_SIZE = 50
+# Longer than this, a text is more likely an address than the start of a Chinese name.
+NAME_MAX_CHARACTERS = 4
 _TAIL = re.compile(r"[0-9]{3}[0-9X]")
 _INITIALS = re.compile(r"[a-z]{1,10}")
 _MOBILE = re.compile(r"\+?[0-9 \-]{11,16}")
+# Household numbers and house numbers have digits; addresses name roads, villages, groups,
+# buildings. A name has neither, so a text without them is searched as a name only.
+_DIGIT = re.compile(r"[0-9０-９]")
+_PLACE_WORD = re.compile(r"[路街巷道村组队号楼栋单元室院区镇乡里苑园]")
 
 RowT = TypeVar("RowT", Resident, Household, Building, Organisation)
 
@@ -48,8 +54,9 @@ class ResidentFilters:
 
 def search_condition(q: str) -> Q:
     """What `q` is taken to mean: a whole ID number or mobile number (exact, through the keyed
-    hash), the four characters a masked ID shows, pinyin initials, else the start of a name, a
-    household number or words of the address."""
+    hash), the four characters a masked ID shows, pinyin initials; else, with a digit, a
+    household number or words of the address; else the start of a name, and words of the
+    address too when the text names a place (路, 村, 组, 号...) or is longer than a name."""
     q = q.strip()
     number = normalize(q)
     if len(number) == 18 and is_valid_shape(number):
@@ -61,7 +68,14 @@ def search_condition(q: str) -> Q:
         return Q(phone_hash=search_hash(phone)) if phone else Q(pk__in=[])
     if _INITIALS.fullmatch(q.lower()):
         return Q(name_initials__startswith=q.lower())
-    return Q(name__startswith=q) | Q(household__number=q) | Q(address__contains=q)
+    # A name is searched by its start, which the (scope, name, id) indexes answer; an address
+    # by any words in it, which no index answers (a scan of the actor's part of the register).
+    # Asking both for every text made every name search a scan: 542 ms at 200,000 residents.
+    if _DIGIT.search(q):
+        return Q(household__number=q) | Q(address__contains=q)
+    if _PLACE_WORD.search(q) or len(q) > NAME_MAX_CHARACTERS:
+        return Q(name__prefix=q) | Q(address__contains=q)
+    return Q(name__prefix=q)
 
 
 def resident_list(

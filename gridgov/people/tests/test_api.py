@@ -6,12 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from gridgov.core.access import Role
 from gridgov.core.models import AuditEntry
 from gridgov.people.models import Resident
+from gridgov.people.selectors import ResidentFilters, resident_list
 from gridgov.people.tests.conftest import Register
 from gridgov.testing import make_user
 
@@ -239,3 +241,33 @@ def test_households_buildings_and_organisations_are_scoped(register: Register) -
     assert client.get(reverse("people-api:building-detail", args=[building_id])).status_code == 200
     outside = client.get(reverse("people-api:household-detail", args=[theirs.pk]))
     assert outside.status_code == 404
+
+
+def test_a_name_is_searched_by_its_start_and_an_address_by_its_words(register: Register) -> None:
+    # given a resident whose address holds a character others' names start with
+    grid = register.tree.grids[0]
+    resident = register.resident_in(grid)
+    Resident.objects.filter(pk=resident.pk).update(name="陈东", address="东大街7号2室")
+    client = client_as(Role.GRID_WORKER, grid)
+    # then a text that could be a name is searched as the start of a name only
+    assert resident.pk not in {row["id"] for row in search(client, q="东")}
+    assert resident.pk in {row["id"] for row in search(client, q="陈东")}
+    # and a text naming a place, or with a number, as words of the address too
+    for query in ["东大街", "7号", "7号2室", "大街7"]:
+        assert resident.pk in {row["id"] for row in search(client, q=query)}, query
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's planner")
+def test_a_county_wide_name_search_reads_an_index_not_the_register(register: Register) -> None:
+    actor = make_user(Role.COUNTY_OPERATOR, register.tree.county, username="county-search")
+    queryset = resident_list(actor=actor, filters=ResidentFilters(q="王")).order_by("name", "id")
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+        plan = [str(row[-1]) for row in cursor.fetchall()]
+    table = Resident._meta.db_table
+    assert not [step for step in plan if step.startswith(f"SCAN {table}")], plan
+    # The index narrows by the name as well as the county: not every resident of the county.
+    assert any(
+        step.startswith(f"SEARCH {table} USING") and "name>? AND name<?" in step for step in plan
+    ), plan
