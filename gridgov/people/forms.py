@@ -16,7 +16,10 @@ class SearchForm(forms.Form):
         label=_("Search"),
         required=False,
         max_length=100,
-        help_text=_("Name, pinyin initials, last four characters of the ID, address, household."),
+        help_text=_(
+            "The start of a name or its pinyin initials, the ID's last four characters, "
+            "an address with its road, village or number, a household number."
+        ),
     )
     cursor = forms.CharField(required=False, max_length=500, widget=forms.HiddenInput)
 
