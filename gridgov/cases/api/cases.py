@@ -84,10 +84,9 @@ class CaseListApi(APIView):
             if next_cursor
             else None
         )
-        now = timezone.now()
-        return Response(
-            {"results": [case_list_item(row, now=now) for row in rows], "next": next_url}
-        )
+        now, zone = timezone.now(), timezone.get_current_timezone()
+        results = [case_list_item(row, now=now, zone=zone) for row in rows]
+        return Response({"results": results, "next": next_url})
 
     @extend_schema(
         summary="Report a case",
