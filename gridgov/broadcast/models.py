@@ -12,6 +12,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.broadcast.states import State
 from gridgov.core.models import RegionScoped
@@ -254,15 +255,17 @@ class BroadcastEvent(models.Model):
 
 
 class DeliveryStatus(models.TextChoices):
-    PENDING = "pending", _("Waiting to be sent")
+    # In the "delivery" context: other apps' catalogues also have "Received" (cases received)
+    # and "Failed" (a mediation that failed), which are other words in Chinese.
+    PENDING = "pending", pgettext_lazy("delivery", "Waiting to be sent")
     # The broker took it (MQTT QoS 1): the terminal has not answered yet.
-    SENT = "sent", _("Sent")
-    RECEIVED = "received", _("Received")
-    PLAYED = "played", _("Played")
+    SENT = "sent", pgettext_lazy("delivery", "Sent")
+    RECEIVED = "received", pgettext_lazy("delivery", "Received")
+    PLAYED = "played", pgettext_lazy("delivery", "Played")
     # The terminal could not play it, or never answered before the message expired.
-    FAILED = "failed", _("Failed")
+    FAILED = "failed", pgettext_lazy("delivery", "Failed")
     # The message was withdrawn before the terminal played it: it is told not to.
-    CANCELLED = "cancelled", _("Withdrawn")
+    CANCELLED = "cancelled", pgettext_lazy("delivery", "Withdrawn")
 
 
 # A terminal that played or failed has answered for good.

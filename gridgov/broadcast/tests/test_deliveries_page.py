@@ -150,6 +150,19 @@ def test_the_page_shows_delivered_of_total_and_failures_by_village(
     assert 'hx-trigger="every 3s"' in page
 
 
+def test_the_page_names_delivery_states_in_the_words_of_a_delivery(
+    sent: Broadcast, people: dict[str, User], client: Client
+) -> None:
+    # "Failed" and "Received" are other words in other apps (a failed mediation, cases received)
+    client.force_login(people["operator"])
+    page = client.get(_url("broadcast:deliveries", sent), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    text = page.content.decode()
+    assert "播放失败" in text
+    assert "已接收" in text
+    assert "调解不成" not in text
+    assert "受理总数" not in text
+
+
 def test_the_page_stops_refreshing_once_the_message_is_complete(
     sent: Broadcast, people: dict[str, User], tree: Tree, client: Client
 ) -> None:
