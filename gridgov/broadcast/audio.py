@@ -14,6 +14,7 @@ import subprocess
 import tempfile
 import uuid
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -82,6 +83,23 @@ def audio_staged(*, actor_id: int, reference: str) -> StagedAudio | None:
     if not stored.startswith(f"{STAGED_FOLDER}/") or not default_storage.exists(stored):
         return None
     return StagedAudio(file=stored, name=str(data.get("name", "")), size=int(data.get("size", 0)))
+
+
+def audio_staged_sweep() -> int:
+    """Delete the recordings kept for a preview whose reference has lapsed (the composer left
+    without saving, or saved and the message holds its own copy): nothing can name them any
+    more. Returns how many went."""
+    if not default_storage.exists(STAGED_FOLDER):
+        return 0
+    oldest = timezone.now() - timedelta(seconds=STAGED_MAX_AGE_SECONDS)
+    _folders, files = default_storage.listdir(STAGED_FOLDER)
+    removed = 0
+    for name in files:
+        path = f"{STAGED_FOLDER}/{name}"
+        if default_storage.get_modified_time(path) < oldest:
+            default_storage.delete(path)
+            removed += 1
+    return removed
 
 
 def audio_kind(upload: UploadedFile) -> str | None:

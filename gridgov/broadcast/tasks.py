@@ -5,7 +5,7 @@ from __future__ import annotations
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from gridgov.broadcast.audio import broadcast_speak
+from gridgov.broadcast.audio import audio_staged_sweep, broadcast_speak
 from gridgov.broadcast.delivery import broadcast_dispatch, cancels_publish, deliveries_retry
 from gridgov.broadcast.terminal_services import mark_silent_terminals_offline
 
@@ -44,10 +44,17 @@ def retry_deliveries() -> int:
     return deliveries_retry()
 
 
+@db_periodic_task(crontab(minute="17"))
+def sweep_staged_recordings() -> int:
+    """Hourly: recordings kept for a compose page's preview that no reference can name any more."""
+    return audio_staged_sweep()
+
+
 __all__ = [
     "dispatch_broadcast",
     "mark_terminals_offline",
     "retry_deliveries",
     "send_cancel",
     "speak_broadcast",
+    "sweep_staged_recordings",
 ]
