@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import logging
 import os
 import queue
 import secrets
 import socket
 import threading
+import time
 from collections import Counter, OrderedDict
 from typing import Any
 
@@ -29,7 +29,9 @@ from gridgov.broadcast.terminal_protocol import (
     HEARTBEAT_SUBSCRIPTION,
     AckRefusal,
     AckVerdict,
+    Heartbeat,
     read_ack,
+    read_heartbeat,
     verify_ack,
 )
 from gridgov.broadcast.terminal_selectors import terminal_public_keys
@@ -72,6 +74,9 @@ class DeliveryListener:
         self.recorded = 0
         # Refused acknowledgements since the listener started, by why.
         self.refused: Counter[str] = Counter()
+        # Refused heartbeats (unsigned, forged, stale, heard again), by why.
+        self.refused_heartbeats: Counter[str] = Counter()
+        self._last_beat: dict[str, float] = {}
         self._keys: dict[str, Ed25519PublicKey] = {}
         self._key_texts: dict[str, str] = {}
         self._seen: OrderedDict[str, None] = OrderedDict()
@@ -128,22 +133,16 @@ class DeliveryListener:
         digests: list[str] = []
         online: set[str] = set()
         faulty: set[str] = set()
+        beats: list[tuple[str, bytes]] = []
         for topic, body in arrived:
             code = topic.rsplit("/", 1)[-1]
             if topic.startswith(ACK_SUBSCRIPTION[:-1]):
                 read.append(read_ack(body, topic_terminal=code))
                 digests.append(hashlib.sha256(topic.encode() + b"\n" + body).hexdigest())
                 continue
-            try:
-                data = json.loads(body)
-            except ValueError:
-                continue
-            if not isinstance(data, dict):
-                continue
-            if data.get("faulty"):
-                faulty.add(code)
-            else:
-                online.add(code)
+            beats.append((code, body))
+        for code, beat in self._heartbeats(beats):
+            (faulty if beat.faulty else online).add(code)
         acks, refused = self._checked(read, digests)
         if acks or refused:
             answers = deliveries_record_answers(acks, refused=refused)
@@ -152,6 +151,27 @@ class DeliveryListener:
         if online or faulty:
             terminal_heartbeats(online=online, faulty=faulty)
         return len(acks)
+
+    def _heartbeats(self, beats: list[tuple[str, bytes]]) -> list[tuple[str, Heartbeat]]:
+        """The heartbeats signed by their terminal lately and newer than the last one heard from
+        it (a heartbeat heard again cannot keep a silent terminal online); the others are
+        counted in `refused_heartbeats` by why."""
+        self._load_keys({code for code, _body in beats})
+        now = time.time()
+        accepted: list[tuple[str, Heartbeat]] = []
+        for code, body in beats:
+            verdict = read_heartbeat(
+                body, topic_terminal=code, terminal_key=self._keys.get(code), now=now
+            )
+            if not isinstance(verdict, Heartbeat):
+                self.refused_heartbeats[str(verdict)] += 1
+                continue
+            if verdict.at <= self._last_beat.get(code, 0.0):
+                self.refused_heartbeats[str(AckRefusal.REPLAYED)] += 1
+                continue
+            self._last_beat[code] = verdict.at
+            accepted.append((code, verdict))
+        return accepted
 
     def _checked(
         self, read: list[AckVerdict], digests: list[str]

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import random
 import threading
 import time
@@ -40,6 +39,7 @@ from gridgov.broadcast.terminal_protocol import (
     Refusal,
     TerminalVerifier,
     ack_bytes,
+    heartbeat_bytes,
     signed_request_headers,
 )
 
@@ -198,7 +198,12 @@ class TerminalSimulator:
         client = self._clients[0]
         for terminal in self.terminals.values():
             if not terminal.offline:
-                body = json.dumps({"terminal": terminal.code, "faulty": terminal.faulty})
+                body = heartbeat_bytes(
+                    terminal_code=terminal.code,
+                    faulty=terminal.faulty,
+                    at=time.time(),
+                    private_key=terminal.key,
+                )
                 client.publish(HEARTBEAT_TOPIC.format(code=terminal.code), body, qos=0)
 
     def _beat(self) -> None:

@@ -255,6 +255,76 @@ def verify_ack(
     return verdict
 
 
+# A heartbeat says the terminal is alive (and whether it can play); signed like an
+# acknowledgement, so that nobody on the broker can keep a dead loudspeaker "online".
+HEARTBEAT_SIGNING_DOMAIN = b"gridgov-broadcast-heartbeat-v1\n"
+HEARTBEAT_FIELDS = ("terminal", "faulty", "at")
+
+
+def heartbeat_bytes(
+    *, terminal_code: str, faulty: bool, at: float, private_key: Ed25519PrivateKey
+) -> bytes:
+    """A heartbeat signed with the terminal's key, as it publishes it on its heartbeat topic."""
+    body = {"terminal": terminal_code, "faulty": faulty, "at": at}
+    return sign_payload(body, private_key, HEARTBEAT_SIGNING_DOMAIN)
+
+
+@dataclass(frozen=True)
+class Heartbeat:
+    terminal: str
+    faulty: bool
+    at: float
+
+
+def read_heartbeat(
+    data: bytes,
+    *,
+    topic_terminal: str,
+    terminal_key: Ed25519PublicKey | bytes | str | None,
+    now: float,
+) -> Heartbeat | AckRefusal:
+    """The heartbeat in `data` when the terminal whose topic it came on signed it lately (within
+    the clock skew allowed either side); else why it is refused."""
+    verdict = read_signed(data, HEARTBEAT_FIELDS, topic_terminal=topic_terminal)
+    if isinstance(verdict, AckRefusal):
+        return verdict
+    body, signature = verdict
+    if not isinstance(body["faulty"], bool) or not isinstance(body["at"], int | float):
+        return AckRefusal.MALFORMED
+    if terminal_key is None or terminal_key == "":
+        return AckRefusal.NO_KEY
+    try:
+        key = _public_key(terminal_key)
+        raw_signature = base64.b64decode(signature, validate=True)
+        key.verify(raw_signature, canonical_bytes(body, HEARTBEAT_SIGNING_DOMAIN))
+    except (binascii.Error, ValueError, InvalidSignature):
+        return AckRefusal.BAD_SIGNATURE
+    if abs(now - float(body["at"])) > CLOCK_SKEW_SECONDS:
+        return AckRefusal.REPLAYED
+    return Heartbeat(terminal=body["terminal"], faulty=body["faulty"], at=float(body["at"]))
+
+
+def read_signed(
+    data: bytes, fields: tuple[str, ...], *, topic_terminal: str
+) -> tuple[dict[str, Any], str] | AckRefusal:
+    """A signed JSON object's fields and signature, before the signature is checked: refused
+    when it is none, lacks a field, is unsigned or came on another terminal's topic."""
+    try:
+        body = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        return AckRefusal.MALFORMED
+    if not isinstance(body, dict) or any(name not in body for name in fields):
+        return AckRefusal.MALFORMED
+    if not isinstance(body["terminal"], str):
+        return AckRefusal.MALFORMED
+    signature = body.get(SIGNATURE_FIELD)
+    if not signature or not isinstance(signature, str):
+        return AckRefusal.UNSIGNED
+    if body["terminal"] != topic_terminal:
+        return AckRefusal.WRONG_TERMINAL
+    return body, signature
+
+
 # A terminal fetching what a delivery names (its audio) signs the request with its own key.
 REQUEST_SIGNING_DOMAIN = b"gridgov-terminal-request-v1\n"
 TERMINAL_HEADER = "X-Gridgov-Terminal"

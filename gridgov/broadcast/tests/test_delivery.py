@@ -4,11 +4,13 @@ one play twice; unanswered terminals are sent again until the message expires.""
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 
 import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from django.utils import timezone
 
 from gridgov.accounts.models import User
@@ -33,9 +35,14 @@ from gridgov.broadcast.models import (
 from gridgov.broadcast.mqtt import Publisher
 from gridgov.broadcast.services import broadcast_transition
 from gridgov.broadcast.signing import server_public_key
-from gridgov.broadcast.simulator import FAULT_DETAIL, TerminalSimulator
+from gridgov.broadcast.simulator import FAULT_DETAIL, TerminalSimulator, public_key_text
 from gridgov.broadcast.states import Action, State
-from gridgov.broadcast.terminal_protocol import DELIVERY_TOPIC, Refusal
+from gridgov.broadcast.terminal_protocol import (
+    DELIVERY_TOPIC,
+    HEARTBEAT_TOPIC,
+    Refusal,
+    heartbeat_bytes,
+)
 from gridgov.broadcast.terminal_services import terminal_keys_register
 from gridgov.core.audit import AuditEntry
 from gridgov.testing import Tree
@@ -367,7 +374,9 @@ def test_the_listener_records_heartbeats(
     offline = [t.code for t in terminals if t.status == TerminalStatus.OFFLINE][:2]
     sim = TerminalSimulator(
         url=mqtt_broker, codes=offline, server_key=server_public_key(), faulty_codes=offline[1:]
-    ).start()
+    )
+    terminal_keys_register(keys=sim.public_keys())
+    sim.start()
     try:
         sim.heartbeat_once()
         _listen_until(
@@ -394,3 +403,47 @@ def test_a_forged_delivery_on_the_broker_is_refused_by_the_terminals(
         time.sleep(0.02)
     assert simulator.refusals == {Refusal.UNSIGNED: 1}
     assert simulator.plays_of(code) == []
+
+
+def test_the_listener_refuses_heartbeats_their_terminal_did_not_sign_lately(
+    terminals: list[Terminal], mqtt_broker: str, listener: DeliveryListener
+) -> None:
+    # given an offline loudspeaker with its key registered, and an intruder on the broker
+    code, other = [t.code for t in terminals if t.status == TerminalStatus.OFFLINE][:2]
+    own_key, intruder_key = Ed25519PrivateKey.generate(), Ed25519PrivateKey.generate()
+    terminal_keys_register(keys={code: public_key_text(own_key)})
+    now = time.time()
+
+    def beat(key: Ed25519PrivateKey, at: float, terminal: str = code) -> bytes:
+        return heartbeat_bytes(terminal_code=terminal, faulty=False, at=at, private_key=key)
+
+    topic = HEARTBEAT_TOPIC.format(code=code)
+    old = beat(own_key, now - 10)
+    forged = [
+        (topic, json.dumps({"terminal": code, "faulty": False, "at": now}).encode()),  # unsigned
+        (topic, beat(intruder_key, now)),  # another key
+        (topic, beat(own_key, now - 3600)),  # an hour old
+        (HEARTBEAT_TOPIC.format(code=other), beat(own_key, now)),  # on another's topic
+        (topic, b"not json"),
+    ]
+    # when they are published, then nothing moves
+    with Publisher(mqtt_broker, client_id="intruder") as intruder:
+        intruder.publish(forged)
+    _listen_until(listener, lambda: sum(listener.refused_heartbeats.values()) == 5)
+    assert listener.refused_heartbeats == {
+        "unsigned": 1,
+        "bad_signature": 1,
+        "replayed": 1,
+        "wrong_terminal": 1,
+        "malformed": 1,
+    }
+    assert Terminal.objects.get(code=code).status == TerminalStatus.OFFLINE
+    assert Terminal.objects.get(code=code).last_heartbeat_at is None
+    # a heartbeat it signed is heard; the very same one again is not
+    with Publisher(mqtt_broker, client_id="intruder") as intruder:
+        intruder.publish([(topic, old)])
+    _listen_until(listener, lambda: Terminal.objects.get(code=code).last_heartbeat_at is not None)
+    assert Terminal.objects.get(code=code).status == TerminalStatus.ONLINE
+    with Publisher(mqtt_broker, client_id="intruder") as intruder:
+        intruder.publish([(topic, old)])
+    _listen_until(listener, lambda: listener.refused_heartbeats["replayed"] == 2)
