@@ -35,6 +35,8 @@ REVEAL_ROUTES = frozenset(
         "people:export-unmasked",
         "cases-api:case-reveal-contact",
         "cases:reveal-contact",
+        "volunteers-api:wish-phone",
+        "volunteers:wish-phone",
     }
 )
 _ID = re.compile(rb"(?<![0-9A-Za-z])([1-9][0-9]{16}[0-9Xx])(?![0-9A-Za-z])")

@@ -315,7 +315,12 @@ def _add_volunteering(world: World) -> None:
         event.set_region_code(code)
         event.save()
         world.volunteer_events[code] = event.pk
-        wish = MicroWish(title=f"{name}微心愿", resident_name="王大爷", posted_at=now)
+        wish = MicroWish(
+            title=f"{name}微心愿",
+            resident_name="王大爷",
+            resident_phone="+8613900001234",
+            posted_at=now,
+        )
         wish.set_region_code(code)
         wish.save()
         world.micro_wishes[code] = wish.pk
@@ -1380,6 +1385,15 @@ def _volunteer_routes() -> list[Route]:
             permission=view,
             ok=frozenset({200, 403, 409}),
         ),
+        # The organiser sees the resident's phone; a volunteer who did not take it up, or a
+        # reader who organises nothing, 403.
+        Route(
+            "volunteers-api:wish-phone",
+            Kind.OBJECT,
+            _wish("volunteers-api:wish-phone", {"reason": "矩阵探针"}, json=True),
+            permission=view,
+            ok=frozenset({200, 403}),
+        ),
         # Pages
         Route("volunteers:events", Kind.SELF, _get("volunteers:events"), view, page=True),
         Route(
@@ -1453,6 +1467,14 @@ def _volunteer_routes() -> list[Route]:
             variant="step",
             page=True,
             ok=frozenset({302, 403}),
+        ),
+        Route(
+            "volunteers:wish-phone",
+            Kind.OBJECT,
+            _wish("volunteers:wish-phone", {"reason": "矩阵探针"}),
+            permission=view,
+            page=True,
+            ok=frozenset({200, 403}),
         ),
     ]
     for step in ("sign-up", "withdraw", "check-in", "check-out"):

@@ -98,6 +98,7 @@ from gridgov.volunteers.api import (
     SignUpApi,
     WishDetailApi,
     WishListApi,
+    WishPhoneApi,
     WishStepApi,
     WithdrawApi,
 )
@@ -221,6 +222,7 @@ volunteers_patterns: list[URLPattern] = [
     path("micro-wishes/", WishListApi.as_view(), name="wish-list"),
     path("micro-wishes/<int:wish_id>/", WishDetailApi.as_view(), name="wish-detail"),
     path("micro-wishes/<int:wish_id>/step/", WishStepApi.as_view(), name="wish-step"),
+    path("micro-wishes/<int:wish_id>/phone/", WishPhoneApi.as_view(), name="wish-phone"),
 ]
 
 activities_patterns: list[URLPattern] = [

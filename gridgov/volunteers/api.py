@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.core.access import Perm
+from gridgov.core.clientaddress import client_address
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.core.pagination import DefaultPagination, page_schema
 from gridgov.core.scoping import require_permission
@@ -34,10 +35,12 @@ from gridgov.volunteers.serializers import (
     WishInputSerializer,
     WishListFilter,
     WishOutput,
+    WishPhoneInput,
+    WishPhoneOutput,
     WishStepInput,
 )
 from gridgov.volunteers.services import events as event_services
-from gridgov.volunteers.services.wishes import wish_record, wish_step
+from gridgov.volunteers.services.wishes import wish_record, wish_reveal_phone, wish_step
 from gridgov.volunteers.states import WishStep
 
 BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
@@ -346,3 +349,34 @@ class WishStepApi(APIView):
             member_id=data.validated_data.get("member"),
         )
         return Response(WishOutput(selectors.wish_get(actor=actor, wish_id=wish.pk)).data)
+
+
+class WishPhoneApi(APIView):
+    @extend_schema(
+        operation_id="v1_micro_wishes_phone",
+        summary="The resident's phone in full, for a reason (audited)",
+        description=(
+            "For the volunteer who took the wish up, while it is open, and its organisers; "
+            "anyone else who may read the wish is refused (403) and the attempt is audited."
+        ),
+        request=WishPhoneInput,
+        responses={
+            200: WishPhoneOutput,
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+            404: NOT_FOUND,
+            409: CONFLICT,
+        },
+    )
+    def post(self, request: Request, wish_id: int) -> Response:
+        actor = actor_from(request)
+        wish = selectors.wish_get(actor=actor, wish_id=wish_id)
+        data = WishPhoneInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        phone = wish_reveal_phone(
+            actor=actor,
+            wish=wish,
+            reason=data.validated_data["reason"],
+            client_address=client_address(request),
+        )
+        return Response({"phone": phone})

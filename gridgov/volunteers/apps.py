@@ -47,6 +47,10 @@ class VolunteersConfig(AppConfig):
                 "volunteers.wish_confirm": _("Confirmed a micro-wish with the resident"),
                 "volunteers.wish_reopen": _("Reopened a micro-wish"),
                 "volunteers.wish_withdraw": _("Withdrew a micro-wish"),
+                "volunteers.wish_reveal_phone": _("Viewed a micro-wish resident's phone in full"),
+                "micro_wish.reveal_phone": _(
+                    "Asked for a micro-wish resident's phone without the right to"
+                ),
                 "volunteer_event.view": _(
                     "Looked for a volunteer event outside their jurisdiction"
                 ),

@@ -68,3 +68,11 @@ WISH_STEP_NOT_ALLOWED = error_code(
 NOT_YOUR_WISH = error_code(
     "volunteers.not_your_wish", _("Another volunteer took up this micro-wish.")
 )
+REASON_REQUIRED = error_code(
+    "volunteers.reason_required", _("Say why you need the phone (at most 200 characters).")
+)
+PHONE_REFUSED = error_code(
+    "volunteers.phone_refused",
+    _("Only the volunteer who took up this micro-wish, or its organisers, may see the phone."),
+)
+NO_PHONE = error_code("volunteers.no_phone", _("No phone was recorded for this resident."))

@@ -136,6 +136,14 @@ class WishForm(_PlaceChoices, forms.Form):
         self._set_places("region_code", places)
 
 
+class WishPhoneForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Why you need the phone"),
+        max_length=200,
+        help_text=_("Recorded in the audit log with your name."),
+    )
+
+
 class WishStepForm(forms.Form):
     step = forms.ChoiceField(
         choices=[(s, s) for s in ("take", "release", "fulfil", "confirm", "reopen", "withdraw")]

@@ -164,6 +164,14 @@ class WishStepInput(serializers.Serializer):
     )
 
 
+class WishPhoneInput(serializers.Serializer):
+    reason = serializers.CharField(max_length=200, help_text="Why you need the phone (audited).")
+
+
+class WishPhoneOutput(serializers.Serializer):
+    phone = serializers.CharField(help_text="The resident's phone in full.")
+
+
 class WishOutput(serializers.Serializer):
     id = serializers.IntegerField()
     title = serializers.CharField()

@@ -17,4 +17,5 @@ urlpatterns = [
     path("wishes/", views.wish_list, name="wishes"),
     path("wishes/new/", views.wish_new, name="wish-new"),
     path("wishes/<int:wish_id>/", views.wish_detail, name="wish"),
+    path("wishes/<int:wish_id>/phone/", views.wish_phone, name="wish-phone"),
 ]

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from gridgov.accounts.actors import actor_from
 from gridgov.core import codes
 from gridgov.core.access import Perm
+from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import Conflict, ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
@@ -31,13 +32,20 @@ from gridgov.volunteers.forms import (
     HoursQueryForm,
     SignUpForOtherForm,
     WishForm,
+    WishPhoneForm,
     WishQueryForm,
     WishStepForm,
 )
 from gridgov.volunteers.models import MicroWish, ServiceEvent, SignUp, WishState
 from gridgov.volunteers.rules import STAR_HOURS
 from gridgov.volunteers.services import events as event_services
-from gridgov.volunteers.services.wishes import WishInput, wish_record, wish_step
+from gridgov.volunteers.services.wishes import (
+    WishInput,
+    may_reveal_phone,
+    wish_record,
+    wish_reveal_phone,
+    wish_step,
+)
 from gridgov.volunteers.states import (
     NOTE_REQUIRED,
     STEP_LABELS,
@@ -395,6 +403,18 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponseBase:
         else:
             messages.success(request, _("Done: %(state)s.") % {"state": wish.get_state_display()})
         return redirect("volunteers:wish", wish_id=wish.pk)
+    return _render_wish(request, actor, wish)
+
+
+def _render_wish(
+    request: HttpRequest,
+    actor: Any,
+    wish: MicroWish,
+    *,
+    phone: str = "",
+    phone_form: WishPhoneForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
     steps = _wish_steps(actor, wish)
     members: list[tuple[int, str]] = []
     if any(step["member"] for step in steps):
@@ -411,8 +431,37 @@ def wish_detail(request: HttpRequest, wish_id: int) -> HttpResponseBase:
         "waiting_on": selectors.wish_waiting_on(wish),
         "steps": steps,
         "members": members,
+        "phone": phone,
+        "may_reveal_phone": bool(wish.resident_phone) and may_reveal_phone(actor, wish),
+        "phone_form": phone_form or WishPhoneForm(),
     }
-    return render(request, "volunteers/wish.html", context)
+    return render(request, "volunteers/wish.html", context, status=status)
+
+
+@page_view
+@require_POST
+def wish_phone(request: HttpRequest, wish_id: int) -> HttpResponse:
+    """The resident's phone in full on the wish's page, for a reason (audited); 403 for who
+    may not see it."""
+    actor = actor_from(request)
+    wish = selectors.wish_get(actor=actor, wish_id=wish_id)
+    form = WishPhoneForm(request.POST)
+    if not form.is_valid():
+        return _render_wish(request, actor, wish, phone_form=form, status=400)
+    try:
+        phone = wish_reveal_phone(
+            actor=actor,
+            wish=wish,
+            reason=form.cleaned_data["reason"],
+            client_address=client_address(request),
+        )
+    except ValidationFailed as error:
+        add_problems(form, error)
+        return _render_wish(request, actor, wish, phone_form=form, status=400)
+    except Conflict as error:
+        messages.error(request, error.message)
+        return redirect("volunteers:wish", wish_id=wish.pk)
+    return _render_wish(request, actor, wish, phone=phone)
 
 
 def codes_village(region_code: str) -> str:

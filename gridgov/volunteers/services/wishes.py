@@ -13,7 +13,14 @@ from django.utils import timezone
 from gridgov.core import codes
 from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
-from gridgov.core.errors import Conflict, NotFound, PermissionDenied, Problem, ValidationFailed
+from gridgov.core.errors import (
+    Conflict,
+    NotFound,
+    PermissionDenied,
+    Problem,
+    RefusalTarget,
+    ValidationFailed,
+)
 from gridgov.core.pii import normalize_phone
 from gridgov.core.scoping import require_permission
 from gridgov.teams.models import TeamKind, TeamMember
@@ -167,3 +174,52 @@ def wish_step(
             detail={"from": before, "to": wish.state, "member": wish.taken_by_id},
         )
     return wish
+
+
+# A volunteer calls the resident while the wish is theirs to fulfil; once closed, nobody needs to.
+PHONE_STATES = frozenset({WishState.POSTED, WishState.TAKEN, WishState.FULFILLED})
+
+
+def may_reveal_phone(actor: Any, wish: MicroWish) -> bool:
+    """The wish's organisers (they confirm with the resident), or the volunteer who took it up
+    while it is open."""
+    if _within(wish.region_code, actor.jurisdiction_codes(Perm.VOLUNTEERS_MANAGE)):
+        return True
+    if wish.taken_by_id is None or wish.state not in PHONE_STATES:
+        return False
+    own = memberships_of(user_id=actor.pk, kind=TeamKind.VOLUNTEERS).first()
+    return own is not None and own.pk == wish.taken_by_id
+
+
+def wish_reveal_phone(
+    *, actor: Any, wish: MicroWish, reason: str, client_address: str | None = None
+) -> str:
+    """The resident's phone in full, for `reason`: ValidationFailed (400) without a reason,
+    PermissionDenied (403, audited as refused) for whoever may not see it; audited when shown."""
+    reason = (reason or "").strip()
+    if not reason or len(reason) > NOTE_MAX_LENGTH:
+        raise ValidationFailed.on("reason", errors.REASON_REQUIRED)
+    if not may_reveal_phone(actor, wish):
+        raise PermissionDenied(
+            errors.PHONE_REFUSED,
+            target=RefusalTarget(
+                object_type="micro_wish",
+                object_id=str(wish.pk),
+                operation="reveal_phone",
+                region_code=wish.region_code,
+                detail={"stated_reason": reason},
+            ),
+        )
+    if not wish.resident_phone:
+        raise Conflict(errors.NO_PHONE)
+    with transaction.atomic():
+        audit_record(
+            actor=actor,
+            action="volunteers.wish_reveal_phone",
+            object_type="micro_wish",
+            object_id=wish.pk,
+            region_code=wish.region_code,
+            client_address=client_address,
+            detail={"reason": reason},
+        )
+    return wish.resident_phone.reveal()
