@@ -67,9 +67,11 @@ class ActivityForm(forms.Form):
         required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=LOCAL_INPUT),
     )
-    region_code = forms.ChoiceField(label=_("Where"), required=False)
+    # Two labels that both read 地点 in other apps' catalogues: in this form, the area of the
+    # jurisdiction (所属区域) and the spot within it (具体地点).
+    region_code = forms.ChoiceField(label=pgettext_lazy("activity", "Area"), required=False)
     place = forms.CharField(
-        label=_("Place"),
+        label=pgettext_lazy("activity", "Place"),
         max_length=PLACE_MAX_LENGTH,
         help_text=_("The square, school, household or road where it took place."),
     )
@@ -97,15 +99,34 @@ class ActivityForm(forms.Form):
         required=False,
         help_text=_("For a school: its vice-principal for the rule of law."),
     )
+    team_members = forms.TypedMultipleChoiceField(
+        label=_("Team members who took part"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Besides you: tick those of the teams who were there."),
+    )
     photos = PhotosField(label=_("Photos"))
 
-    def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        places: list[tuple[str, str]],
+        members: list[tuple[str, list[tuple[int, str]]]] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         region = self.fields["region_code"]
         assert isinstance(region, forms.ChoiceField)
         if len(places) <= 1:
             region.widget = forms.HiddenInput()
         region.choices = places
+        # Grouped by place: a town's official picks among its villages' teams.
+        team_members = self.fields["team_members"]
+        assert isinstance(team_members, forms.TypedMultipleChoiceField)
+        team_members.choices = members or []
+        if not members:
+            team_members.widget = forms.MultipleHiddenInput()
 
 
 class CheckInForm(forms.Form):

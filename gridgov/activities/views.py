@@ -33,6 +33,7 @@ from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
 from gridgov.regions.selectors import region_list, region_names
+from gridgov.teams.selectors import members_to_name
 
 MAX_ROWS = 200
 MAX_PLACES = 2000
@@ -56,6 +57,27 @@ def _places(request: HttpRequest, permission: str) -> list[tuple[str, str]]:
 
 def _may_log(actor: Any) -> bool:
     return bool(actor.jurisdiction_codes(Perm.ACTIVITIES_LOG))
+
+
+def _members(
+    request: HttpRequest, places: list[tuple[str, str]]
+) -> list[tuple[str, list[tuple[int, str]]]]:
+    """The team members serving at the actor's places, grouped by place, each named with their
+    team: the choices of who took part."""
+    actor = actor_from(request)
+    names = dict(places)
+    tops = [
+        code
+        for code, _name in places
+        if not any(code != other and code.startswith(other) for other, _n in places)
+    ]
+    groups: dict[str, list[tuple[int, str]]] = {}
+    for member in members_to_name(actor=actor, within=tops):
+        place = names.get(member.region_code) or names.get(member.team.region_code, "")
+        groups.setdefault(place or member.region_code, []).append(
+            (member.pk, f"{member.name} · {member.team.get_kind_display()}")
+        )
+    return list(groups.items())
 
 
 @page_view
@@ -100,9 +122,11 @@ def activity_new(request: HttpRequest) -> HttpResponseBase:
             initial["kind"] = request.GET["kind"]
         if places:
             initial["region_code"] = places[0][0]
-        form = ActivityForm(initial=initial, places=places)
+        form = ActivityForm(initial=initial, places=places, members=_members(request, places))
         return render(request, "activities/new.html", {"form": form})
-    form = ActivityForm(request.POST, request.FILES, places=places)
+    form = ActivityForm(
+        request.POST, request.FILES, places=places, members=_members(request, places)
+    )
     if form.is_valid():
         data = form.cleaned_data
         try:
@@ -121,6 +145,7 @@ def activity_new(request: HttpRequest) -> HttpResponseBase:
                     school=data["school"],
                     lecturer=data["lecturer"],
                     photos=data["photos"],
+                    team_member_ids=data["team_members"],
                 ),
             )
         except ValidationFailed as error:

@@ -112,3 +112,17 @@ def serving_members(*, actor: Actor, member_ids: list[int], town_code: str) -> l
             town_code=town_code,
         ).order_by("id")
     )
+
+
+def members_to_name(*, actor: Actor, within: list[str], limit: int = 300) -> list[TeamMember]:
+    """Those serving now on teams the actor may see, in the places `within`, by place, team and
+    name: whom another app's form offers as having taken part (`serving_members` checks them)."""
+    visible = actor.jurisdiction_codes(Perm.TEAMS_VIEW) if within else []
+    if not visible:  # a role that sees no rosters is offered nobody, not refused the form
+        return []
+    teams = Team.objects.filter(jurisdiction_q(visible))
+    return list(
+        TeamMember.objects.filter(jurisdiction_q(within), team__in=teams, left_on__isnull=True)
+        .select_related("team")
+        .order_by("region_code", "team__kind", "name", "id")[:limit]
+    )

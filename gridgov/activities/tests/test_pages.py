@@ -197,3 +197,38 @@ def test_a_household_visit_goes_in_the_workers_log(world):
     assert activity.outcome == "老人身体好"
     log = client.get("/activities/", {"mine": "on"}).content.decode()
     assert f'data-activity="{activity.pk}"' in log
+
+
+def test_the_form_names_the_team_members_who_took_part(world):
+    # given the village's volunteers and a volunteer of another town
+    from gridgov.volunteers.tests.conftest import make_member, make_team
+
+    village = world["grid"][:9]
+    ours = make_member(make_team(village), "陈志愿")
+    theirs = make_member(make_team(world["other_grid"][:9]), "赵外镇")
+    client = client_for(world["official"])
+    page = client.get("/activities/new/").content.decode()
+    # offered by name with their team, grouped by place, not those of another town
+    assert "陈志愿 · 志愿者" in page
+    assert world["tree"].names[village] in page
+    assert "赵外镇" not in page
+    started = timezone.localtime() - timedelta(hours=2)
+    data = {
+        "kind": "safety_publicity",
+        "topic": "防火宣传",
+        "started_at": started.strftime("%Y-%m-%dT%H:%M"),
+        "region_code": village,
+        "place": "村委会广场",
+        "team_members": [str(ours.pk)],
+    }
+    response = client.post("/activities/new/", data)
+    assert response.status_code == 302
+    activity = Activity.objects.get(topic="防火宣传")
+    assert list(activity.team_members.values_list("name", flat=True)) == ["陈志愿"]
+    # one not offered is a form error, and nothing is saved
+    refused = client.post(
+        "/activities/new/", {**data, "topic": "另一次", "team_members": [str(theirs.pk)]}
+    )
+    assert refused.status_code == 400
+    assert "team_members" in refused.context["form"].errors
+    assert not Activity.objects.filter(topic="另一次").exists()
