@@ -214,6 +214,11 @@ def public_boundaries(*, region_codes: set[str]) -> list[tuple[str, Any]]:
     )
 
 
+def region_exists(code: str) -> bool:
+    """Whether the tree has a region of this code (another app checks a place it is given)."""
+    return Region.objects.filter(region_code=code).exists()
+
+
 def public_names(*, region_codes: set[str]) -> dict[str, str]:
     """Names of the given regions: public geography, read without an actor."""
     return names_of(region_codes)

@@ -15,6 +15,7 @@ from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict, NotFound, Problem, ValidationFailed
 from gridgov.core.scoping import require_permission
+from gridgov.regions.selectors import region_exists
 from gridgov.teams.models import TeamKind, TeamMember
 from gridgov.teams.selectors import member_serving, memberships_of
 from gridgov.volunteers import errors, rules
@@ -49,7 +50,8 @@ def event_create(*, actor: Any, data: EventInput) -> ServiceEvent:
     if not title or len(title) > TITLE_MAX_LENGTH:
         problems["title"] = [errors.TITLE_REQUIRED.bind()]
     place = data.region_code.strip()
-    if not codes.is_valid_code(place) or not _within(place, allowed):
+    # A well-formed code of one's own jurisdiction may still name no place of the tree.
+    if not codes.is_valid_code(place) or not _within(place, allowed) or not region_exists(place):
         problems["region_code"] = [errors.PLACE_OUTSIDE.bind()]
     if data.ends_at <= data.starts_at:
         problems["ends_at"] = [errors.ENDS_BEFORE_START.bind()]

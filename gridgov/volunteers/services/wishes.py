@@ -23,6 +23,7 @@ from gridgov.core.errors import (
 )
 from gridgov.core.pii import normalize_phone
 from gridgov.core.scoping import require_permission
+from gridgov.regions.selectors import region_exists
 from gridgov.teams.models import TeamKind, TeamMember
 from gridgov.teams.selectors import member_serving, memberships_of
 from gridgov.volunteers import errors
@@ -63,7 +64,8 @@ def wish_record(*, actor: Any, data: WishInput) -> MicroWish:
         if not phone:
             problems["resident_phone"] = [errors.BAD_PHONE.bind()]
     place = data.region_code.strip()
-    if not codes.is_valid_code(place) or not _within(place, allowed):
+    # A well-formed code of one's own jurisdiction may still name no place of the tree.
+    if not codes.is_valid_code(place) or not _within(place, allowed) or not region_exists(place):
         problems["region_code"] = [errors.PLACE_OUTSIDE.bind()]
     if problems:
         raise ValidationFailed(problems)

@@ -58,6 +58,8 @@ def test_bad_events_are_400_with_nothing_saved(world, api_as):
     for changes, field in [
         ({"title": ""}, "title"),
         ({"region": world["other_village"]}, "region_code"),
+        # well formed and inside the town, but no such village
+        ({"region": world["town"] + "999"}, "region_code"),
         ({"capacity": 0}, "capacity"),
         (
             {"ends_at": (start - timedelta(hours=1)).isoformat(), "starts_at": start.isoformat()},

@@ -125,3 +125,14 @@ def test_another_towns_wish_is_404_and_roles_without_it_403(world, api_as):
         .status_code
         == 403
     )
+
+
+def test_a_wish_at_a_place_that_does_not_exist_is_refused(world, api_as):
+    answer = api_as(world["official"]).post(
+        WISHES,
+        {"title": "想要一副老花镜", "region": world["town"] + "999", "resident_name": "王秀兰"},
+        format="json",
+    )
+    assert answer.status_code == 400
+    assert "region_code" in answer.json()
+    assert not MicroWish.objects.filter(title="想要一副老花镜").exists()
