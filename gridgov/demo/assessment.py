@@ -341,7 +341,7 @@ def _packages(now: datetime) -> int:
 
 def load(build: DemoBuild, *, now: datetime | None = None) -> None:
     now = now or timezone.now()
-    build.summary.home_visits = _visits(build, now)
+    build.summary.home_visits += _visits(build, now)
     for month in _months(timezone.localdate(now)):
         scores_compute(month=month, now=now)
     build.summary.scores = Score.objects.count()

@@ -21,6 +21,7 @@ from gridgov.core.access import Role
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict
 from gridgov.dashboards.services import rollups_rebuild
+from gridgov.demo import activities as demo_activities
 from gridgov.demo import assessment as demo_assessment
 from gridgov.demo import broadcasts, cases, names, people, terminals
 from gridgov.demo import mediation as demo_mediation
@@ -73,6 +74,8 @@ class DemoSummary:
     terminals: int = 0
     broadcasts: int = 0
     broadcast_deliveries: int = 0
+    activities: int = 0
+    check_ins: int = 0
     home_visits: int = 0
     scores: int = 0
     supervision_orders: int = 0
@@ -80,6 +83,8 @@ class DemoSummary:
     boundaries_digest: str = ""
     cases_digest: str = ""
     seconds: float = 0.0
+    # Each step's seconds, in the order they ran.
+    step_seconds: dict[str, float] = field(default_factory=dict)
 
     def counts(self) -> dict[str, int]:
         return {key: value for key, value in asdict(self).items() if isinstance(value, int)}
@@ -115,6 +120,8 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "terminals": _("broadcast terminals"),
     "broadcasts": _("broadcast messages"),
     "broadcast_deliveries": _("broadcast deliveries"),
+    "activities": _("front-line activities"),
+    "check_ins": _("patrol check-ins"),
     "home_visits": _("home visits"),
     "scores": _("monthly scores"),
     "supervision_orders": _("supervision orders"),
@@ -255,6 +262,8 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("teams", demo_teams.create_teams),
     ("terminals", terminals.create_terminals),
     ("broadcasts", broadcasts.create_broadcasts),
+    # Before the assessment: the month's scores count the patrols and visits.
+    ("activities", demo_activities.load),
     ("assessment", demo_assessment.load),
 ]
 
@@ -282,8 +291,10 @@ def load_demo(*, seed: int = SEED, steps: list[tuple[str, DemoStep]] | None = No
         seed=seed,
     )
     with transaction.atomic():
-        for _name, step in STEPS if steps is None else steps:
+        for name, step in STEPS if steps is None else steps:
+            step_started = time.monotonic()
             step(build)
+            build.summary.step_seconds[name] = time.monotonic() - step_started
         bump_boundaries_version()
         audit_record(
             actor=None,

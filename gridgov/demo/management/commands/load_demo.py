@@ -60,3 +60,5 @@ class Command(BaseCommand):
         ]
         for line in table(rows, right=frozenset({1})):
             self.stdout.write("  " + line)
+        steps = ", ".join(f"{name} {seconds:.1f}" for name, seconds in summary.step_seconds.items())
+        self.stdout.write("  " + _("Seconds by step: %(steps)s") % {"steps": steps})
