@@ -40,6 +40,10 @@ class ActivityQueryForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     mine = forms.BooleanField(label=_("Only mine"), required=False)
+    # Whose records (an account's id) and only what is finished: the link from a score to the
+    # patrols it counted.
+    by = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    finished = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -32,9 +32,11 @@ class ActivityFilters:
     kind: str = ""
     region_code: str = ""  # this place and the places below it
     person: str = ""  # a participant's username
+    recorder_id: int | None = None  # whose record it is (the patrols a score counted)
     since: date | None = None  # started on or after this day
     until: date | None = None  # started on or before this day
     open_only: bool = False
+    finished_only: bool = False
 
 
 def activity_queryset(*, actor: Actor, log: bool = False) -> QuerySet[Activity]:
@@ -53,6 +55,8 @@ def activity_list(*, actor: Actor, filters: ActivityFilters | None = None) -> Qu
         activities = activities.filter(**{column: filters.region_code})
     if filters.person:
         activities = activities.filter(participants__username=filters.person)
+    if filters.recorder_id is not None:
+        activities = activities.filter(recorded_by_id=filters.recorder_id)
     # Days at the ends of the calendar bound nothing (and have no moment in every time zone).
     if filters.since is not None and filters.since > EARLIEST:
         activities = activities.filter(started_at__gte=local_start(filters.since))
@@ -62,6 +66,8 @@ def activity_list(*, actor: Actor, filters: ActivityFilters | None = None) -> Qu
         )
     if filters.open_only:
         activities = activities.filter(kind=ActivityKind.PATROL, ended_at__isnull=True)
+    if filters.finished_only:
+        activities = activities.filter(ended_at__isnull=False)
     return (
         activities.select_related("recorded_by")
         .prefetch_related("participants")
@@ -113,6 +119,8 @@ def kind_counts(*, actor: Actor, filters: ActivityFilters | None = None) -> dict
     base = ActivityFilters(
         region_code=filters.region_code,
         person=filters.person,
+        recorder_id=filters.recorder_id,
+        finished_only=filters.finished_only,
         since=filters.since,
         until=filters.until,
     )
@@ -139,16 +147,17 @@ def patrol_coverage(
     *, scope_code: str, since: datetime, until: datetime, actor: Actor | None = None
 ) -> dict[int, PatrolCoverage]:
     """Per recorder (user id): the finished patrols started in [since, until) within the region
-    `scope_code`, and the grids their check-ins lay in. With `actor`, limited to what the actor
-    may see (the assessment's scheduled computation reads a whole scope without one)."""
-    column = SCOPE_COLUMN_BY_LENGTH[len(scope_code)]
+    `scope_code` (every region when it is empty), and the grids their check-ins lay in. With
+    `actor`, limited to what the actor may see (the assessment's scheduled computation reads
+    the whole installation without one)."""
     patrols = Activity.objects.filter(
         kind=ActivityKind.PATROL,
         ended_at__isnull=False,
         started_at__gte=since,
         started_at__lt=until,
-        **{column: scope_code},
     )
+    if scope_code:
+        patrols = patrols.filter(**{SCOPE_COLUMN_BY_LENGTH[len(scope_code)]: scope_code})
     if actor is not None:
         patrols = scope_queryset(patrols, actor=actor, permission=Perm.ACTIVITIES_VIEW)
     result: dict[int, PatrolCoverage] = {}

@@ -95,6 +95,8 @@ def activity_list(request: HttpRequest) -> HttpResponse:
         kind=data["kind"],
         region_code=data["region"],
         person=actor.username if data["mine"] else "",
+        recorder_id=data["by"],
+        finished_only=data["finished"],
         since=data["since"],
         until=data["until"],
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.activities.selectors import PatrolCoverage, patrol_coverage
 from gridgov.assessment.models import SubjectKind
 from gridgov.cases.selectors.measures import CaseTally
 
@@ -200,6 +201,21 @@ def _visits_page(subject: Subject, first: date, last: date) -> str:
     return f"{reverse('assessment:visits')}?{urlencode(params)}"
 
 
+def _patrols_page(subject: Subject, first: date, last: date) -> str:
+    """The month's finished patrols: the worker's own, or all those in the place."""
+    params: dict[str, Any] = {
+        "kind": "patrol",
+        "since": first.isoformat(),
+        "until": last.isoformat(),
+        "finished": "on",
+    }
+    if subject.kind == SubjectKind.WORKER:
+        params["by"] = subject.user_id
+    else:
+        params["region"] = subject.region_code
+    return f"{reverse('activities:list')}?{urlencode(params)}"
+
+
 # --- the measures ---------------------------------------------------------------------------
 
 
@@ -337,4 +353,50 @@ register(
         measure=_focus_visits,
         records=_visits_page,
     )
+)
+
+
+# --- patrol coverage, from the front lines' patrols -------------------------------------------
+
+PATROLS = "patrols"
+
+
+def _patrols_of_month(first: date, last: date, now: datetime) -> dict[int, PatrolCoverage]:
+    """The month's finished patrols of the installation, by recorder, with the grids checked in."""
+    since = timezone.make_aware(datetime.combine(first, time.min))
+    until = timezone.make_aware(datetime.combine(last + timedelta(days=1), time.min))
+    return patrol_coverage(scope_code="", since=since, until=until)
+
+
+def _patrol_coverage(facts: MonthFacts, subject: Subject, target: int) -> Measure:
+    coverage: dict[int, PatrolCoverage] = facts.extra.get(PATROLS, {})
+    if subject.kind == SubjectKind.WORKER:
+        own = coverage.get(subject.user_id or 0)
+        covered = (own.grids if own else set()) & set(subject.grid_codes)
+        return Measure.rate(len(covered), len(subject.grid_codes))
+    # A place's grid counts whoever walked it (a worker standing in for another, say).
+    covered = {
+        grid
+        for walked in coverage.values()
+        for grid in walked.grids
+        if grid.startswith(subject.region_code)
+    }
+    return Measure.rate(len(covered), subject.grids)
+
+
+register(
+    IndicatorSpec(
+        code="patrol_coverage",
+        label=_("Patrol coverage"),
+        explanation=_(
+            "Of the worker's grids (or the place's), the share with a check-in on a patrol "
+            "finished in the month (the worker's own patrols, or anyone's for a place)."
+        ),
+        shape=Shape.RATE,
+        default_weight=0,
+        default_target=0,
+        measure=_patrol_coverage,
+        records=_patrols_page,
+    ),
+    facts={PATROLS: _patrols_of_month},
 )

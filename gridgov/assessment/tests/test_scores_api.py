@@ -187,6 +187,8 @@ def test_the_scheme_page_saves_weights_that_add_up_to_100(month, client):
         "weight_verified": 10,
         "weight_satisfaction": 15,
         "weight_focus_visits": 20,
+        # on the page weighted 0 until the county weighs it
+        "weight_patrol_coverage": 0,
     }
     # 110: refused, nothing saved
     response = client.post(reverse("assessment:scheme"), data)
