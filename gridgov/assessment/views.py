@@ -98,7 +98,11 @@ def scores(request: HttpRequest) -> HttpResponse:
     """The month's scores and rankings of the actor's places: towns, villages, grid workers."""
     actor = actor_from(request)
     require_permission(actor, Perm.ASSESSMENT_VIEW)
-    query = ScoreQueryForm(request.GET, places=_places(request))
+    data = request.GET.copy()
+    # The picker shows the month the page shows: this one, until another is asked for.
+    if not data.get("month"):
+        data["month"] = _this_month().strftime("%Y-%m")
+    query = ScoreQueryForm(data, places=_places(request))
     context: dict[str, Any] = {"query": query, "months": selectors.score_months(actor=actor)}
     if not query.is_valid():
         return render(request, "assessment/scores.html", context, status=400)

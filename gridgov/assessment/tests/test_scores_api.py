@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from gridgov.accounts.models import User
 from gridgov.assessment.models import Score
@@ -141,6 +142,23 @@ def test_the_scores_page_ranks_and_the_score_page_links_each_component(month, cl
     assert all(hrefs)
     assert f"reporter={month.w1.pk}" in hrefs[0]
     assert client.get(reverse("assessment:scores"), {"month": "13"}).status_code == 400
+
+
+@pytest.mark.django_db
+def test_the_month_picker_starts_at_the_month_the_page_shows(month, client):
+    # given an official opening the scores page without choosing a month
+    _login(client, month.town)
+    page = client.get(reverse("assessment:scores"))
+    # then the page shows this month and its picker says so (it was blank)
+    this_month = timezone.localdate().replace(day=1)
+    assert page.status_code == 200
+    assert page.context["month"] == this_month
+    picker = re.search(r'<input[^>]*name="month"[^>]*>', page.content.decode())
+    assert picker is not None
+    assert f'value="{this_month:%Y-%m}"' in picker.group(0)
+    # and a month asked for is kept
+    page = client.get(reverse("assessment:scores"), {"month": "2026-11"})
+    assert page.context["month"] == MONTH
 
 
 @pytest.mark.django_db
