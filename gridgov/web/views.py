@@ -18,6 +18,7 @@ from django.views.decorators.http import require_safe
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
 from gridgov.accounts.selectors import region_staff, region_staff_counts, user_jurisdiction
+from gridgov.assessment.selectors import order_waiting_count
 from gridgov.cases.selectors.waiting import (
     jurisdiction_overview,
     my_reports,
@@ -95,6 +96,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "my_work": my_waiting_counts(actor=actor) if _may(actor, Perm.CASES_HANDLE) else None,
         # A mediator's day: their disputes, the sessions and follow-up visits falling due.
         "mediation_day": (mediator_day(actor=actor) if _may(actor, Perm.MEDIATION_WORK) else None),
+        # Supervision orders to answer, or answered ones to review.
+        "orders_waiting": (
+            order_waiting_count(actor=actor) if _may(actor, Perm.SUPERVISION_RESPOND) else None
+        ),
     }
     # Somebody with none of the staff pages is a resident: their reports and the way to report.
     context["is_resident"] = not (
