@@ -27,6 +27,7 @@ from gridgov.demo import broadcasts, cases, names, people, terminals
 from gridgov.demo import mediation as demo_mediation
 from gridgov.demo import risks as demo_risks
 from gridgov.demo import teams as demo_teams
+from gridgov.demo import volunteers as demo_volunteers
 from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -77,6 +78,9 @@ class DemoSummary:
     activities: int = 0
     check_ins: int = 0
     home_visits: int = 0
+    volunteer_events: int = 0
+    volunteer_sign_ups: int = 0
+    micro_wishes: int = 0
     scores: int = 0
     supervision_orders: int = 0
     package_responsibilities: int = 0
@@ -123,6 +127,9 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "activities": _("front-line activities"),
     "check_ins": _("patrol check-ins"),
     "home_visits": _("home visits"),
+    "volunteer_events": _("volunteer service events"),
+    "volunteer_sign_ups": _("volunteer sign-ups"),
+    "micro_wishes": _("micro-wishes"),
     "scores": _("monthly scores"),
     "supervision_orders": _("supervision orders"),
     "package_responsibilities": _("package responsibilities"),
@@ -264,6 +271,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("broadcasts", broadcasts.create_broadcasts),
     # Before the assessment: the month's scores count the patrols and visits.
     ("activities", demo_activities.load),
+    ("volunteers", demo_volunteers.load),
     ("assessment", demo_assessment.load),
 ]
 

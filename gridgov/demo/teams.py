@@ -44,6 +44,8 @@ ACCOUNT_TEAMS: dict[str, str] = {
     Role.GRID_WORKER: TeamKind.GRID_WORKERS,
     Role.INFO_OFFICER: TeamKind.GRID_WORKERS,
     Role.MEDIATOR: TeamKind.MEDIATORS,
+    # The demo volunteer serves on their community's team, so they can sign up and take wishes.
+    Role.VOLUNTEER: TeamKind.VOLUNTEERS,
 }
 LECTURERS = 12
 # Grid workers serve villages' grids; the county's own work is its lecture group's.
