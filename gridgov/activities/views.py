@@ -29,6 +29,7 @@ from gridgov.cases.selectors import category_list
 from gridgov.cases.services import CaseInput
 from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
+from gridgov.core.codes import CODE_LENGTHS
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
@@ -73,8 +74,16 @@ def _members(
     ]
     groups: dict[str, list[tuple[int, str]]] = {}
     for member in members_to_name(actor=actor, within=tops):
-        place = names.get(member.region_code) or names.get(member.team.region_code, "")
-        groups.setdefault(place or member.region_code, []).append(
+        # A member may serve at a micro-grid, which the places leave out: name the place it is in.
+        place = next(
+            (
+                names[member.region_code[:length]]
+                for length in sorted(CODE_LENGTHS, reverse=True)
+                if member.region_code[:length] in names
+            ),
+            names.get(member.team.region_code, ""),
+        )
+        groups.setdefault(place, []).append(
             (member.pk, f"{member.name} · {member.team.get_kind_display()}")
         )
     return list(groups.items())
