@@ -2816,6 +2816,14 @@ _ROUTE_LIST: list[Route] = [
         region_targets=False,
     ),
     Route(
+        "cases-api:caller-search",
+        Kind.SELF,
+        lambda probe: Call(
+            "post", reverse("cases-api:caller-search"), {"phone": "13812345678"}, json=True
+        ),
+        permission=Perm.CASES_VIEW,
+    ),
+    Route(
         "cases:all-phone",
         Kind.SELF,
         lambda probe: Call("post", reverse("cases:all-phone"), {"phone": "13812345678"}),

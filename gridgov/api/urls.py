@@ -49,6 +49,7 @@ from gridgov.broadcast.api import (
 )
 from gridgov.broadcast.terminal_api import TerminalListApi
 from gridgov.cases.api.cases import (
+    CallerSearchApi,
     CaseCategoryListApi,
     CaseDetailApi,
     CaseListApi,
@@ -137,6 +138,8 @@ platform_patterns: list[URLPattern] = [
 
 case_patterns: list[URLPattern] = [
     path("cases/", CaseListApi.as_view(), name="case-list"),
+    # Before the case's own address, which would take "caller-search" for a case number.
+    path("cases/caller-search/", CallerSearchApi.as_view(), name="caller-search"),
     path("cases/<str:number>/", CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<str:number>/transition/", CaseTransitionApi.as_view(), name="case-transition"),
     path("cases/<str:number>/timeline/", CaseTimelineApi.as_view(), name="case-timeline"),

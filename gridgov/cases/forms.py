@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
 from django import forms
-from django.core import signing
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from gridgov.cases.caller import CallerSearch
 from gridgov.cases.models import (
     ACTION_VERBS,
     CASE_NUMBER,
@@ -26,7 +25,7 @@ from gridgov.cases.selectors.waiting import WAITING_LABELS, Waiting
 from gridgov.cases.services.intake import MAX_PHOTOS
 from gridgov.cases.services.transitions import PUBLIC_NOTE_MAX_LENGTH
 from gridgov.cases.states import WORKING_STATES, Action, State
-from gridgov.core.pii import mask_phone, normalize_phone, search_hash
+from gridgov.core.pii import normalize_phone
 from gridgov.core.timebounds import is_plausible
 
 # A state's name on the pages (the model's choices carry the bare value).
@@ -305,33 +304,6 @@ class OverdueFilterForm(forms.Form):
 
 # The all-cases list's pseudo-state: every case not yet finished.
 OPEN = "open"
-
-
-@dataclass(frozen=True)
-class CallerSearch:
-    """A search by the reporter's phone as the list's address carries it: the phone's keyed
-    hash (what the cases are matched on) and its masked form (what the page shows), signed, so
-    the full number is never in an address, a browser's history or a server's log."""
-
-    phone_hash: str
-    masked: str
-
-    _SALT = "cases.caller-search"
-
-    @classmethod
-    def for_phone(cls, phone: str) -> CallerSearch:
-        return cls(phone_hash=search_hash(phone), masked=mask_phone(phone))
-
-    def token(self) -> str:
-        return signing.dumps([self.phone_hash, self.masked], salt=self._SALT, compress=True)
-
-    @classmethod
-    def from_token(cls, token: str) -> CallerSearch | None:
-        try:
-            phone_hash, masked = signing.loads(token, salt=cls._SALT)
-        except (signing.BadSignature, ValueError, TypeError):
-            return None
-        return cls(phone_hash=str(phone_hash), masked=str(masked))
 
 
 class CallerSearchForm(forms.Form):

@@ -11,6 +11,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from gridgov.cases.caller import CallerSearch
 from gridgov.cases.models import ACTION_LABELS, Case, Channel, HandlingLevel, Urgency
 from gridgov.cases.policy import actions_for
 from gridgov.cases.selectors.cases import visible_linked_case
@@ -145,8 +146,13 @@ class CaseListFilter(QueryParams):
         help_text="A case number (exact), or words of the title, description or address.",
     )
     channel = serializers.ChoiceField(choices=Channel.choices, required=False)
-    phone = serializers.CharField(
-        max_length=32, required=False, help_text="The reporter's phone, matched exactly."
+    caller = serializers.CharField(
+        max_length=400,
+        required=False,
+        help_text=(
+            "A reporter's phone as `POST /api/v1/cases/caller-search/` answers it (a signed "
+            "token): the phone itself never goes in an address."
+        ),
     )
     reported_from = serializers.DateTimeField(required=False)
     reported_before = serializers.DateTimeField(required=False)
@@ -164,11 +170,11 @@ class CaseListFilter(QueryParams):
     )
     order = serializers.ChoiceField(choices=["newest", "oldest", "deadline"], default="newest")
 
-    def validate_phone(self, value: str) -> str:
-        normalized = normalize_phone(value)
-        if normalized is None:
-            raise serializers.ValidationError(_("This is not a valid phone number."))
-        return normalized
+    def validate_caller(self, value: str) -> str:
+        search = CallerSearch.from_token(value)
+        if search is None:
+            raise serializers.ValidationError(_("This search has expired or was altered."))
+        return search.phone_hash
 
     def validate(self, attrs: dict[str, Any]) -> dict[str, Any]:
         for name in ("reported_from", "reported_before"):
@@ -178,6 +184,22 @@ class CaseListFilter(QueryParams):
 
     cursor = serializers.CharField(max_length=512, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=50)
+
+
+class CallerSearchInput(serializers.Serializer):
+    phone = serializers.CharField(max_length=32, help_text="The reporter's phone.")
+
+    def validate_phone(self, value: str) -> str:
+        normalized = normalize_phone(value)
+        if normalized is None:
+            raise serializers.ValidationError(_("This is not a valid phone number."))
+        return normalized
+
+
+class CallerSearchOutput(serializers.Serializer):
+    caller = serializers.CharField(help_text="Give it as `caller` to the case list.")
+    masked = serializers.CharField(help_text="The phone as pages show it.")
+    cases = serializers.CharField(help_text="The case list of that reporter's cases.")
 
 
 # --- output ---------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from typing import Any
+from urllib.parse import urlencode
 
 from django.urls import reverse
 from django.utils import timezone
@@ -18,8 +19,11 @@ from gridgov.accounts.actors import actor_from
 from gridgov.accounts.selectors import active_user_named
 from gridgov.cases import errors, selectors
 from gridgov.cases.api.schema import BAD_INPUT, CONFLICT, FORBIDDEN, KEY_REUSED, NOT_FOUND
+from gridgov.cases.caller import CallerSearch
 from gridgov.cases.selectors.listing import PAGES, Order
 from gridgov.cases.serializers import (
+    CallerSearchInput,
+    CallerSearchOutput,
     CaseDetailOutput,
     CaseListFilter,
     CasePageOutput,
@@ -31,10 +35,11 @@ from gridgov.cases.serializers import (
 )
 from gridgov.cases.services import case_merge, case_report, case_transition
 from gridgov.cases.states import Action
+from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
-from gridgov.core.pii import search_hash
+from gridgov.core.scoping import require_permission
 
 
 class CaseListApi(APIView):
@@ -69,7 +74,7 @@ class CaseListApi(APIView):
                 region_code=query.get("region"),
                 q=query.get("q"),
                 channel=query.get("channel"),
-                phone_hash=search_hash(query["phone"]) if query.get("phone") else None,
+                phone_hash=query.get("caller"),
                 reported_from=query.get("reported_from"),
                 reported_before=query.get("reported_before"),
                 rated=query["rated"],
@@ -214,3 +219,24 @@ class CaseCategoryListApi(APIView):
                 children[category.parent_id].append(category)
         top = [category for category in categories if category.parent_id is None]
         return Response(CategoryOutput(top, many=True, context={"children": children}).data)
+
+
+class CallerSearchApi(APIView):
+    @extend_schema(
+        operation_id="v1_cases_caller_search",
+        summary="Look for a reporter's cases by their phone",
+        description=(
+            "The phone goes in the body, never in an address: the answer is a signed `caller` "
+            "token to give the case list (`GET /api/v1/cases/?caller=`), and the phone masked."
+        ),
+        request=CallerSearchInput,
+        responses={200: CallerSearchOutput, 400: BAD_INPUT, 403: FORBIDDEN},
+    )
+    def post(self, request: Request) -> Response:
+        require_permission(actor_from(request), Perm.CASES_VIEW)
+        data = CallerSearchInput(data=request.data)
+        data.is_valid(raise_exception=True)
+        search = CallerSearch.for_phone(data.validated_data["phone"])
+        token = search.token()
+        cases = f"{reverse('cases-api:case-list')}?{urlencode({'caller': token})}"
+        return Response({"caller": token, "masked": search.masked, "cases": cases})

@@ -168,13 +168,24 @@ def test_the_spreadsheet_holds_the_filtered_list_masked_and_the_export_is_audite
 def test_the_api_searches_the_same_way(people, cases):
     api = APIClient()
     api.force_authenticate(people["town"])
-    by_phone = api.get("/api/v1/cases/", {"phone": "+86 138-1234-5678"})
+    # the phone goes in a POST's body; the list is addressed by the token it answers
+    search = api.post("/api/v1/cases/caller-search/", {"phone": "+86 138-1234-5678"}, format="json")
+    assert search.status_code == 200
+    answer = search.json()
+    assert answer["masked"] == "138****5678"
+    assert "13812345678" not in answer["cases"]
+    by_phone = api.get(answer["cases"])
     assert [row["number"] for row in by_phone.json()["results"]] == [cases["first"].number]
+    assert (
+        by_phone.json()["results"]
+        == api.get("/api/v1/cases/", {"caller": answer["caller"]}).json()["results"]
+    )
     oldest = api.get("/api/v1/cases/", {"order": "oldest", "channel": "grid_patrol"})
     assert [row["number"] for row in oldest.json()["results"]] == sorted(
         [cases["first"].number, cases["closed"].number]
     )
-    assert api.get("/api/v1/cases/", {"phone": "12"}).status_code == 400
+    assert api.post("/api/v1/cases/caller-search/", {"phone": "12"}).status_code == 400
+    assert api.get("/api/v1/cases/", {"caller": answer["caller"][:-2] + "xx"}).status_code == 400
     assert api.get("/api/v1/cases/", {"reported_from": "1200-01-01T00:00:00Z"}).status_code == 400
 
 

@@ -15,7 +15,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from gridgov.accounts.actors import actor_from
 from gridgov.accounts.models import User
-from gridgov.cases.forms import OPEN, AllCasesForm, CallerSearch, CallerSearchForm
+from gridgov.cases.caller import CallerSearch
+from gridgov.cases.forms import OPEN, AllCasesForm, CallerSearchForm
 from gridgov.cases.selectors import CaseFilters, category_list
 from gridgov.cases.selectors.listing import Order, case_export_rows, case_search_page
 from gridgov.cases.views.common import decorate
