@@ -42,12 +42,28 @@ class RoleAssignmentForm(ModelForm):
 
 
 class RoleAssignmentInline(admin.TabularInline):
+    """A user's roles, to read. Roles are given and taken on the accounts pages, through the
+    `role_assign` service, which keeps the separation of duties (the system administrator gives
+    only roles that read no personal data, nobody gives themselves a role, nobody holds two of the
+    administrator, security administrator and auditor). Editable here, a superuser could give
+    anyone, themselves included, any role."""
+
     model = RoleAssignment
     form = RoleAssignmentForm
     fields = ["role", "region_code", "is_active"]
+    readonly_fields = ["role", "region_code", "is_active"]
     extra = 0
     # Kept as history: deactivate an assignment instead of deleting it.
     can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(User)
