@@ -75,6 +75,7 @@ from gridgov.regions.models import Region
 from gridgov.teams.models import Team, TeamKind, TeamMember
 from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
 from gridgov.volunteers.models import MicroWish, ServiceEvent, SignUp
+from gridgov.volunteers.rules import places_above
 
 
 class Kind(StrEnum):
@@ -1251,6 +1252,32 @@ def _expected_in(attribute: str, permission: str) -> Callable[[Probe], set[str]]
     return expected
 
 
+def _volunteer_reach(probe: Probe) -> bool:
+    """An event inside the prober's jurisdiction or, for a volunteer (who serves), one held at
+    the village or town above their place, which they may see and join too."""
+    assert probe.target is not None
+    if probe.target.inside:
+        return True
+    if probe.role is None or not role_grants(probe.role, Perm.VOLUNTEERS_SERVE):
+        return False
+    assert probe.own is not None
+    return probe.code in places_above([probe.own])
+
+
+def _expected_events(probe: Probe) -> set[str]:
+    expected = _expected_in("volunteer_events", Perm.VOLUNTEERS_VIEW)(probe)
+    if probe.role is None or not role_grants(probe.role, Perm.VOLUNTEERS_SERVE):
+        return expected
+    assert probe.own is not None
+    assert probe.target is not None
+    above = set(places_above([probe.own]))
+    return expected | {
+        code
+        for code in probe.world.volunteer_events
+        if code in above and (probe.target is ALL or is_within(code, probe.target.code))
+    }
+
+
 def _volunteer_get(name: str) -> Callable[[Probe], Call]:
     return lambda probe: Call("get", reverse(name, kwargs={"event_id": probe.volunteer_event_id()}))
 
@@ -1314,7 +1341,7 @@ def _volunteer_routes() -> list[Route]:
             lambda probe: Call("get", reverse("volunteers-api:event-list"), _region_params(probe)),
             permission=view,
             listed=_listed_result_regions,
-            expected_listed=_expected_in("volunteer_events", view),
+            expected_listed=_expected_events,
         ),
         Route(
             "volunteers-api:event-list",
@@ -1333,6 +1360,7 @@ def _volunteer_routes() -> list[Route]:
             Kind.OBJECT,
             _volunteer_get("volunteers-api:event-detail"),
             permission=view,
+            inside=_volunteer_reach,
         ),
         Route(
             "volunteers-api:hours",
@@ -1422,6 +1450,7 @@ def _volunteer_routes() -> list[Route]:
             _volunteer_get("volunteers:event"),
             permission=view,
             page=True,
+            inside=_volunteer_reach,
         ),
         Route(
             "volunteers:event-correct",
@@ -1486,6 +1515,7 @@ def _volunteer_routes() -> list[Route]:
                 permission=serve,
                 variant="own",
                 ok=step_ok,
+                inside=_volunteer_reach,
             ),
             Route(
                 f"volunteers-api:{step}",
@@ -1508,6 +1538,7 @@ def _volunteer_routes() -> list[Route]:
                 variant=f"own {action}",
                 page=True,
                 ok=302,  # a refusal for the state comes back as a message on the event
+                inside=_volunteer_reach,
             ),
             Route(
                 "volunteers:event-act",

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from gridgov.core.codes import TOWN_LEN, VILLAGE_LEN
+
 # Hours that earn one to five stars.
 STAR_HOURS: tuple[int, ...] = (100, 300, 600, 1000, 1500)
 # A check-out counts at most this long after the event's scheduled end (clearing up), and a
@@ -39,3 +41,13 @@ def hours_to_next_star(hours: float) -> float | None:
         if hours < threshold:
             return round(threshold - hours, 1)
     return None
+
+
+def places_above(codes: list[str]) -> list[str]:
+    """The town and village above each place where a volunteer serves (the places themselves
+    excluded): a volunteer may also join the events their village and town hold, not only those
+    of their own place and below."""
+    above = {
+        code[:length] for code in codes for length in (TOWN_LEN, VILLAGE_LEN) if len(code) > length
+    }
+    return sorted(above)

@@ -25,13 +25,22 @@ class EventFilters:
     starts_before: datetime | None = None
 
 
+def _events_of(actor: Actor, permission: str) -> QuerySet[ServiceEvent]:
+    """The events of the actor's places under `permission`; for a volunteer (who serves), also
+    those held at the village and town above where they serve."""
+    condition = jurisdiction_q(require_permission(actor, permission))
+    if permission != Perm.VOLUNTEERS_MANAGE:
+        above = rules.places_above(actor.jurisdiction_codes(Perm.VOLUNTEERS_SERVE))
+        if above:
+            condition |= Q(region_code__in=above)
+    return ServiceEvent.objects.filter(condition)
+
+
 def event_list(*, actor: Actor, filters: EventFilters | None = None) -> QuerySet[ServiceEvent]:
-    """The events of the actor's places, the latest first, each with how many signed up and
-    checked in."""
+    """The events of the actor's places (a volunteer's with those of their village and town),
+    the latest first, each with how many signed up and checked in."""
     filters = filters or EventFilters()
-    events = scope_queryset(
-        ServiceEvent.objects.all(), actor=actor, permission=Perm.VOLUNTEERS_VIEW
-    )
+    events = _events_of(actor, Perm.VOLUNTEERS_VIEW)
     if filters.region_code:
         events = events.filter(region_code__startswith=filters.region_code)
     if filters.starts_after:
@@ -49,11 +58,7 @@ def event_get(
     *, actor: Actor, event_id: int, permission: str = Perm.VOLUNTEERS_VIEW
 ) -> ServiceEvent:
     """The event, or NotFound when missing or outside the actor's jurisdiction (audited)."""
-    event = (
-        scope_queryset(ServiceEvent.objects.all(), actor=actor, permission=permission)
-        .filter(pk=event_id)
-        .first()
-    )
+    event = _events_of(actor, permission).filter(pk=event_id).first()
     if event is None:
         outside = (
             ServiceEvent.objects.filter(pk=event_id).values_list("region_code", flat=True).first()

@@ -97,7 +97,10 @@ def _volunteer(*, actor: Any, event: ServiceEvent, member_id: int | None) -> Tea
             raise ValidationFailed.on("member", errors.NO_SUCH_VOLUNTEER)
         return member
     allowed = require_permission(actor, Perm.VOLUNTEERS_SERVE)
-    if not _within(event.region_code, allowed):
+    # A volunteer joins the events of their place and below, and of their village and town.
+    if not _within(event.region_code, allowed) and event.region_code not in rules.places_above(
+        allowed
+    ):
         raise NotFound(errors.EVENT_NOT_FOUND)
     own = memberships_of(user_id=actor.pk, kind=TeamKind.VOLUNTEERS).first()
     if own is None:

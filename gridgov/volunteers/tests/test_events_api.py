@@ -233,3 +233,33 @@ def test_hours_add_up_across_events_and_earn_stars(world, api_as):
     assert [r["name"] for r in starred] == ["李志愿"]
     assert official.get("/api/v1/volunteer-hours/", {"min_stars": 9}).status_code == 400
     assert api_as(world["worker"]).get("/api/v1/volunteer-hours/").status_code == 403
+
+
+def test_a_volunteer_sees_and_joins_the_events_of_their_village_and_town(world, api_as, tree):
+    # given events at the volunteer's town, at a village of it that is not theirs, and at the
+    # county (the volunteer serves at their village)
+    town_event = make_event(world["town"], "镇文明劝导", starts_in=timedelta(days=2))
+    sibling = next(
+        code
+        for code in tree.villages
+        if code.startswith(world["town"]) and code != world["village"]
+    )
+    sibling_event = make_event(sibling, "邻村义诊", starts_in=timedelta(days=2))
+    county_event = make_event(tree.county, "全县志愿者大会", starts_in=timedelta(days=2))
+    volunteer = api_as(world["volunteer"])
+    # when they list the events
+    listed = {row["title"] for row in volunteer.get(EVENTS).json()["results"]}
+    # then they see their own village's and their town's, not a neighbour's or the county's
+    assert {"重阳节敬老志愿服务", "镇文明劝导"} <= listed
+    assert not listed & {"邻村义诊", "全县志愿者大会", "天度镇清洁家园"}
+    # and may sign up for their town's event (a neighbour village's answers 404)
+    response = volunteer.post(f"{EVENTS}{town_event.pk}/sign-up/", {}, format="json")
+    assert response.status_code == 200, response.json()
+    assert SignUp.objects.get(event=town_event).member == world["me"]
+    for other in (sibling_event, county_event):
+        assert volunteer.get(f"{EVENTS}{other.pk}/").status_code == 404
+        assert volunteer.post(f"{EVENTS}{other.pk}/sign-up/", {}, format="json").status_code == 404
+    assert SignUp.objects.count() == 1
+    # an organiser's reach is unchanged: the village's secretary does not see the town's event
+    secretary = {row["title"] for row in api_as(world["secretary"]).get(EVENTS).json()["results"]}
+    assert "镇文明劝导" not in secretary
