@@ -21,6 +21,7 @@ urlpatterns = [
     path("people/", include("gridgov.people.urls")),
     path("teams/", include("gridgov.teams.urls")),
     path("volunteers/", include("gridgov.volunteers.urls")),
+    path("trainings/", include("gridgov.trainings.urls")),
     path("activities/", include("gridgov.activities.urls")),
     path("assessment/", include("gridgov.assessment.urls")),
     path("public/cards/", include("gridgov.people.public_urls")),

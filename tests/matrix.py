@@ -74,6 +74,8 @@ from gridgov.regions.geometry import to_shape
 from gridgov.regions.models import Region
 from gridgov.teams.models import Team, TeamKind, TeamMember
 from gridgov.testing import TEST_PASSWORD, Tree, build_tree, make_user
+from gridgov.trainings.models import Attendance, Certificate, Course
+from gridgov.trainings.models import Session as TrainingSession
 from gridgov.volunteers.models import MicroWish, ServiceEvent, SignUp
 from gridgov.volunteers.rules import places_above
 
@@ -150,6 +152,8 @@ class World:
     team_members: dict[str, int] = field(default_factory=dict)  # region code -> its member's id
     volunteer_events: dict[str, int] = field(default_factory=dict)  # region code -> event id
     micro_wishes: dict[str, int] = field(default_factory=dict)  # region code -> wish id
+    training_courses: dict[str, int] = field(default_factory=dict)  # region code -> course id
+    training_sessions: dict[str, int] = field(default_factory=dict)  # region code -> session id
     activities: dict[str, int] = field(default_factory=dict)  # region code -> an open patrol's id
     activity_photos: dict[str, int] = field(default_factory=dict)  # region code -> its photo's id
     scores: dict[str, int] = field(default_factory=dict)  # region code -> this month's score id
@@ -199,6 +203,7 @@ def build_world() -> World:
     _add_mediation(world)
     _add_teams(world)
     _add_volunteering(world)
+    _add_trainings(world)
     _add_activities(world)
     _add_scores(world)
     return world
@@ -298,6 +303,56 @@ def _add_teams(world: World) -> None:
         member.save()
         world.teams[code] = team.pk
         world.team_members[code] = member.pk
+
+
+def _add_trainings(world: World) -> None:
+    """A course for volunteers at every region, named after it, with a session there that
+    started an hour ago, which the region's volunteer (its team's member) attended and passed,
+    earning a certificate held there."""
+    now = timezone.now()
+    for code, name in sorted(world.tree.names.items()):
+        course = Course(
+            kind=TeamKind.VOLUNTEERS,
+            title=f"{name}志愿者培训",
+            hours=4,
+            validity_months=12,
+            created_at=now,
+        )
+        course.set_region_code(code)
+        course.save()
+        session = TrainingSession(
+            course=course,
+            starts_at=now - timedelta(hours=1),
+            ends_at=now + timedelta(hours=1),
+            trainer="矩阵讲师",
+            capacity=5,
+            created_at=now,
+        )
+        session.set_region_code(code)
+        session.save()
+        attendance = Attendance(
+            session=session,
+            member_id=world.team_members[code],
+            kind=course.kind,
+            held_at=session.starts_at,
+            attended=True,
+            passed=True,
+            recorded_at=now,
+        )
+        attendance.set_region_code(code)
+        attendance.save()
+        certificate = Certificate(
+            number=f"MATRIX-{code}",
+            attendance=attendance,
+            member_id=world.team_members[code],
+            course=course,
+            issued_on=now.date(),
+            expires_on=now.date() + timedelta(days=365),
+        )
+        certificate.set_region_code(code)
+        certificate.save()
+        world.training_courses[code] = course.pk
+        world.training_sessions[code] = session.pk
 
 
 def _add_volunteering(world: World) -> None:
@@ -3605,6 +3660,178 @@ def _activity_routes() -> list[Route]:
 
 
 _ROUTE_LIST += _activity_routes()
+
+
+def _course_id(probe: Probe) -> int:
+    return probe.world.training_courses.get(probe.code, MISSING_OBJECT_ID)
+
+
+def _training_session_id(probe: Probe) -> int:
+    return probe.world.training_sessions.get(probe.code, MISSING_OBJECT_ID)
+
+
+def _training_list(name: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call("get", reverse(name), _region_params(probe))
+
+
+def _course_fields(probe: Probe) -> dict[str, Any]:
+    return {
+        "kind": "volunteers",
+        "title": "矩阵探针课程",
+        "region": probe.code,
+        "region_code": probe.code,
+        "hours": 4,
+        "validity_months": 12,
+        "pass_mark": 60,
+    }
+
+
+def _training_session_fields(probe: Probe) -> dict[str, Any]:
+    start = timezone.localtime() + timedelta(days=1)
+    return {
+        "course": _course_id(probe),
+        "region": probe.code,
+        "region_code": probe.code,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": (start + timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"),
+        "trainer": "矩阵讲师",
+        "capacity": 5,
+    }
+
+
+def _attendance_api(probe: Probe) -> Call:
+    member = probe.world.team_members.get(probe.code, MISSING_OBJECT_ID)
+    path = reverse(
+        "trainings-api:attendance-record", kwargs={"session_id": _training_session_id(probe)}
+    )
+    return Call(
+        "post", path, {"entries": [{"member": member, "attended": True, "passed": True}]}, True
+    )
+
+
+def _attendance_page(probe: Probe) -> Call:
+    member = probe.world.team_members.get(probe.code, MISSING_OBJECT_ID)
+    path = reverse("trainings:session", kwargs={"session_id": _training_session_id(probe)})
+    return Call("post", path, {"member": [member], f"attended_{member}": "on"})
+
+
+def _course(name: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call("get", reverse(name, kwargs={"course_id": _course_id(probe)}))
+
+
+def _session(name: str) -> Callable[[Probe], Call]:
+    return lambda probe: Call(
+        "get", reverse(name, kwargs={"session_id": _training_session_id(probe)})
+    )
+
+
+def _training_routes() -> list[Route]:
+    view, manage = Perm.TRAININGS_VIEW, Perm.TRAININGS_MANAGE
+    lists = [
+        ("trainings-api:course-list", "training_courses"),
+        ("trainings-api:session-list", "training_sessions"),
+        ("trainings-api:attendance-list", "training_sessions"),
+        ("trainings-api:certificate-list", "training_sessions"),
+    ]
+    routes = [
+        Route(
+            name,
+            Kind.LIST,
+            _training_list(name),
+            permission=view,
+            listed=_listed_result_regions,
+            expected_listed=_expected_in(attribute, view),
+        )
+        for name, attribute in lists
+    ]
+    routes += [
+        Route("trainings-api:trained", Kind.LIST, _training_list("trainings-api:trained"), view),
+        Route(
+            "trainings-api:course-list",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "post", reverse("trainings-api:course-list"), _course_fields(probe), json=True
+            ),
+            permission=manage,
+            variant="set up",
+            ok=201,
+            outside=400,  # not a place of the organiser's jurisdiction
+            same_as_missing=False,
+        ),
+        Route(
+            "trainings-api:course-detail",
+            Kind.OBJECT,
+            _course("trainings-api:course-detail"),
+            view,
+        ),
+        # The course named is the target's: outside, it is another's course (404).
+        Route(
+            "trainings-api:session-list",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "post",
+                reverse("trainings-api:session-list"),
+                _training_session_fields(probe),
+                json=True,
+            ),
+            permission=manage,
+            variant="schedule",
+            ok=201,
+        ),
+        Route(
+            "trainings-api:session-detail",
+            Kind.OBJECT,
+            _session("trainings-api:session-detail"),
+            view,
+        ),
+        Route("trainings-api:attendance-record", Kind.OBJECT, _attendance_api, manage),
+        # Pages
+        Route("trainings:courses", Kind.SELF, _get("trainings:courses"), view, page=True),
+        Route(
+            "trainings:courses",
+            Kind.OBJECT,
+            lambda probe: Call("post", reverse("trainings:courses"), _course_fields(probe)),
+            permission=manage,
+            variant="set up",
+            page=True,
+            ok=302,
+            outside=400,  # not one of the form's places
+            same_as_missing=False,
+            target_map=_grid_of,
+        ),
+        Route("trainings:course", Kind.OBJECT, _course("trainings:course"), view, page=True),
+        Route(
+            "trainings:course",
+            Kind.OBJECT,
+            lambda probe: Call(
+                "post",
+                reverse("trainings:course", kwargs={"course_id": _course_id(probe)}),
+                _training_session_fields(probe),
+            ),
+            permission=manage,
+            variant="schedule",
+            page=True,
+            ok=302,
+            target_map=_grid_of,
+        ),
+        Route("trainings:session", Kind.OBJECT, _session("trainings:session"), view, page=True),
+        Route(
+            "trainings:session",
+            Kind.OBJECT,
+            _attendance_page,
+            permission=manage,
+            variant="record",
+            page=True,
+            ok=302,
+        ),
+        Route("trainings:trained", Kind.SELF, _get("trainings:trained"), view, page=True),
+        Route("trainings:attendance", Kind.SELF, _get("trainings:attendance"), view, page=True),
+        Route("trainings:certificates", Kind.SELF, _get("trainings:certificates"), view, page=True),
+    ]
+    return routes
+
+
+_ROUTE_LIST += _training_routes()
 
 ROUTES: dict[str, list[Route]] = {}
 for _route in _ROUTE_LIST:

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gridgov.mediation",
     "gridgov.teams",
     "gridgov.volunteers",
+    "gridgov.trainings",
     "gridgov.activities",
     "gridgov.assessment",
     "gridgov.web",

@@ -89,6 +89,16 @@ from gridgov.people.api import (
 from gridgov.regions.api import RegionChildrenApi, RegionDetailApi, RegionListApi, RegionLocateApi
 from gridgov.regions.api_transfer import RegionExportApi, RegionImportApi
 from gridgov.teams.api import TeamListApi, TeamMembersApi
+from gridgov.trainings.api import (
+    AttendanceListApi,
+    AttendanceRecordApi,
+    CertificateListApi,
+    CourseDetailApi,
+    CourseListApi,
+    SessionDetailApi,
+    SessionListApi,
+    TrainedApi,
+)
 from gridgov.volunteers.api import (
     CheckInApi,
     CheckOutApi,
@@ -228,6 +238,21 @@ volunteers_patterns: list[URLPattern] = [
     path("micro-wishes/<int:wish_id>/phone/", WishPhoneApi.as_view(), name="wish-phone"),
 ]
 
+trainings_patterns: list[URLPattern] = [
+    path("trainings/courses/", CourseListApi.as_view(), name="course-list"),
+    path("trainings/courses/<int:course_id>/", CourseDetailApi.as_view(), name="course-detail"),
+    path("trainings/sessions/", SessionListApi.as_view(), name="session-list"),
+    path("trainings/sessions/<int:session_id>/", SessionDetailApi.as_view(), name="session-detail"),
+    path(
+        "trainings/sessions/<int:session_id>/attendance/",
+        AttendanceRecordApi.as_view(),
+        name="attendance-record",
+    ),
+    path("trainings/attendance/", AttendanceListApi.as_view(), name="attendance-list"),
+    path("trainings/certificates/", CertificateListApi.as_view(), name="certificate-list"),
+    path("trainings/trained/", TrainedApi.as_view(), name="trained"),
+]
+
 activities_patterns: list[URLPattern] = [
     path("activities/", ActivityListApi.as_view(), name="list"),
     path("activities/patrols/", PatrolStartApi.as_view(), name="patrol-start"),
@@ -287,6 +312,7 @@ urlpatterns = [
     path("", include((mediation_patterns, "mediation-api"))),
     path("", include((teams_patterns, "teams-api"))),
     path("", include((volunteers_patterns, "volunteers-api"))),
+    path("", include((trainings_patterns, "trainings-api"))),
     path("", include((activities_patterns, "activities-api"))),
     path("", include((assessment_patterns, "assessment-api"))),
 ]

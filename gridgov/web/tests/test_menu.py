@@ -54,6 +54,8 @@ def test_every_app_registered_its_pages_in_order():
         "volunteer_events",
         "micro_wishes",
         "volunteer_hours",
+        "trainings",
+        "trained",
         "scores",
         "supervision",
         "my_package",
