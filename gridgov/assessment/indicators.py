@@ -23,6 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from gridgov.activities.selectors import PatrolCoverage, patrol_coverage
 from gridgov.assessment.models import SubjectKind
 from gridgov.cases.selectors.measures import CaseTally
+from gridgov.trainings import links as training_links
+from gridgov.trainings.selectors import attended_by_place, attended_by_user
 
 
 class Shape(StrEnum):
@@ -384,6 +386,34 @@ def _patrol_coverage(facts: MonthFacts, subject: Subject, target: int) -> Measur
     return Measure.rate(len(covered), subject.grids)
 
 
+# --- trainings attended (the trainings app's records) ----------------------------------------
+
+
+def _trainings_attended(facts: MonthFacts, subject: Subject, target: int) -> Measure:
+    if subject.kind == SubjectKind.WORKER:
+        count = facts.extra["trainings_by_user"].get(subject.user_id, 0)
+        return Measure.count(count, target)
+    count = facts.extra["trainings_by_place"].get(subject.region_code, 0)
+    return Measure.count(count, target * subject.grids)
+
+
+def _trainings_filters(subject: Subject, first: date, last: date) -> dict[str, Any]:
+    person: dict[str, Any] = (
+        {"user_id": subject.user_id}
+        if subject.kind == SubjectKind.WORKER
+        else {"region_code": subject.region_code}
+    )
+    return {"held_from": first, "held_to": last, **person}
+
+
+def _trainings_page(subject: Subject, first: date, last: date) -> str:
+    return training_links.attendance_page(**_trainings_filters(subject, first, last))
+
+
+def _trainings_api(subject: Subject, first: date, last: date) -> str:
+    return training_links.attendance_api(**_trainings_filters(subject, first, last))
+
+
 register(
     IndicatorSpec(
         code="patrol_coverage",
@@ -399,4 +429,27 @@ register(
         records=_patrols_page,
     ),
     facts={PATROLS: _patrols_of_month},
+)
+
+
+register(
+    IndicatorSpec(
+        code="trainings_attended",
+        label=_("Trainings attended"),
+        explanation=_(
+            "Training sessions the worker attended in the month (as a member of any team), full "
+            "marks at the monthly target; for a village or town, the attendances of the people "
+            "serving there, full marks at the target for each grid."
+        ),
+        shape=Shape.COUNT,
+        default_weight=0,
+        default_target=1,
+        measure=_trainings_attended,
+        records=_trainings_page,
+        api_records=_trainings_api,
+    ),
+    facts={
+        "trainings_by_user": lambda first, last, now: attended_by_user(first=first, last=last),
+        "trainings_by_place": lambda first, last, now: attended_by_place(first=first, last=last),
+    },
 )

@@ -207,6 +207,9 @@ def test_the_scheme_page_saves_weights_that_add_up_to_100(month, client):
         "weight_focus_visits": 20,
         # on the page weighted 0 until the county weighs it
         "weight_patrol_coverage": 0,
+        # the trainings' indicator, left out of the score
+        "weight_trainings_attended": 0,
+        "target_trainings_attended": 1,
     }
     # 110: refused, nothing saved
     response = client.post(reverse("assessment:scheme"), data)
