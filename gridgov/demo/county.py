@@ -27,6 +27,7 @@ from gridgov.demo import broadcasts, cases, names, people, terminals
 from gridgov.demo import mediation as demo_mediation
 from gridgov.demo import risks as demo_risks
 from gridgov.demo import teams as demo_teams
+from gridgov.demo import trainings as demo_trainings
 from gridgov.demo import volunteers as demo_volunteers
 from gridgov.demo.errors import DEMO_LOADED, DEMO_USERNAMES_TAKEN
 from gridgov.demo.layout import SEED, CountyLayout, PlannedRegion, build_layout, digest_of
@@ -72,6 +73,9 @@ class DemoSummary:
     joint_meetings: int = 0
     teams: int = 0
     team_members: int = 0
+    training_sessions: int = 0
+    training_attendances: int = 0
+    training_certificates: int = 0
     terminals: int = 0
     broadcasts: int = 0
     broadcast_deliveries: int = 0
@@ -121,6 +125,9 @@ SUMMARY_LABELS: dict[str, Promise] = {
     "joint_meetings": _("joint meetings"),
     "teams": _("teams"),
     "team_members": _("team members"),
+    "training_sessions": _("training sessions"),
+    "training_attendances": _("people trained (attendances)"),
+    "training_certificates": _("training certificates"),
     "terminals": _("broadcast terminals"),
     "broadcasts": _("broadcast messages"),
     "broadcast_deliveries": _("broadcast deliveries"),
@@ -267,6 +274,7 @@ STEPS: list[tuple[str, DemoStep]] = [
     ("mediation", demo_mediation.load),
     ("risks", demo_risks.load),
     ("teams", demo_teams.create_teams),
+    ("trainings", demo_trainings.load),
     ("terminals", terminals.create_terminals),
     ("broadcasts", broadcasts.create_broadcasts),
     # Before the assessment: the month's scores count the patrols and visits.
