@@ -16,6 +16,7 @@ from gridgov.core.access import Perm
 from gridgov.core.audit import audit_record
 from gridgov.core.errors import Conflict, NotFound, Problem, ValidationFailed
 from gridgov.core.scoping import require_permission
+from gridgov.regions.selectors import region_exists
 from gridgov.teams.models import TeamKind, TeamMember
 from gridgov.teams.selectors import members_serving_in
 from gridgov.trainings import errors, rules
@@ -79,7 +80,8 @@ def course_create(*, actor: Any, data: CourseInput) -> Course:
     if data.kind not in TeamKind.values:
         problems["kind"] = [errors.KIND_UNKNOWN.bind()]
     place = data.region_code.strip()
-    if not codes.is_valid_code(place) or not _within(place, allowed):
+    # A well-formed code of one's own jurisdiction may still name no place of the tree.
+    if not codes.is_valid_code(place) or not _within(place, allowed) or not region_exists(place):
         problems["region_code"] = [errors.PLACE_OUTSIDE.bind()]
     if not 1 <= data.hours <= MAX_HOURS:
         problems["hours"] = [errors.HOURS_RANGE.bind(limit=MAX_HOURS)]
@@ -119,7 +121,7 @@ def session_create(*, actor: Any, course: Course, data: SessionInput) -> Session
     allowed = require_permission(actor, Perm.TRAININGS_MANAGE)
     problems: dict[str, list[Problem]] = {}
     place = data.region_code.strip()
-    if not codes.is_valid_code(place) or not _within(place, allowed):
+    if not codes.is_valid_code(place) or not _within(place, allowed) or not region_exists(place):
         problems["region_code"] = [errors.PLACE_OUTSIDE.bind()]
     elif not codes.is_within(place, course.region_code):
         problems["region_code"] = [errors.OUTSIDE_COURSE.bind()]

@@ -77,6 +77,20 @@ def test_a_bad_course_is_refused_field_by_field_with_nothing_saved(world):
         "pass_mark": ["trainings.pass_mark_range"],
     }
     assert Course.objects.count() == before
+    # a well-formed code of one's own town that names no place
+    with pytest.raises(ValidationFailed) as refused:
+        course_create(
+            actor=world["official"],
+            data=CourseInput(
+                kind=TeamKind.MEDIATORS,
+                title="x",
+                region_code=f"{world['town']}999",
+                hours=1,
+                validity_months=1,
+            ),
+        )
+    assert _codes(refused.value) == {"region_code": ["trainings.place_outside"]}
+    assert Course.objects.count() == before
     with pytest.raises(PermissionDenied):  # the county leader reads, does not run trainings
         course_create(
             actor=world["leader"],
@@ -118,6 +132,13 @@ def test_a_session_is_held_at_the_courses_place_or_below(world):
         "capacity": ["trainings.capacity_range"],
     }
     assert Session.objects.filter(course=village_course).count() == 0
+    data.ends_at = start + timedelta(hours=2)
+    data.trainer = "王律师"
+    data.capacity = 10
+    data.region_code = f"{world['village']}999"  # no such grid
+    with pytest.raises(ValidationFailed) as refused:
+        session_create(actor=world["official"], course=village_course, data=data)
+    assert _codes(refused.value) == {"region_code": ["trainings.place_outside"]}
 
 
 def test_passing_issues_a_certificate_numbered_for_the_county_and_the_sessions_year(world):
