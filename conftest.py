@@ -62,6 +62,22 @@ def _seeded_categories(request: pytest.FixtureRequest) -> None:
     from gridgov.cases.models import Category
 
     seed_categories(Category)
+    _seed_scoring_scheme()
+
+
+# The data migrations that seed the county's scoring scheme, run again after a flush: without
+# them a transactional test that scores (the assessment journey) found no indicator when it ran
+# after another transactional test, and every total was 0.
+SCHEME_MIGRATIONS = ("0002_default_scheme", "0003_patrol_coverage", "0004_trainings_attended")
+
+
+def _seed_scoring_scheme() -> None:
+    import importlib
+
+    from django.apps import apps
+
+    for name in SCHEME_MIGRATIONS:
+        importlib.import_module(f"gridgov.assessment.migrations.{name}").seed(apps, None)
 
 
 @pytest.fixture
