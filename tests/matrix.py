@@ -3730,6 +3730,7 @@ def _training_routes() -> list[Route]:
     lists = [
         ("trainings-api:course-list", "training_courses"),
         ("trainings-api:session-list", "training_sessions"),
+        ("trainings-api:training-list", "training_sessions"),
         ("trainings-api:attendance-list", "training_sessions"),
         ("trainings-api:certificate-list", "training_sessions"),
     ]

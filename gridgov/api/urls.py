@@ -98,6 +98,7 @@ from gridgov.trainings.api import (
     SessionDetailApi,
     SessionListApi,
     TrainedApi,
+    TrainingListApi,
 )
 from gridgov.volunteers.api import (
     CheckInApi,
@@ -239,6 +240,7 @@ volunteers_patterns: list[URLPattern] = [
 ]
 
 trainings_patterns: list[URLPattern] = [
+    path("trainings/", TrainingListApi.as_view(), name="training-list"),
     path("trainings/courses/", CourseListApi.as_view(), name="course-list"),
     path("trainings/courses/<int:course_id>/", CourseDetailApi.as_view(), name="course-detail"),
     path("trainings/sessions/", SessionListApi.as_view(), name="session-list"),

@@ -292,3 +292,24 @@ class TrainedApi(APIView):
             "total": sum(row.trained for row in rows),
         }
         return Response(TrainedResponse(body).data)
+
+
+class TrainingListApi(SessionListApi):
+    """`GET /api/v1/trainings/`: the trainings held, as the session list gives them (the issue's
+    address for "the trainings"; courses, attendance, certificates and the figures have their
+    own). Reading only: sessions are scheduled at `/api/v1/trainings/sessions/`."""
+
+    http_method_names = ["get", "head", "options"]
+
+    @extend_schema(
+        operation_id="v1_trainings_list",
+        summary="The trainings held at your places (their sessions), latest first",
+        parameters=[SessionFilter],
+        responses={
+            200: page_schema(SessionListOutput(many=True), name="PaginatedTrainingList"),
+            400: BAD_INPUT,
+            403: FORBIDDEN,
+        },
+    )
+    def get(self, request: Request) -> Response:
+        return super().get(request)

@@ -106,6 +106,12 @@ def test_a_session_is_scheduled_listed_and_read(world, api_as):
     assert body["count"] == 2
     assert {row["region_code"] for row in body["results"]} == {world["village"]}
     assert official.get(f"{SESSIONS}{created['id']}/").status_code == 200
+    # /api/v1/trainings/ lists the same trainings held, and schedules none
+    trainings = official.get("/api/v1/trainings/", {"course": world["course"].pk}).json()
+    assert trainings == body
+    assert (
+        official.post("/api/v1/trainings/", _session_body(world), format="json").status_code == 405
+    )
 
 
 def test_a_bad_session_is_400_another_towns_404_a_reader_403(world, api_as):
