@@ -342,7 +342,7 @@ def _add_trainings(world: World) -> None:
         attendance.set_region_code(code)
         attendance.save()
         certificate = Certificate(
-            number=f"MATRIX-{code}",
+            number=f"M-{code}",  # at most 24 characters, as PostgreSQL enforces
             attendance=attendance,
             member_id=world.team_members[code],
             course=course,
