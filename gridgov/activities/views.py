@@ -29,7 +29,7 @@ from gridgov.cases.selectors import category_list
 from gridgov.cases.services import CaseInput
 from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
-from gridgov.core.codes import CODE_LENGTHS
+from gridgov.core.codes import CODE_LENGTHS, minimal_cover
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.pages import add_problems, page_view
 from gridgov.core.scoping import require_permission
@@ -67,11 +67,7 @@ def _members(
     team: the choices of who took part."""
     actor = actor_from(request)
     names = dict(places)
-    tops = [
-        code
-        for code, _name in places
-        if not any(code != other and code.startswith(other) for other, _n in places)
-    ]
+    tops = minimal_cover([code for code, _name in places])
     groups: dict[str, list[tuple[int, str]]] = {}
     for member in members_to_name(actor=actor, within=tops):
         # A member may serve at a micro-grid, which the places leave out: name the place it is in.
