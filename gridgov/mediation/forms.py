@@ -7,6 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.cases.models import Channel
 from gridgov.mediation.models import (
@@ -111,7 +112,7 @@ class SessionForm(forms.Form):
         label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    online = forms.BooleanField(label=_("Online"), required=False)
+    online = forms.BooleanField(label=pgettext_lazy("mediation", "Online"), required=False)
     participants = forms.CharField(
         label=_("Participants"), max_length=2000, required=False, widget=forms.Textarea
     )

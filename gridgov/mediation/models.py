@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.core.models import RegionScoped
 from gridgov.core.pii import EncryptedField
@@ -196,7 +197,9 @@ class Party(models.Model):
     id_number_hash = models.CharField(max_length=64, blank=True, db_index=True)
     phone = EncryptedField(_("phone"), kind="phone")
     phone_hash = models.CharField(max_length=64, blank=True, db_index=True)
-    organisation_name = models.CharField(_("organisation"), max_length=120, blank=True)
+    organisation_name = models.CharField(
+        pgettext_lazy("party", "organisation"), max_length=120, blank=True
+    )
     credit_code = models.CharField(_("unified social credit code"), max_length=18, blank=True)
     agent_name = EncryptedField(_("agent"), kind="name")
     agent_phone = EncryptedField(_("agent's phone"), kind="phone")

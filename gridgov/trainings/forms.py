@@ -57,7 +57,9 @@ class CourseForm(_Places, forms.Form):
     )
     pass_mark = forms.IntegerField(label=_("Pass mark"), min_value=0, max_value=100, initial=60)
     description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 2}), required=False
+        label=pgettext_lazy("training", "Description"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        required=False,
     )
 
     def __init__(self, *args: Any, places: list[tuple[str, str]], **kwargs: Any) -> None:

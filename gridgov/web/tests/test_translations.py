@@ -171,3 +171,25 @@ def test_every_translatable_string_has_a_translation():
     assert not missing, f"{len(missing)} msgid(s) without a {LANGUAGE} translation:\n" + "\n".join(
         f"  {where}: {msgid!r}" for where, msgid in missing
     )
+
+
+def test_no_string_is_translated_two_ways():
+    # Django merges every app's catalogue into one: where two catalogues translate the same
+    # (context, msgid) differently, one silently loses everywhere (the delivery page once read
+    # 调解不成, a failed mediation, for a loudspeaker that failed). A string meaning two things
+    # takes a context ({% translate "due" context "visit" %}, pgettext) instead.
+    # given
+    translations: dict[tuple[str | None, str], dict[str, str]] = {}
+    for path in catalogue_paths():
+        for entry in polib.pofile(str(path)).translated_entries():
+            translation = entry.msgstr_plural.get(0, "") if entry.msgid_plural else entry.msgstr
+            translations.setdefault((entry.msgctxt, entry.msgid), {})[str(path)] = translation
+    # when
+    clashes = {
+        key: by_file for key, by_file in translations.items() if len(set(by_file.values())) > 1
+    }
+    # then
+    assert translations, "no catalogue read"
+    assert not clashes, f"{len(clashes)} string(s) translated two ways:\n" + "\n".join(
+        f"  {key}: {by_file}" for key, by_file in sorted(clashes.items(), key=str)
+    )
