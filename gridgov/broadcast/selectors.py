@@ -180,9 +180,20 @@ class DeliveryProgress:
     def places_with_failures(self) -> list[PlaceProgress]:
         return [place for place in self.places if place.failed]
 
+    @property
+    def places_outstanding(self) -> list[PlaceProgress]:
+        """Places where a terminal failed or has not answered yet: what an official acts on."""
+        return [place for place in self.places if place.failed or place.waiting]
+
+    @property
+    def places_complete(self) -> list[PlaceProgress]:
+        """Places where every terminal has the message."""
+        return [place for place in self.places if not (place.failed or place.waiting)]
+
 
 def delivery_progress(*, broadcast: Broadcast) -> DeliveryProgress:
-    """The message's deliveries counted by status, and by place (villages with failures first)."""
+    """The message's deliveries counted by status, and by place (villages with failures first,
+    then those still waiting on a terminal)."""
     delivered = [DeliveryStatus.RECEIVED, DeliveryStatus.PLAYED]
     rows = (
         Delivery.objects.filter(broadcast=broadcast)
@@ -211,7 +222,7 @@ def delivery_progress(*, broadcast: Broadcast) -> DeliveryProgress:
         )
         for row in rows
     ]
-    places.sort(key=lambda place: (-place.failed, place.code))
+    places.sort(key=lambda place: (-place.failed, -place.waiting, place.code))
     cancels = Delivery.objects.filter(broadcast=broadcast, cancel_nonce__isnull=False).aggregate(
         sent=Count("id"), confirmed=Count("id", filter=Q(cancel_confirmed_at__isnull=False))
     )

@@ -241,8 +241,14 @@ def broadcast_deliveries(request: HttpRequest, broadcast_id: int) -> HttpRespons
     context = {
         "broadcast": broadcast,
         "progress": progress,
-        "places": progress.places[:PLACES_SHOWN],
-        "more_places": len(progress.places) > PLACES_SHOWN,
+        # What needs someone open, the places every terminal of which has the message folded
+        # away: a county-wide message reaches some 130 places, a long page on a phone.
+        "outstanding_places": progress.places_outstanding[:PLACES_SHOWN],
+        "complete_places": progress.places_complete[:PLACES_SHOWN],
+        "places_shown": min(len(progress.places_outstanding), PLACES_SHOWN)
+        + min(len(progress.places_complete), PLACES_SHOWN),
+        "more_places": max(len(progress.places_outstanding), len(progress.places_complete))
+        > PLACES_SHOWN,
         "status_counts": [
             (status, label, progress.counts.get(status, 0))
             for status, label in DeliveryStatus.choices

@@ -183,3 +183,24 @@ def test_the_page_of_a_message_not_sent_yet(
     client.force_login(people["operator"])
     page = client.get(_url("broadcast:deliveries", message)).content.decode()
     assert "data-not-sent" in page
+
+
+def test_places_every_terminal_of_which_has_it_are_folded_after_those_that_need_someone(
+    sent: Broadcast, people: dict[str, User], tree: Tree, client: Client
+) -> None:
+    # given the first village's offline loudspeaker came back and played it: that village is done
+    late = f"T{tree.villages[0]}2"
+    row = Delivery.objects.get(broadcast=sent, terminal__code=late)
+    deliveries_record_acks([Ack(terminal=late, nonce=row.nonce, status="played")])
+    client.force_login(people["operator"])
+    # when
+    page = client.get(_url("broadcast:deliveries", sent)).content.decode()
+    # then the village with failures is in the open table, the finished one folded after it
+    folded = page.index('<details class="delivery-complete"')
+    assert page.index(f'data-place="{tree.villages[1]}"') < folded
+    assert page.index(f'data-place="{tree.villages[0]}"') > folded
+    assert 'data-complete="1"' in page
+    assert "1 个地点的终端全部收到" in page
+    # and the folded list stays open across the page's refreshes (its script is served)
+    assert 'data-keep-open="complete-places"' in page
+    assert "gridgov/broadcast-deliveries.js" in page
