@@ -59,6 +59,9 @@ MANAGE = str(Path(__file__).resolve().parent.parent / "manage.py")
 # connections, and Mosquitto's default of 1,000 queued messages a client dropped deliveries that
 # real terminals, one connection each, would each have received.
 BROKER_VARIABLE = "GRIDGOV_BENCH_BROKER"
+# The simulated terminals run in this many processes (default: one a CPU), for gridgov's fan-out
+# and the raw loop alike: one process verifying and answering for all of them bounds both.
+PROCESSES_VARIABLE = "GRIDGOV_BENCH_TERMINAL_PROCESSES"
 MOSQUITTO_CONFIG = """listener {port} 127.0.0.1
 allow_anonymous true
 persistence false
@@ -96,6 +99,14 @@ class Processes:
         self.work_dir = work_dir
         self.environment = environment
         self.running: list[subprocess.Popen[bytes]] = []
+        self.names: list[str] = []
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds (user + system) each helper process has used so far, and this one's."""
+        used = {"bench": time.process_time()}
+        for name, process in zip(self.names, self.running, strict=True):
+            used[name] = _cpu_seconds(process.pid)
+        return used
 
     def start(self, name: str, *arguments: str) -> Path:
         return self.start_program(name, sys.executable, MANAGE, *arguments)
@@ -110,6 +121,7 @@ class Processes:
                 stderr=subprocess.STDOUT,
             )
         self.running.append(process)
+        self.names.append(name)
         return log
 
     def stop(self) -> None:
@@ -122,6 +134,34 @@ class Processes:
                     process.kill()
                     process.wait()
         self.running = []
+        self.names = []
+
+
+def _load_average() -> str:
+    """The machine's load average over 1, 5 and 15 minutes (others' work slows every figure)."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def _cpu_seconds(pid: int) -> float:
+    """CPU seconds (user + system) a process and its children have used so far, from Linux's
+    /proc (0 elsewhere, or once it is gone)."""
+    used = 0.0
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        # ppid is the 4th field, utime and stime the 14th and 15th (2nd, 12th, 13th after the name).
+        if stat.parent.name == str(pid) or fields[1] == str(pid):
+            used += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return used
+
+
+def _cpu_spent(before: dict[str, float], after: dict[str, float]) -> str:
+    return ", ".join(f"{name} {after[name] - before.get(name, 0.0):.1f}" for name in after)
 
 
 def _terminals(count: int, county: str) -> list[str]:
@@ -230,6 +270,7 @@ def _plays(log: Path, message_id: str) -> Counter[str]:
 
 
 def run(*, terminals: int, work_dir: Path) -> dict[str, Any]:
+    load_before = _load_average()
     county = Region.objects.filter(level=Level.COUNTY).order_by("region_code").first()
     if county is None:
         raise RuntimeError("broadcast bench: no county loaded")
@@ -244,6 +285,7 @@ def run(*, terminals: int, work_dir: Path) -> dict[str, Any]:
     if use_mosquitto and not mosquitto:
         raise RuntimeError("broadcast bench: GRIDGOV_BENCH_BROKER=mosquitto, but no mosquitto")
     settings.MQTT_URL = url
+    terminal_processes = int(os.environ.get(PROCESSES_VARIABLE, "") or os.cpu_count() or 1)
     environment = {
         **os.environ,
         "MQTT_URL": url,
@@ -263,7 +305,11 @@ def run(*, terminals: int, work_dir: Path) -> dict[str, Any]:
             time.sleep(0.5)
         listener_log = processes.start("listener", "broadcast_listener")
         simulator_log = processes.start(
-            "terminals", "broadcast_terminals", f"--count={terminals}", "--heartbeat=0"
+            "terminals",
+            "broadcast_terminals",
+            f"--count={terminals}",
+            "--heartbeat=0",
+            f"--processes={terminal_processes}",
         )
         _wait(lambda: b"listening" in listener_log.read_bytes(), "the listener's start", 60)
         _wait(lambda: b"terminals:" in simulator_log.read_bytes(), "the terminals' start", 60)
@@ -271,11 +317,13 @@ def run(*, terminals: int, work_dir: Path) -> dict[str, Any]:
 
         # gridgov: approval (dispatch after commit, in this process as the worker) to 99%.
         message = _submitted(operator, county.region_code, "gridgov fan-out")
+        cpu_before = processes.cpu()
         start = time.perf_counter()
         broadcast_transition(actor=leader, broadcast=message, action=Action.APPROVE)
         dispatched = time.perf_counter() - start
         _wait(lambda: _answered(message.pk) >= needed, "99% of acknowledgements")
         gridgov_seconds = time.perf_counter() - start
+        gridgov_cpu = _cpu_spent(cpu_before, processes.cpu())
         _wait(lambda: _played(message.pk) == terminals, "every terminal playing")
         all_played_seconds = time.perf_counter() - start
 
@@ -286,7 +334,9 @@ def run(*, terminals: int, work_dir: Path) -> dict[str, Any]:
             .order_by("id")
             .values_list("terminal__code", "payload")
         ]
+        cpu_before = processes.cpu()
         raw_seconds = _raw_fanout(url, payloads, needed)
+        raw_cpu = _cpu_spent(cpu_before, processes.cpu())
 
         # kill: a dispatcher process killed once half the terminals answered, then resumed.
         victim = _submitted(operator, county.region_code, "kill test")
@@ -341,12 +391,17 @@ def run(*, terminals: int, work_dir: Path) -> dict[str, Any]:
         target=0.5,
     )
     print(comparison.line())
-    print(f"  broker: {'Mosquitto' if use_mosquitto else 'embedded amqtt'} at {url}")
+    print(
+        f"  broker: {'Mosquitto' if use_mosquitto else 'embedded amqtt'} at {url}; "
+        f"{terminals:,} simulated terminals in {terminal_processes} processes; "
+        f"load average before the run {load_before}, after {_load_average()}"
+    )
     print(
         f"  gridgov: approval to 99% acknowledged {gridgov_seconds:.2f} s (dispatch call "
         f"{dispatched:.2f} s, every terminal played {all_played_seconds:.2f} s; target < 10 s); "
         f"raw loop {raw_seconds:.2f} s"
     )
+    print(f"  CPU seconds to 99%: gridgov: {gridgov_cpu}; raw: {raw_cpu}")
     print(
         f"  kill: dispatcher killed with {answered_at_kill:,} answered, {pending_at_kill:,} "
         f"pending, {in_flight_at_kill:,} of them in flight; the resumed dispatch sent {resumed:,} ({resent:,} a second time); "
@@ -361,6 +416,7 @@ def run(*, terminals: int, work_dir: Path) -> dict[str, Any]:
         "dispatch_call_seconds": dispatched,
         "all_played_seconds": all_played_seconds,
         "raw_seconds": raw_seconds,
+        "terminal_processes": terminal_processes,
         "comparisons": [comparison.as_dict()],
         "under_10_s": gridgov_seconds < 10,
         "kill": {

@@ -7,14 +7,16 @@ Each simulated terminal signs its acknowledgements with a key of its own, derive
 and the simulator's key seed (so a run and the register agree on it); `public_keys()` gives the
 halves to register.
 
-The terminals share one MQTT connection (a wildcard subscription) rather than one each, so ten
-thousand of them fit in one process.
+The terminals share one MQTT connection rather than one each, so ten thousand of them fit in one
+process; the connection subscribes to each terminal's own topic, so several simulators
+(`simulator_pool`, one per process) split the terminals between them, each hearing only its own.
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import os
 import random
 import threading
 import time
@@ -48,6 +50,8 @@ AUDIO_DETAIL = "audio does not match its signed size and SHA-256"
 FETCH_TIMEOUT_SECONDS = 10.0
 DEFAULT_KEY_SEED = "gridgov-simulated-terminal"
 SUBSCRIBE_TIMEOUT_SECONDS = 10.0
+# Topics asked for in one SUBSCRIBE packet (one packet for ten thousand would be ~350 KB).
+SUBSCRIBE_CHUNK = 500
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,11 @@ class Played:
     terminal: str
     message_id: str
     title: str
+
+
+def playback_line(line: Played) -> str:
+    """A play as the playback log writes it: `CODE played MESSAGE_ID TITLE`."""
+    return f"{line.terminal} played {line.message_id} {line.title}"
 
 
 def simulated_terminal_key(code: str, seed: str = DEFAULT_KEY_SEED) -> Ed25519PrivateKey:
@@ -96,6 +105,52 @@ class Stopped:
     was_playing: bool
 
 
+def stop_line(line: Stopped) -> str:
+    """A withdrawal obeyed as the playback log writes it: `CODE stopped MESSAGE_ID`."""
+    return f"{line.terminal} stopped {line.message_id}"
+
+
+def offline_and_faulty(
+    codes: list[str],
+    *,
+    offline_share: float = 0.0,
+    faulty_share: float = 0.0,
+    offline_codes: Iterable[str] = (),
+    faulty_codes: Iterable[str] = (),
+    seed: int = 0,
+) -> tuple[set[str], set[str]]:
+    """Which of `codes` are offline and which faulty: the given shares picked by `seed`, plus
+    the ones named. The same for the same arguments, so processes that split the terminals
+    agree."""
+    chooser = random.Random(seed)
+    shuffled = codes[:]
+    chooser.shuffle(shuffled)
+    offline = set(shuffled[: round(len(codes) * offline_share)]) | set(offline_codes)
+    rest = [code for code in shuffled if code not in offline]
+    faulty = set(rest[: round(len(codes) * faulty_share)]) | set(faulty_codes)
+    return offline, faulty
+
+
+@dataclass
+class Tally:
+    """What a simulator counted, to print (summed over the processes of a pool)."""
+
+    refusals: Counter[str] = field(default_factory=Counter)
+    replays: int = 0
+    skipped: int = 0
+    arrivals: int = 0
+    audio_fetched: int = 0
+    audio_refused: int = 0
+
+    def add(self, other: Tally) -> None:
+        self.refusals.update(other.refusals)
+        self.replays += other.replays
+        self.skipped += other.skipped
+        self.arrivals += other.arrivals
+        self.audio_fetched += other.audio_fetched
+        self.audio_refused += other.audio_refused
+
+
 class TerminalSimulator:
     """N terminals on one broker. `start()` subscribes (and sends heartbeats every
     `heartbeat_seconds`, if given); `stop()` disconnects. The playback log, the refusals and the
@@ -120,13 +175,15 @@ class TerminalSimulator:
         server_url: str = "",
     ) -> None:
         self.url = url
-        chooser = random.Random(seed)
         codes = list(codes)
-        shuffled = codes[:]
-        chooser.shuffle(shuffled)
-        offline = set(shuffled[: round(len(codes) * offline_share)]) | set(offline_codes)
-        rest = [code for code in shuffled if code not in offline]
-        faulty = set(rest[: round(len(codes) * faulty_share)]) | set(faulty_codes)
+        offline, faulty = offline_and_faulty(
+            codes,
+            offline_share=offline_share,
+            faulty_share=faulty_share,
+            offline_codes=offline_codes,
+            faulty_codes=faulty_codes,
+            seed=seed,
+        )
         self.terminals = {
             code: SimulatedTerminal(
                 code=code,
@@ -168,17 +225,52 @@ class TerminalSimulator:
         """Each terminal's public key, to register with it so its acknowledgements verify."""
         return {code: public_key_text(terminal.key) for code, terminal in self.terminals.items()}
 
+    def tally(self) -> Tally:
+        with self._lock:
+            return Tally(
+                refusals=Counter(self.refusals),
+                replays=self.replays,
+                skipped=self.skipped,
+                arrivals=sum(self.arrivals.values()),
+                audio_fetched=self.audio_fetched,
+                audio_refused=self.audio_refused,
+            )
+
     def plays_of(self, code: str) -> list[Played]:
         with self._lock:
             return [line for line in self.playback_log if line.terminal == code]
 
     def start(self) -> TerminalSimulator:
-        client = connected_client(self.url, client_id=f"gridgov-sim-{id(self)}")
+        client = connected_client(self.url, client_id=f"gridgov-sim-{os.getpid()}-{id(self)}")
         client.on_message = self._on_message
-        subscribed = threading.Event()
-        client.on_subscribe = lambda *_args: subscribed.set()
-        result, _mid = client.subscribe(DELIVERY_TOPIC.format(code="+"), qos=1)
-        if result != mqtt.MQTT_ERR_SUCCESS or not subscribed.wait(SUBSCRIBE_TIMEOUT_SECONDS):
+        # Every terminal it carries, offline ones too: one that comes back hears what is resent.
+        topics = [DELIVERY_TOPIC.format(code=code) for code in self.terminals]
+        answered: dict[int, bool] = {}
+        changed = threading.Condition()
+
+        def on_subscribe(
+            _client: Any, _userdata: Any, mid: int, reasons: list[Any], *_args: Any
+        ) -> None:
+            with changed:
+                answered[mid] = not any(reason.is_failure for reason in reasons)
+                changed.notify_all()
+
+        client.on_subscribe = on_subscribe
+        asked: list[int] = []
+        for start in range(0, len(topics), SUBSCRIBE_CHUNK):
+            chunk = [(topic, 1) for topic in topics[start : start + SUBSCRIBE_CHUNK]]
+            result, mid = client.subscribe(chunk)
+            if result != mqtt.MQTT_ERR_SUCCESS or mid is None:
+                break
+            asked.append(mid)
+        with changed:
+            heard = changed.wait_for(
+                lambda: all(mid in answered for mid in asked), SUBSCRIBE_TIMEOUT_SECONDS
+            )
+            granted = heard and len(asked) * SUBSCRIBE_CHUNK >= len(topics)
+            granted = granted and all(answered[mid] for mid in asked)
+        if not granted:
+            client.disconnect()
             client.loop_stop()
             raise RuntimeError("the simulator could not subscribe")
         self._clients.append(client)

@@ -8,11 +8,13 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.db import connections
 
 from gridgov.broadcast.models import Terminal
 from gridgov.broadcast.mqtt import BrokerUnavailable
 from gridgov.broadcast.signing import server_public_key
-from gridgov.broadcast.simulator import Played, Stopped, TerminalSimulator
+from gridgov.broadcast.simulator import Tally, TerminalSimulator, playback_line, stop_line
+from gridgov.broadcast.simulator_pool import SimulatorPool
 from gridgov.broadcast.terminal_services import terminal_keys_register
 
 
@@ -38,6 +40,13 @@ class Command(BaseCommand):
         parser.add_argument("--heartbeat", type=float, default=30.0, help="seconds between beats")
         parser.add_argument("--seed", type=int, default=0)
         parser.add_argument(
+            "--processes",
+            type=int,
+            default=1,
+            help="split the terminals across this many processes, each with its own MQTT "
+            "connection (one process verifies and signs for all of them otherwise)",
+        )
+        parser.add_argument(
             "--server",
             default="",
             help="the server's address (http://host:port) the terminals fetch recordings from; "
@@ -47,46 +56,72 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         if options["count"] < 1:
             raise CommandError("--count is at least 1")
+        if options["processes"] < 1:
+            raise CommandError("--processes is at least 1")
         codes = list(
             Terminal.objects.order_by("id").values_list("code", flat=True)[: options["count"]]
         )
         if not codes:
             raise CommandError("no terminals are registered: load the demo or import some first")
-
-        def played(line: Played) -> None:
-            self.stdout.write(f"{line.terminal} played {line.message_id} {line.title}")
-
-        def stopped(line: Stopped) -> None:
-            self.stdout.write(f"{line.terminal} stopped {line.message_id}")
-
-        simulator = TerminalSimulator(
-            url=settings.MQTT_URL,
-            codes=codes,
-            server_key=server_public_key(),
-            offline_share=options["offline"],
-            faulty_share=options["faulty"],
-            seed=options["seed"],
-            heartbeat_seconds=options["heartbeat"],
-            on_play=played,
-            on_stop=stopped,
-            server_url=options["server"],
-        )
-        registered = terminal_keys_register(keys=simulator.public_keys())
+        pool: SimulatorPool | None = None
+        simulator: TerminalSimulator | None = None
+        if options["processes"] == 1:
+            simulator = TerminalSimulator(
+                url=settings.MQTT_URL,
+                codes=codes,
+                server_key=server_public_key(),
+                offline_share=options["offline"],
+                faulty_share=options["faulty"],
+                seed=options["seed"],
+                heartbeat_seconds=options["heartbeat"],
+                on_play=lambda line: self.stdout.write(playback_line(line)),
+                on_stop=lambda line: self.stdout.write(stop_line(line)),
+                server_url=options["server"],
+            )
+            keys = simulator.public_keys()
+            offline = len(codes) - len(simulator.online_codes)
+            faulty = sum(terminal.faulty for terminal in simulator.terminals.values())
+            where = ""
+        else:
+            pool = SimulatorPool(
+                processes=options["processes"],
+                url=settings.MQTT_URL,
+                codes=codes,
+                server_key=server_public_key(),
+                offline_share=options["offline"],
+                faulty_share=options["faulty"],
+                seed=options["seed"],
+                heartbeat_seconds=options["heartbeat"],
+                server_url=options["server"],
+                on_line=self.stdout.write,
+            )
+            keys = pool.public_keys()
+            offline, faulty = len(pool.offline), len(pool.faulty)
+            where = f", in {pool.processes} processes"
+        registered = terminal_keys_register(keys=keys)
         self.stdout.write(f"registered the public keys of {registered} simulated terminals")
+        # The terminals need no database from here on.
+        connections.close_all()
         try:
-            simulator.start()
+            if simulator is not None:
+                simulator.start()
+            elif pool is not None:
+                pool.start()
         except (BrokerUnavailable, RuntimeError) as error:
             raise CommandError(f"cannot reach the broker at MQTT_URL: {error}") from error
-        offline = len(codes) - len(simulator.online_codes)
-        faulty = sum(terminal.faulty for terminal in simulator.terminals.values())
-        self.stdout.write(f"{len(codes)} terminals: {offline} offline, {faulty} faulty")
+        self.stdout.write(f"{len(codes)} terminals: {offline} offline, {faulty} faulty{where}")
         stop = threading.Event()
         signal.signal(signal.SIGTERM, lambda *_args: stop.set())
+        tally = Tally()
         try:
             stop.wait()
         except KeyboardInterrupt:
             pass
         finally:
-            simulator.stop()
-            self.stdout.write(f"refused: {dict(simulator.refusals)}")
-            self.stdout.write(f"replayed (acknowledged again, not played): {simulator.replays}")
+            if simulator is not None:
+                simulator.stop()
+                tally = simulator.tally()
+            elif pool is not None:
+                tally = pool.stop()
+            self.stdout.write(f"refused: {dict(tally.refusals)}")
+            self.stdout.write(f"replayed (acknowledged again, not played): {tally.replays}")
