@@ -18,11 +18,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import F, Q, Value
+from django.db import connections, router, transaction
+from django.db.models import F, Field, Q, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -122,7 +123,7 @@ def deliveries_write(*, broadcast_id: int, now: datetime | None = None) -> int:
             )
             for pk, code, village, region, status in terminals
         ]
-        Delivery.objects.bulk_create(rows, batch_size=WRITE_BATCH)
+        _insert_deliveries(rows)
         move(broadcast=broadcast, actor=None, action=Action.DISPATCH, now=now)
     return len(rows)
 
@@ -135,22 +136,62 @@ def _delivery(
     now: datetime,
     audio: dict[str, object] | None,
     offline: bool,
-) -> Delivery:
+) -> dict[str, object]:
+    """One delivery's fields (attribute names; the others take their default)."""
     nonce = new_nonce()
     payload = signed_delivery(
         broadcast=broadcast, terminal_code=code, nonce=nonce, issued_at=now, audio=audio
     )
-    return Delivery(
-        broadcast=broadcast,
-        terminal_id=terminal_id,
-        place_code=place,
-        nonce=nonce,
-        payload=payload.decode("utf-8"),
-        created_at=now,
-        status=DeliveryStatus.FAILED if offline else DeliveryStatus.PENDING,
-        failed_at=now if offline else None,
-        detail=OFFLINE_DETAIL if offline else "",
+    return {
+        "broadcast_id": broadcast.pk,
+        "terminal_id": terminal_id,
+        "place_code": place,
+        "nonce": nonce,
+        "payload": payload.decode("utf-8"),
+        "created_at": now,
+        "status": DeliveryStatus.FAILED.value if offline else DeliveryStatus.PENDING.value,
+        "failed_at": now if offline else None,
+        "detail": OFFLINE_DETAIL if offline else "",
+    }
+
+
+def _insert_deliveries(rows: list[dict[str, object]]) -> None:
+    """Insert delivery rows with one executemany. bulk_create prepared each of a delivery's 18
+    fields of each row through the ORM, which was most of the write's time for ten thousand
+    terminals; here each distinct value is prepared once (the dispatch's few timestamps, the
+    defaults) and the strings and numbers go as they are."""
+    connection = connections[router.db_for_write(Delivery)]
+    fields = [field for field in Delivery._meta.concrete_fields if not field.primary_key]
+    defaults = {field.attname: field.get_default() for field in fields}
+    prepared: dict[tuple[str, object], Any] = {}
+
+    def value(field: Field[Any, Any], given: object) -> Any:
+        if given is None or isinstance(given, str | int):
+            return given
+        key = (field.attname, given)
+        if key not in prepared:
+            prepared[key] = field.get_db_prep_save(given, connection)
+        return prepared[key]
+
+    quote = connection.ops.quote_name
+    # Names from the model, values as parameters.
+    sql = (
+        f"INSERT INTO {quote(Delivery._meta.db_table)} "  # noqa: S608
+        f"({', '.join(quote(str(field.column)) for field in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), WRITE_BATCH):
+            cursor.executemany(
+                sql,
+                [
+                    [
+                        value(field, row.get(field.attname, defaults[field.attname]))
+                        for field in fields
+                    ]
+                    for row in rows[start : start + WRITE_BATCH]
+                ],
+            )
 
 
 def deliveries_publish(
