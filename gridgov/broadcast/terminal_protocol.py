@@ -17,10 +17,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import lru_cache
 from typing import Any
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from nacl.exceptions import CryptoError
+from nacl.signing import SigningKey, VerifyKey
 
 PROTOCOL_VERSION = 1
 # Signed bytes start with this, so a signature made for anything else never verifies here.
@@ -84,11 +88,49 @@ def canonical_bytes(payload: dict[str, Any], domain: bytes = SIGNING_DOMAIN) -> 
     return domain + text.encode("utf-8")
 
 
+# Keys are cryptography's objects (or their raw bytes, base64) throughout; the signing and the
+# checking themselves go through libsodium (PyNaCl), whose Ed25519 verify took 69 us here against
+# 128 us for cryptography's (sign 26 us against 39 us). Ed25519 signatures are deterministic: both
+# make the same bytes, and libsodium refuses at least what cryptography refuses.
+KEYS_REMEMBERED = 65_536
+
+
+@lru_cache(maxsize=KEYS_REMEMBERED)
+def _signing_key(raw: bytes) -> SigningKey:
+    return SigningKey(raw)
+
+
+@lru_cache(maxsize=KEYS_REMEMBERED)
+def _verify_key(raw: bytes) -> VerifyKey:
+    return VerifyKey(raw)
+
+
+def ed25519_sign(private_key: Ed25519PrivateKey, data: bytes) -> bytes:
+    """The 64-byte Ed25519 signature of `data`."""
+    raw = private_key.private_bytes(
+        serialization.Encoding.Raw, serialization.PrivateFormat.Raw, serialization.NoEncryption()
+    )
+    return _signing_key(raw).sign(data).signature
+
+
+def ed25519_verifies(key: Ed25519PublicKey | bytes | str, signature: bytes, data: bytes) -> bool:
+    """Whether `signature` is the key's over `data` (False too for a malformed key or signature)."""
+    try:
+        if isinstance(key, Ed25519PublicKey):
+            raw = key.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+        else:
+            raw = base64.b64decode(key) if isinstance(key, str) else key
+        _verify_key(raw).verify(data, signature)
+    except (binascii.Error, ValueError, TypeError, CryptoError):
+        return False
+    return True
+
+
 def sign_payload(
     payload: dict[str, Any], private_key: Ed25519PrivateKey, domain: bytes = SIGNING_DOMAIN
 ) -> bytes:
     """The payload with its signature, as the bytes published."""
-    signature = private_key.sign(canonical_bytes(payload, domain))
+    signature = ed25519_sign(private_key, canonical_bytes(payload, domain))
     signed = {**payload, SIGNATURE_FIELD: base64.b64encode(signature).decode("ascii")}
     return json.dumps(signed, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
@@ -149,9 +191,10 @@ class TerminalVerifier:
             return Verdict(payload, Refusal.UNSIGNED)
         try:
             raw_signature = base64.b64decode(signature, validate=True)
-            assert isinstance(self.server_key, Ed25519PublicKey)
-            self.server_key.verify(raw_signature, canonical_bytes(payload))
-        except (binascii.Error, ValueError, InvalidSignature):
+        except (binascii.Error, ValueError):
+            return Verdict(payload, Refusal.BAD_SIGNATURE)
+        assert isinstance(self.server_key, Ed25519PublicKey)
+        if not ed25519_verifies(self.server_key, raw_signature, canonical_bytes(payload)):
             return Verdict(payload, Refusal.BAD_SIGNATURE)
         # Only a genuine payload is read further: its fields are the server's.
         if any(name not in payload for name in REQUIRED_FIELDS) or not isinstance(
@@ -247,10 +290,11 @@ def verify_ack(
     if terminal_key is None or terminal_key == "":
         return AckVerdict(verdict.body, AckRefusal.NO_KEY, verdict.signature)
     try:
-        key = _public_key(terminal_key)
         raw_signature = base64.b64decode(verdict.signature, validate=True)
-        key.verify(raw_signature, canonical_bytes(verdict.body, ACK_SIGNING_DOMAIN))
-    except (binascii.Error, ValueError, InvalidSignature):
+    except (binascii.Error, ValueError):
+        return AckVerdict(verdict.body, AckRefusal.BAD_SIGNATURE, verdict.signature)
+    signed = canonical_bytes(verdict.body, ACK_SIGNING_DOMAIN)
+    if not ed25519_verifies(terminal_key, raw_signature, signed):
         return AckVerdict(verdict.body, AckRefusal.BAD_SIGNATURE, verdict.signature)
     return verdict
 
@@ -294,10 +338,12 @@ def read_heartbeat(
     if terminal_key is None or terminal_key == "":
         return AckRefusal.NO_KEY
     try:
-        key = _public_key(terminal_key)
         raw_signature = base64.b64decode(signature, validate=True)
-        key.verify(raw_signature, canonical_bytes(body, HEARTBEAT_SIGNING_DOMAIN))
-    except (binascii.Error, ValueError, InvalidSignature):
+    except (binascii.Error, ValueError):
+        return AckRefusal.BAD_SIGNATURE
+    if not ed25519_verifies(
+        terminal_key, raw_signature, canonical_bytes(body, HEARTBEAT_SIGNING_DOMAIN)
+    ):
         return AckRefusal.BAD_SIGNATURE
     if abs(now - float(body["at"])) > CLOCK_SKEW_SECONDS:
         return AckRefusal.REPLAYED
