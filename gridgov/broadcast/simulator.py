@@ -42,6 +42,7 @@ from gridgov.broadcast.terminal_protocol import (
     TerminalVerifier,
     ack_bytes,
     heartbeat_bytes,
+    load_signing_key,
     signed_request_headers,
 )
 
@@ -72,7 +73,9 @@ def playback_line(line: Played) -> str:
 def simulated_terminal_key(code: str, seed: str = DEFAULT_KEY_SEED) -> Ed25519PrivateKey:
     """A simulated terminal's own signing key: the same for the same code and seed."""
     raw = hashlib.sha256(f"{seed}\n{code}".encode()).digest()
-    return Ed25519PrivateKey.from_private_bytes(raw)
+    key = Ed25519PrivateKey.from_private_bytes(raw)
+    load_signing_key(key)
+    return key
 
 
 def public_key_text(key: Ed25519PrivateKey) -> str:
