@@ -298,6 +298,17 @@ SPECTACULAR_SETTINGS = {
         "CaseChannelEnum": "gridgov.cases.models.Channel",
         "CaseActionEnum": "gridgov.cases.states.Action",
         "CentreLevelEnum": "gridgov.mediation.models.CentreLevel",
+        "RiskLevelEnum": "gridgov.mediation.models.RiskLevel",
+        "RiskKindEnum": "gridgov.mediation.models.RiskKind",
+        "RiskStatusEnum": "gridgov.mediation.models.RiskStatus",
+        "PartyKindEnum": "gridgov.mediation.models.PartyKind",
+        "MessageKindEnum": "gridgov.broadcast.models.MessageKind",
+        "CapUrgencyEnum": "gridgov.broadcast.models.Urgency",
+        "CaseUrgencyEnum": "gridgov.cases.models.Urgency",
+        "BuildingKindEnum": "gridgov.people.models.Building.Kind",
+        "OrganisationKindEnum": "gridgov.people.models.Organisation.Kind",
+        "PackageKindEnum": "gridgov.assessment.models.PackageKind",
+        "RoleEnum": "gridgov.core.access.Role",
     },
 }
 

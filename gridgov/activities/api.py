@@ -4,8 +4,7 @@ patrol walked from a phone (start, check in, report a problem as a case, finish)
 from __future__ import annotations
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,7 +14,6 @@ from gridgov.accounts.actors import actor_from
 from gridgov.activities import selectors, services
 from gridgov.activities.serializers import (
     ActivityDetailOutput,
-    ActivityErrorOutput,
     ActivityInputSerializer,
     ActivityListFilter,
     ActivityOutput,
@@ -28,20 +26,13 @@ from gridgov.activities.serializers import (
 )
 from gridgov.cases.models import Channel, Urgency
 from gridgov.cases.services import CaseInput
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, KEY_REUSED, NOT_FOUND, refusal
 from gridgov.core.clientaddress import client_address
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.core.jsonbody import BoundedJSONParser
 from gridgov.core.pagination import DefaultPagination, page_schema
 
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ActivityErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(
-    ActivityErrorOutput, description="Missing, or outside your jurisdiction."
-)
-CONFLICT = OpenApiResponse(ActivityErrorOutput, description="The patrol's state does not allow it.")
-KEY_REUSED = OpenApiResponse(
-    ActivityErrorOutput, description="The Idempotency-Key was used with another payload."
-)
+CONFLICT = refusal("The patrol's state does not allow it.")
 
 
 def _detail(activity_id: int, request: Request) -> Response:

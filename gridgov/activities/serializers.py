@@ -24,11 +24,6 @@ from gridgov.cases.models import Urgency
 CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,4}$"
 
 
-class ActivityErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class ActivityListFilter(serializers.Serializer):
     kind = serializers.ChoiceField(choices=ActivityKind.choices, required=False)
     region = serializers.RegexField(CODE_PATTERN, required=False)

@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.utils import timezone
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -15,7 +14,6 @@ from rest_framework.views import APIView
 from gridgov.accounts.actors import actor_from
 from gridgov.assessment import selectors
 from gridgov.assessment.serializers import (
-    ErrorOutput,
     OrderInput,
     OrderListFilter,
     OrderOutput,
@@ -36,12 +34,10 @@ from gridgov.assessment.services.supervision import OrderInput as OrderData
 from gridgov.assessment.services.supervision import order_issue, order_step
 from gridgov.assessment.states import Step
 from gridgov.core.access import Perm
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, NOT_FOUND, refusal
 from gridgov.core.scoping import require_permission
 
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(ErrorOutput, description="Missing, or outside your jurisdiction.")
-CONFLICT = OpenApiResponse(ErrorOutput, description="Not in a state that allows this.")
+CONFLICT = refusal("Not in a state that allows this.")
 # A county's month: ~1,300 grid workers, ~130 villages and 8 towns fit one answer.
 MAX_SCORES = 3000
 

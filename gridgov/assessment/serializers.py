@@ -26,11 +26,6 @@ CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,4}$"
 MONTH_PATTERN = r"^[0-9]{4}-(0[1-9]|1[0-2])$"
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 @extend_schema_field({"type": "string", "pattern": MONTH_PATTERN, "example": "2026-11"})
 class MonthField(serializers.CharField):
     """A month as YYYY-MM, given as its first day."""

@@ -7,7 +7,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.urls import reverse
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -28,20 +28,14 @@ from gridgov.broadcast.serializers import (
     DeliveryListFilter,
     DeliveryOutput,
     DeliveryPageOutput,
-    ErrorOutput,
     input_of,
 )
 from gridgov.broadcast.services import broadcast_create, broadcast_transition, broadcast_update
 from gridgov.broadcast.states import Action
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, KEY_REUSED, NOT_FOUND, refusal
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(ErrorOutput, description="Missing, or outside your jurisdiction.")
-CONFLICT = OpenApiResponse(ErrorOutput, description="The message's state does not allow this.")
-KEY_REUSED = OpenApiResponse(
-    ErrorOutput, description="The Idempotency-Key was already used with another payload."
-)
+CONFLICT = refusal("The message's state does not allow this.")
 
 
 def _output(broadcast: Broadcast, actor: Any) -> dict[str, Any]:

@@ -29,11 +29,6 @@ from gridgov.broadcast.states import State
 MAX_TARGETS = 200
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class BroadcastWriteInput(serializers.Serializer):
     title = serializers.CharField(max_length=TITLE_MAX_LENGTH)
     text = serializers.CharField(max_length=TEXT_MAX_LENGTH, help_text="What is read out.")

@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 from gridgov.accounts.actors import actor_from
 from gridgov.broadcast import terminal_selectors
 from gridgov.broadcast.models import Terminal, TerminalStatus
-from gridgov.broadcast.serializers import ErrorOutput
+from gridgov.core.api_responses import FORBIDDEN
 
 MAX_PAGE_SIZE = 500
 
@@ -79,7 +79,7 @@ class TerminalListApi(APIView):
         responses={
             200: TerminalPageOutput,
             400: OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors."),
-            403: OpenApiResponse(ErrorOutput, description="No role allows this."),
+            403: FORBIDDEN,
         },
     )
     def get(self, request: Request) -> Response:

@@ -47,11 +47,6 @@ class MaskedField(serializers.Field):
         return str(value)
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 # --- input ----------------------------------------------------------------------------------
 
 

@@ -15,7 +15,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
-from gridgov.cases.api.schema import BAD_INPUT, FORBIDDEN, NOT_FOUND
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, NOT_FOUND
 from gridgov.core.errors import ValidationFailed
 from gridgov.dashboards.selectors import (
     INTERVALS,

@@ -9,7 +9,7 @@ from django.http import HttpResponse, HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.request import Request
@@ -17,6 +17,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, KEY_REUSED, NOT_FOUND, refusal
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import ValidationFailed
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
@@ -28,7 +29,6 @@ from gridgov.mediation.report_files import report_pdf, report_xlsx
 from gridgov.mediation.serializers import (
     CentreListFilter,
     CentreOutput,
-    ErrorOutput,
     FiguresOutput,
     FileDetailOutput,
     FileListFilter,
@@ -49,13 +49,7 @@ from gridgov.mediation.serializers import (
 from gridgov.mediation.services import dispute_register, meeting_record, risk_raise
 
 PAGE_SIZE = 100
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(ErrorOutput, description="Missing, or outside your jurisdiction.")
-CONFLICT = OpenApiResponse(ErrorOutput, description="The record's state does not allow this.")
-KEY_REUSED = OpenApiResponse(
-    ErrorOutput, description="The Idempotency-Key was already used with another payload."
-)
+CONFLICT = refusal("The record's state does not allow this.")
 
 
 class CentreListApi(APIView):

@@ -52,11 +52,6 @@ class MaskedField(serializers.Field):
         return str(value)
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class CentreOutput(serializers.ModelSerializer):
     class Meta:
         model = Centre

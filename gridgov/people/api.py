@@ -16,15 +16,13 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.core.access import Perm
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, NOT_FOUND
 from gridgov.core.clientaddress import client_address
 from gridgov.core.jsonbody import BoundedJSONParser
 from gridgov.core.scoping import require_permission
 from gridgov.people import edits, errors, selectors, spreadsheets
 from gridgov.people.models import Building, Household, Organisation, Resident
 from gridgov.people.serializers import (
-    BAD_INPUT,
-    FORBIDDEN,
-    NOT_FOUND,
     BuildingOutput,
     BuildingPatchInput,
     HouseholdDetailOutput,
@@ -72,6 +70,7 @@ def _query(serializer: type[PageQuery], request: Request) -> dict[str, Any]:
 
 class ResidentListApi(APIView):
     @extend_schema(
+        operation_id="v1_people_residents_list",
         summary="Search the residents of your jurisdiction",
         description=(
             "`q`: a whole ID number or mobile number (exact), the last four characters of an ID "
@@ -161,6 +160,7 @@ class ResidentRevealApi(APIView):
 
 class HouseholdListApi(APIView):
     @extend_schema(
+        operation_id="v1_people_households_list",
         summary="Households of your jurisdiction",
         description="`q`: a household number (exact) or words of the address. By number.",
         parameters=[PageQuery],
@@ -215,6 +215,7 @@ class HouseholdDetailApi(APIView):
 
 class BuildingListApi(APIView):
     @extend_schema(
+        operation_id="v1_people_buildings_list",
         summary="Buildings and houses of your jurisdiction",
         parameters=[PageQuery],
         responses={
@@ -266,6 +267,7 @@ class BuildingDetailApi(APIView):
 
 class OrganisationListApi(APIView):
     @extend_schema(
+        operation_id="v1_people_organisations_list",
         summary="Organisations of your jurisdiction",
         description="`q`: words of the name, or a unified social credit code.",
         parameters=[OrganisationQuery],

@@ -7,21 +7,11 @@ from typing import Any
 
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema_field
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from gridgov.people.models import Building, Household, Organisation, Resident
 from gridgov.people.services import REASON_MAX_LENGTH, REVEALABLE
-
-
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(ErrorOutput, description="Missing, or outside your jurisdiction.")
 
 
 @extend_schema_field(OpenApiTypes.STR)

@@ -43,6 +43,7 @@ class RegionListFilter(serializers.Serializer):
 
 class RegionListApi(APIView):
     @extend_schema(
+        operation_id="v1_regions_list",
         parameters=[
             OpenApiParameter("level", str, enum=Level.values),
             OpenApiParameter(

@@ -133,7 +133,7 @@ class RowErrorOutput(serializers.Serializer):
     reason = serializers.CharField()
 
 
-class ImportReportOutput(serializers.Serializer):
+class RegionImportReportOutput(serializers.Serializer):
     ok = serializers.BooleanField()
     detail = serializers.CharField()
     dry_run = serializers.BooleanField()
@@ -162,11 +162,11 @@ class RegionImportApi(APIView):
         parameters=[OpenApiParameter("dry_run", bool, required=False)],
         request={"multipart/form-data": ImportUploadInput, "application/json": ImportJsonInput},
         responses={
-            200: ImportReportOutput,
+            200: RegionImportReportOutput,
             # Bad rows answer with the report; a malformed request with the common refusal.
             400: {
                 "oneOf": [
-                    {"$ref": "#/components/schemas/ImportReportOutput"},
+                    {"$ref": "#/components/schemas/RegionImportReportOutput"},
                     {"$ref": f"#/components/schemas/{ERROR_COMPONENT}"},
                 ]
             },
@@ -193,7 +193,7 @@ class RegionImportApi(APIView):
         report = transfer.regions_import(
             actor=request_actor(request), records=records, dry_run=data["dry_run"]
         )
-        body_out = ImportReportOutput({**report.as_dict(), "detail": report.summary()}).data
+        body_out = RegionImportReportOutput({**report.as_dict(), "detail": report.summary()}).data
         if report.ok:
             return Response(body_out)
         return Response({"code": "rows_rejected", **body_out}, status=400)

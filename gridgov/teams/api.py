@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, NOT_FOUND
 from gridgov.teams import selectors
 from gridgov.teams.serializers import (
-    ErrorOutput,
     MemberListFilter,
     MemberOutput,
     TeamListFilter,
     TeamOutput,
 )
 
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(ErrorOutput, description="Missing, or outside your jurisdiction.")
 # A county has a team of each kind at each of its ~130 places: a whole county fits one answer.
 MAX_TEAMS = 2000
 

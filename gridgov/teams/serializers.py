@@ -10,11 +10,6 @@ from gridgov.teams.models import TeamKind
 CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,4}$"
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class TeamListFilter(serializers.Serializer):
     kind = serializers.ChoiceField(choices=TeamKind.choices, required=False)
     region = serializers.RegexField(CODE_PATTERN, required=False)

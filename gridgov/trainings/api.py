@@ -6,8 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.urls import reverse
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.core.access import Perm
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, NOT_FOUND, refusal
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.core.pagination import DefaultPagination, page_schema
 from gridgov.core.scoping import require_permission
@@ -29,7 +29,6 @@ from gridgov.trainings.serializers import (
     CourseInputSerializer,
     CourseListOutput,
     CourseOutput,
-    ErrorOutput,
     PeriodFilter,
     SessionDetailOutput,
     SessionFilter,
@@ -38,10 +37,7 @@ from gridgov.trainings.serializers import (
     TrainedResponse,
 )
 
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(ErrorOutput, description="Missing, or outside your jurisdiction.")
-CONFLICT = OpenApiResponse(ErrorOutput, description="Not yet: the session has not started.")
+CONFLICT = refusal("Not yet: the session has not started.")
 
 
 class CourseListApi(APIView):

@@ -17,11 +17,6 @@ CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,4}$"
 MAX_ENTRIES = 1000
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class CourseFilter(serializers.Serializer):
     region = serializers.RegexField(CODE_PATTERN, required=False)
     kind = serializers.ChoiceField(choices=TeamKind.choices, required=False)

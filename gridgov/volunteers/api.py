@@ -15,6 +15,7 @@ from rest_framework.views import APIView
 
 from gridgov.accounts.actors import actor_from
 from gridgov.core.access import Perm
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, NOT_FOUND, refusal
 from gridgov.core.clientaddress import client_address
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
 from gridgov.core.pagination import DefaultPagination, page_schema
@@ -22,7 +23,6 @@ from gridgov.core.scoping import require_permission
 from gridgov.volunteers import selectors
 from gridgov.volunteers.serializers import (
     CorrectInput,
-    ErrorOutput,
     EventDetailOutput,
     EventInputSerializer,
     EventListFilter,
@@ -43,12 +43,7 @@ from gridgov.volunteers.services import events as event_services
 from gridgov.volunteers.services.wishes import wish_record, wish_reveal_phone, wish_step
 from gridgov.volunteers.states import WishStep
 
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(ErrorOutput, description="Missing, or outside your jurisdiction.")
-CONFLICT = OpenApiResponse(
-    ErrorOutput, description="Not now: full, over, already done, or the wrong state."
-)
+CONFLICT = refusal("Not now: full, over, already done, or the wrong state.")
 
 
 def _detail(event_id: int, request: Request) -> Response:

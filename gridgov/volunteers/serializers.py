@@ -17,11 +17,6 @@ from gridgov.volunteers.states import WishStep
 CODE_PATTERN = r"^[0-9]{6}([0-9]{3}){0,4}$"
 
 
-class ErrorOutput(serializers.Serializer):
-    detail = serializers.CharField()
-    code = serializers.CharField()
-
-
 class EventListFilter(serializers.Serializer):
     region = serializers.RegexField(CODE_PATTERN, required=False)
     starts_after = serializers.DateTimeField(required=False)

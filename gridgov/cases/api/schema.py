@@ -1,16 +1,10 @@
-"""Error responses shared by the cases API's schema."""
+"""Error responses shared by the cases API's schema: the platform's refusals, and the case's own
+state conflict."""
 
 from __future__ import annotations
 
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiResponse
+from gridgov.core.api_responses import BAD_INPUT, FORBIDDEN, KEY_REUSED, NOT_FOUND, refusal
 
-from gridgov.cases.serializers import ErrorOutput
+CONFLICT = refusal("The case's state does not allow this.")
 
-BAD_INPUT = OpenApiResponse(OpenApiTypes.OBJECT, description="Field errors: field -> messages.")
-FORBIDDEN = OpenApiResponse(ErrorOutput, description="No role allows this.")
-NOT_FOUND = OpenApiResponse(ErrorOutput, description="Missing, or outside your jurisdiction.")
-CONFLICT = OpenApiResponse(ErrorOutput, description="The case's state does not allow this.")
-KEY_REUSED = OpenApiResponse(
-    ErrorOutput, description="The Idempotency-Key was already used with another payload."
-)
+__all__ = ["BAD_INPUT", "CONFLICT", "FORBIDDEN", "KEY_REUSED", "NOT_FOUND"]
