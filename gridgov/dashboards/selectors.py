@@ -354,7 +354,8 @@ def _child_column(code: str) -> str | None:
 def _children(*, actor: Actor, region: Region, period: Period) -> list[ChildRow]:
     if _child_column(region.region_code) is None:
         return []
-    children = region_children(actor=actor, code=region.region_code)
+    # Their outlines (a town's is hundreds of kilobytes of JSON) are for the map, not the table.
+    children = region_children(actor=actor, code=region.region_code).defer("boundary")
     scope = _scope(region.region_code + "000")
     groups = {
         group["region_code"]: group
