@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from gridgov.people.models import Building, Household, Organisation, Project, Resident
 from gridgov.people.services import REASON_MAX_LENGTH
@@ -97,7 +98,7 @@ class ProjectForm(forms.Form):
 
 
 class ResidentEditForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     # Never filled in with the stored value: a form must not carry the number in full.
     id_number = forms.CharField(
         label=_("New ID number"),
