@@ -23,7 +23,7 @@ from typing import Any
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connections, router, transaction
-from django.db.models import F, Field, Q, Value
+from django.db.models import Case, F, Field, Q, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -249,10 +249,15 @@ def deliveries_publish(
                 ]
             )
             sent = [pk for pk, ok in zip(ids, taken, strict=True) if ok]
-            Delivery.objects.filter(pk__in=sent, status=DeliveryStatus.PENDING).update(
-                status=DeliveryStatus.SENT, sent_at=attempt_at
+            # One statement: pending ones are sent now; any not stamped sent yet (one answered
+            # before this mark, or offline) is stamped.
+            Delivery.objects.filter(pk__in=sent).update(
+                status=Case(
+                    When(status=DeliveryStatus.PENDING, then=Value(DeliveryStatus.SENT.value)),
+                    default=F("status"),
+                ),
+                sent_at=Coalesce("sent_at", Value(attempt_at)),
             )
-            Delivery.objects.filter(pk__in=sent, sent_at__isnull=True).update(sent_at=attempt_at)
             taken_total += len(sent)
     return taken_total
 

@@ -97,6 +97,34 @@ def _statuses(message: Broadcast) -> dict[str, str]:
     return dict(Delivery.objects.filter(broadcast=message).values_list("terminal__code", "status"))
 
 
+def test_deliveries_the_broker_took_are_marked_sent_with_the_time(
+    compose: Callable[..., Broadcast],
+    people: dict[str, User],
+    tree: Tree,
+    terminals: list[Terminal],
+    mqtt_broker: str,
+) -> None:
+    # given a message for a village and no terminal listening (nobody answers)
+    message = _approved(compose, people, [tree.villages[0]])
+    # when it goes out
+    before = timezone.now()
+    assert broadcast_dispatch(broadcast_id=message.pk) == 2
+    # then the online terminal's delivery is sent, the offline one's still failed, both stamped
+    rows = {
+        row.terminal.code: row
+        for row in Delivery.objects.filter(broadcast=message).select_related("terminal")
+    }
+    by_status = {row.status for row in rows.values()}
+    assert by_status == {DeliveryStatus.SENT, DeliveryStatus.FAILED}
+    for row in rows.values():
+        assert row.attempts == 1
+        assert row.sent_at is not None
+        assert row.sent_at >= before
+        assert row.sent_at == row.last_attempt_at
+    failed = next(row for row in rows.values() if row.status == DeliveryStatus.FAILED)
+    assert failed.detail == OFFLINE_DETAIL
+
+
 def test_approval_sends_to_every_terminal_of_the_target_and_they_answer(
     compose: Callable[..., Broadcast],
     people: dict[str, User],
