@@ -16,7 +16,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
+from django.utils import timezone
 
+from gridgov.accounts.models import RoleAssignment
+from gridgov.core.access import Role
 from gridgov.core.codes import ancestor_codes
 from gridgov.core.pii import search_hash
 from gridgov.demo import names
@@ -27,8 +30,11 @@ from gridgov.people.models import (
     CommunityCard,
     FocusKind,
     FocusMembership,
+    GridWorkerContact,
     Household,
     Organisation,
+    PartnerUnit,
+    Project,
     Resident,
 )
 
@@ -250,6 +256,89 @@ def write_cards(*, village_codes: Sequence[str]) -> int:
     return len(cards)
 
 
+# The county's units that pair with communities (共建单位) and what they build together there.
+PARTNER_UNITS = (
+    "县人民法院",
+    "县公安局",
+    "县司法局",
+    "国网扶风县供电公司",
+    "县卫生健康局",
+    "县教育局",
+    "县农业农村局",
+    "县市场监督管理局",
+    "县税务局",
+    "中国移动扶风分公司",
+    "县自来水公司",
+    "扶风农商银行",
+)
+PROJECTS = (
+    ("法律明白人培训", "培训法律明白人12名，开展普法讲座6场"),
+    ("背街小巷路灯亮化", "新装路灯48盏，夜间照明全覆盖"),
+    ("老年助餐点", "每日为80余名老人提供午餐"),
+    ("电动车集中充电棚", "建成充电棚2处、充电口60个，消除楼道充电隐患"),
+    ("反诈宣传进万家", "入户宣传1,200户，发放资料3,000份"),
+    ("留守儿童暑期课堂", "开设课堂20期，服务儿童150人次"),
+    ("农产品直播带货", "培训主播10人，帮助销售苹果30吨"),
+    ("智慧安防小区", "安装人脸识别门禁4处、高清探头36个"),
+)
+
+
+def write_card_contacts(*, village_codes: Sequence[str], today: dt.date) -> int:
+    """What a community's card names besides its head: each grid's worker (their work phone, as
+    the card publishes it), a partner unit with its instructor, and the co-construction projects
+    they run together (one finished, one under way, every third village one planned)."""
+    workers = dict(
+        RoleAssignment.objects.filter(role=Role.GRID_WORKER, is_active=True).values_list(
+            "region_code", "user__display_name"
+        )
+    )
+    villages = set(village_codes)
+    contacts = [
+        GridWorkerContact(
+            name=name, work_phone=f"0917-53{index:05d}", published=True, **ancestor_codes(grid)
+        )
+        for index, (grid, name) in enumerate(sorted(workers.items()))
+        if grid[:12] in villages
+    ]
+    GridWorkerContact.objects.bulk_create(contacts, batch_size=500)
+    partners = []
+    for n, village in enumerate(village_codes):
+        partners.append(
+            PartnerUnit(
+                name=PARTNER_UNITS[n % len(PARTNER_UNITS)],
+                instructor=f"{names.SURNAMES[(n * 7) % len(names.SURNAMES)]}指导员",
+                instructor_phone=f"0917-54{n:05d}",
+                since=today.replace(year=today.year - 1 - n % 3, month=3, day=1),
+                **ancestor_codes(village),
+            )
+        )
+    PartnerUnit.objects.bulk_create(partners)
+    projects = []
+    for n, partner in enumerate(PartnerUnit.objects.filter(region_code__in=village_codes)):
+        plans = [
+            (Project.Status.DONE, today.replace(year=today.year - 1, month=4, day=1), 180),
+            (Project.Status.RUNNING, today.replace(month=1, day=1), 365),
+        ]
+        if n % 3 == 0:
+            plans.append((Project.Status.PLANNED, today + dt.timedelta(days=30), 90))
+        for k, (status, starts_on, days) in enumerate(plans):
+            title, outcomes = PROJECTS[(n + k * 3) % len(PROJECTS)]
+            projects.append(
+                Project(
+                    title=title,
+                    partner=partner,
+                    instructor=partner.instructor,
+                    starts_on=starts_on,
+                    ends_on=starts_on + dt.timedelta(days=days),
+                    status=status,
+                    outcomes=outcomes if status == Project.Status.DONE else "",
+                    **ancestor_codes(partner.region_code),
+                )
+            )
+    Project.objects.bulk_create(projects)
+    return len(contacts)
+
+
 def create_register(build: DemoBuild) -> None:
     """The loader's step: a small register in every grid, an organisation and a card for every
     village and community."""
@@ -260,4 +349,5 @@ def create_register(build: DemoBuild) -> None:
     )
     write_organisations(grid_codes=grids)
     write_cards(village_codes=villages)
+    write_card_contacts(village_codes=villages, today=timezone.localdate())
     build.summary.register_residents = summary.residents

@@ -29,6 +29,8 @@ from gridgov.demo.county import INFO_OFFICER_TOTAL
 from gridgov.demo.layout import SEED, build_layout, digest_of
 from gridgov.demo.logins import DEMO_ACCOUNTS, DEMO_PASSWORD
 from gridgov.demo.tiling import _adopt_orphan_faces, apportion
+from gridgov.people.cards import card_public
+from gridgov.people.models import Project
 from gridgov.regions.geometry import is_inside, overlapping_pairs, to_shape
 from gridgov.regions.models import Region, TreeState
 
@@ -219,6 +221,36 @@ def test_every_grid_has_one_grid_worker_and_officers_sit_at_grids(loaded: str) -
     synthetic = User.objects.get(username="gw610324104200001")
     assert not synthetic.has_usable_password()
     assert 2 <= len(synthetic.display_name) <= 3
+
+
+@pytest.mark.django_db(transaction=False)
+def test_every_community_card_names_its_grid_workers_partner_and_projects(
+    loaded: str, client: Any
+) -> None:
+    # given who works each grid
+    workers = dict(
+        RoleAssignment.objects.filter(role=Role.GRID_WORKER).values_list(
+            "region_code", "user__display_name"
+        )
+    )
+    villages = Region.objects.filter(level="village").values_list("region_code", flat=True)
+    for village in villages:
+        # when the card is read as the public reads it
+        card = card_public(region_code=village)
+        # then it lists the worker of every grid of the village by name, with a work phone
+        expected = sorted(name for grid, name in workers.items() if grid.startswith(village))
+        assert sorted(contact.name for contact in card.grid_workers) == expected, village
+        assert all(contact.work_phone for contact in card.grid_workers)
+        # a partner unit with its instructor, and the projects they run together
+        assert [bool(partner.instructor) for partner in card.partners] == [True], village
+        statuses = {project.status for project in card.projects}
+        assert {Project.Status.DONE, Project.Status.RUNNING} <= statuses, village
+    # and the page a visitor opens shows them
+    page = client.get(f"/public/cards/{villages[0]}/").content.decode()
+    first = card_public(region_code=villages[0])
+    assert first.grid_workers[0].name in page
+    assert first.partners[0].instructor in page
+    assert first.projects[0].title in page
 
 
 @pytest.mark.django_db(transaction=False)
