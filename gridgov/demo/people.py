@@ -283,7 +283,9 @@ PROJECTS = (
 )
 
 
-def write_card_contacts(*, village_codes: Sequence[str], today: dt.date) -> int:
+def write_card_contacts(
+    *, village_codes: Sequence[str], today: dt.date, rng: np.random.Generator
+) -> int:
     """What a community's card names besides its head: each grid's worker (their work phone, as
     the card publishes it), a partner unit with its instructor, and the co-construction projects
     they run together (one finished, one under way, every third village one planned)."""
@@ -306,7 +308,7 @@ def write_card_contacts(*, village_codes: Sequence[str], today: dt.date) -> int:
         partners.append(
             PartnerUnit(
                 name=PARTNER_UNITS[n % len(PARTNER_UNITS)],
-                instructor=f"{names.SURNAMES[(n * 7) % len(names.SURNAMES)]}指导员",
+                instructor=names.person_name(rng),
                 instructor_phone=f"0917-54{n:05d}",
                 since=today.replace(year=today.year - 1 - n % 3, month=3, day=1),
                 **ancestor_codes(village),
@@ -349,5 +351,5 @@ def create_register(build: DemoBuild) -> None:
     )
     write_organisations(grid_codes=grids)
     write_cards(village_codes=villages)
-    write_card_contacts(village_codes=villages, today=timezone.localdate())
+    write_card_contacts(village_codes=villages, today=timezone.localdate(), rng=build.rng)
     build.summary.register_residents = summary.residents

@@ -41,6 +41,14 @@ class PublicCard:
     grid_workers: list[GridWorkerContact] = field(default_factory=list)
     partners: list[PartnerUnit] = field(default_factory=list)
     projects: list[Project] = field(default_factory=list)
+    # The grids' names, so a resident finds the worker of their own grid.
+    grid_names: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def grid_workers_by_grid(self) -> list[tuple[str, GridWorkerContact]]:
+        return [
+            (self.grid_names.get(contact.region_code, ""), contact) for contact in self.grid_workers
+        ]
 
     @property
     def services(self) -> list[str]:
@@ -81,6 +89,11 @@ def card_public(*, region_code: str) -> PublicCard:
             GridWorkerContact.objects.filter(village_code=region_code, published=True).order_by(
                 "region_code", "name"
             )
+        )
+        public.grid_names = dict(
+            Region.objects.filter(
+                region_code__in={contact.region_code for contact in public.grid_workers}
+            ).values_list("region_code", "name")
         )
     return public
 

@@ -249,6 +249,8 @@ def test_every_community_card_names_its_grid_workers_partner_and_projects(
     page = client.get(f"/public/cards/{villages[0]}/").content.decode()
     first = card_public(region_code=villages[0])
     assert first.grid_workers[0].name in page
+    # beside the name of the grid they work, so residents find their own
+    assert Region.objects.get(region_code=first.grid_workers[0].region_code).name in page
     assert first.partners[0].instructor in page
     assert first.projects[0].title in page
 
