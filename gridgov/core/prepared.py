@@ -8,7 +8,8 @@ what turns rows into model instances, and runs that SQL again with each call's v
 
 Only for plain lookups on a hot path: one model with `select_related`, filters whose values are
 parameters. Anything else (prefetching, annotations, values) is refused when first compiled,
-because the rows would not come back as the queryset would have given them. Every value that
+because the rows would not come back as the queryset would have given them. `PreparedValues` does
+the same for a plain `.values(...)` queryset and gives its dicts. Every value that
 changes between calls must be one of the named values: anything else the queryset was built with
 (a constant, but also a `timezone.now()`) is compiled into the plan and sent as it was then.
 """
@@ -24,7 +25,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, ValuesIterable, get_related_populators
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -94,14 +95,6 @@ class PreparedQuery(Generic[M]):
             raise ImproperlyConfigured("PreparedQuery takes plain model lookups only")
         compiler = queryset.query.get_compiler(using=using)
         sql, sql_params = compiler.as_sql()
-        slots: list[tuple[str | None, Any]] = [(None, value) for value in sql_params]
-        for name, stand_in in self._stand_ins.items():
-            positions = [i for i, value in enumerate(sql_params) if value == stand_in]
-            if len(positions) != 1:
-                raise ImproperlyConfigured(
-                    f"the stand-in for {name!r} reaches the SQL {len(positions)} times, not once"
-                )
-            slots[positions[0]] = (name, None)
         klass_info = compiler.klass_info
         if klass_info is None:
             raise ImproperlyConfigured("PreparedQuery takes model lookups only")
@@ -110,7 +103,7 @@ class PreparedQuery(Generic[M]):
         first, last = klass_info["select_fields"][0], klass_info["select_fields"][-1] + 1
         return _Plan(
             sql=sql,
-            params=tuple(slots),
+            params=_slots(sql_params, self._stand_ins),
             compiler=compiler,
             converters=compiler.get_converters(fields),
             model=klass_info["model"],
@@ -118,4 +111,82 @@ class PreparedQuery(Generic[M]):
             model_columns=slice(first, last),
             # (the stubs follow a newer Django, whose version takes a fetch mode too)
             related_populators=get_related_populators(klass_info, select, using),  # type: ignore[call-arg]
+        )
+
+
+def _slots(
+    sql_params: Sequence[Any], stand_ins: dict[str, Any]
+) -> tuple[tuple[str | None, Any], ...]:
+    """For each parameter of the SQL: the name of the value it takes, or the constant it was."""
+    slots: list[tuple[str | None, Any]] = [(None, value) for value in sql_params]
+    for name, stand_in in stand_ins.items():
+        positions = [i for i, value in enumerate(sql_params) if value == stand_in]
+        if len(positions) != 1:
+            raise ImproperlyConfigured(
+                f"the stand-in for {name!r} reaches the SQL {len(positions)} times, not once"
+            )
+        slots[positions[0]] = (name, None)
+    return tuple(slots)
+
+
+@dataclass(frozen=True)
+class _ValuesPlan:
+    sql: str
+    params: tuple[tuple[str | None, Any], ...]
+    compiler: SQLCompiler
+    converters: dict[int, Any]
+    names: tuple[str, ...]
+
+
+class PreparedValues:
+    """A `.values(...)` queryset compiled once per connection, like PreparedQuery: `fetch` gives
+    the dicts the queryset would give (each value converted as the ORM converts it), for a list
+    read on every request (the API's case list). Only plain `.values()` of fields: annotations,
+    extra selects and prefetching are refused."""
+
+    def __init__(self, build: Callable[..., QuerySet[Any, dict[str, Any]]], **stand_ins: Any):
+        self._build = build
+        self._stand_ins = stand_ins
+        self._plans: weakref.WeakKeyDictionary[BaseDatabaseWrapper, _ValuesPlan] = (
+            weakref.WeakKeyDictionary()
+        )
+
+    def fetch(self, *, using: str = "default", **values: Any) -> list[dict[str, Any]]:
+        if values.keys() != self._stand_ins.keys():
+            raise TypeError(f"expected the values {sorted(self._stand_ins)}, got {sorted(values)}")
+        connection = connections[using]
+        plan = self._plans.get(connection)
+        if plan is None:
+            plan = self._plans[connection] = self._compile(using)
+        params = [values[name] if name is not None else constant for name, constant in plan.params]
+        with connection.cursor() as cursor:
+            cursor.execute(plan.sql, params)
+            rows: Sequence[Any] = cursor.fetchall()
+        if plan.converters:
+            rows = list(plan.compiler.apply_converters(rows, plan.converters))
+        names = plan.names
+        return [dict(zip(names, row, strict=True)) for row in rows]
+
+    def _compile(self, using: str) -> _ValuesPlan:
+        queryset = self._build(**self._stand_ins).using(using)
+        query = queryset.query
+        if (
+            queryset._iterable_class is not ValuesIterable
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
+            or query.annotation_select
+            or query.extra_select
+        ):
+            raise ImproperlyConfigured("PreparedValues takes plain .values() of fields only")
+        compiler = query.get_compiler(using=using)
+        sql, sql_params = compiler.as_sql()
+        names = tuple(query.values_select)
+        if compiler.col_count != len(names):
+            raise ImproperlyConfigured("PreparedValues takes plain .values() of fields only")
+        fields = [column[0] for column in compiler.select[: compiler.col_count]]
+        return _ValuesPlan(
+            sql=sql,
+            params=_slots(sql_params, self._stand_ins),
+            compiler=compiler,
+            converters=compiler.get_converters(fields),
+            names=names,
         )

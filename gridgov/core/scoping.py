@@ -50,6 +50,30 @@ def require_permission(actor: Actor | None, permission: str) -> list[str]:
     return codes
 
 
+def jurisdiction_cover(actor: Actor | None, permission: str) -> list[str]:
+    """The codes `scope_queryset` filters on for the actor: their jurisdiction's minimal cover,
+    sorted; PermissionDenied as `require_permission`."""
+    return minimal_cover(require_permission(actor, permission))
+
+
+class StandInActor:
+    """An actor whose jurisdiction is placeholder codes of the given lengths, for compiling a
+    scoped query once (core.prepared): `scope_queryset` makes of it the SQL it makes for every
+    actor whose `jurisdiction_cover` has codes of those lengths, in that order (the same scope
+    columns), each placeholder one parameter of its own. A placeholder starts with NUL, which no
+    real code holds, and any two differ within their first six characters (no code is shorter),
+    so none lies in another's subtree and `minimal_cover` keeps every one."""
+
+    pk = None
+    is_authenticated = True
+
+    def __init__(self, lengths: tuple[int, ...]) -> None:
+        self.codes = [f"\x00{i:05d}".ljust(length, "\x00") for i, length in enumerate(lengths)]
+
+    def jurisdiction_codes(self, permission: str) -> list[str]:
+        return list(self.codes)
+
+
 def scope_queryset(
     queryset: models.QuerySet[ModelT], *, actor: Actor | None, permission: str
 ) -> models.QuerySet[ModelT]:

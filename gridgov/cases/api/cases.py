@@ -20,7 +20,7 @@ from gridgov.accounts.selectors import active_user_named
 from gridgov.cases import errors, selectors
 from gridgov.cases.api.schema import BAD_INPUT, CONFLICT, FORBIDDEN, KEY_REUSED, NOT_FOUND
 from gridgov.cases.caller import CallerSearch
-from gridgov.cases.selectors.listing import PAGES, Order
+from gridgov.cases.selectors.listing import Order, case_list_page
 from gridgov.cases.serializers import (
     CallerSearchInput,
     CallerSearchOutput,
@@ -58,7 +58,7 @@ class CaseListApi(APIView):
         params = CaseListFilter(data=request.query_params)
         params.is_valid(raise_exception=True)
         query = params.validated_data
-        cases = selectors.case_list(
+        rows, next_cursor = case_list_page(
             actor=actor,
             filters=selectors.CaseFilters(
                 state=query.get("state"),
@@ -79,10 +79,9 @@ class CaseListApi(APIView):
                 reported_before=query.get("reported_before"),
                 rated=query["rated"],
             ),
-        )
-        page = PAGES[Order(query["order"])]
-        rows, next_cursor = page(
-            selectors.case_list_values(cases), cursor=query.get("cursor"), size=query["page_size"]
+            order=Order(query["order"]),
+            cursor=query.get("cursor"),
+            size=query["page_size"],
         )
         next_url = (
             replace_query_param(request.build_absolute_uri(), "cursor", next_cursor)

@@ -231,10 +231,10 @@ def _key_of(row: Any, field: str) -> Any:
     return row[field] if isinstance(row, dict) else getattr(row, field)
 
 
-def _created_page(
-    queryset: QuerySet[Case, _Row], *, cursor: str | None, size: int, newest_first: bool
-) -> tuple[list[_Row], str | None]:
-    """A page of `queryset` by reporting time, after `cursor`; returns rows and next cursor."""
+def _created_rows(
+    queryset: QuerySet[Case, _Row], *, cursor: str | None, newest_first: bool
+) -> QuerySet[Case, _Row]:
+    """`queryset` in reporting-time order, after `cursor` (not yet cut to a page)."""
     after, bound = ("lt", "lte") if newest_first else ("gt", "gte")
     if cursor:
         key = decode_cursor(cursor)
@@ -247,53 +247,67 @@ def _created_page(
             **{f"created_at__{bound}": created},
         )
     order = ("-created_at", "-id") if newest_first else ("created_at", "id")
-    rows = list(queryset.order_by(*order)[: size + 1])
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        created_at = _key_of(last, "created_at")
-        next_cursor = encode_cursor(
-            {"created_at": created_at.isoformat(), "id": _key_of(last, "id")}
+    return queryset.order_by(*order)
+
+
+def newest_rows(queryset: QuerySet[Case, _Row], *, cursor: str | None) -> QuerySet[Case, _Row]:
+    """`queryset` newest first, after `cursor`."""
+    return _created_rows(queryset, cursor=cursor, newest_first=True)
+
+
+def oldest_rows(queryset: QuerySet[Case, _Row], *, cursor: str | None) -> QuerySet[Case, _Row]:
+    """`queryset` oldest first (the longest waiting), after `cursor`."""
+    return _created_rows(queryset, cursor=cursor, newest_first=False)
+
+
+def queue_rows(queryset: QuerySet[Case, _Row], *, cursor: str | None) -> QuerySet[Case, _Row]:
+    """`queryset` in work-queue order: soonest deadline first (cases without one left out),
+    then by id, after `cursor`."""
+    queryset = queryset.filter(due_at__isnull=False)
+    if cursor:
+        key = decode_cursor(cursor)
+        due = parse_cursor_time(key.get("due_at"))
+        # See _created_rows: the plain bound is what makes the page an index seek.
+        queryset = queryset.filter(
+            Q(due_at__gt=due) | Q(due_at=due, id__gt=key["id"]), due_at__gte=due
         )
-    return rows, next_cursor
+    return queryset.order_by("due_at", "id")
+
+
+def cut_page(rows: list[_Row], *, size: int, key: str) -> tuple[list[_Row], str | None]:
+    """The first `size` of `rows` (read one further) and the cursor after them, which holds the
+    last row's `key` (its time) and id; None when nothing follows."""
+    if len(rows) <= size:
+        return rows, None
+    rows = rows[:size]
+    last = rows[-1]
+    value = _key_of(last, key)
+    assert value is not None
+    return rows, encode_cursor({key: value.isoformat(), "id": _key_of(last, "id")})
 
 
 def newest_page(
     queryset: QuerySet[Case, _Row], *, cursor: str | None, size: int
 ) -> tuple[list[_Row], str | None]:
-    """A page of `queryset` ordered newest first, after `cursor`."""
-    return _created_page(queryset, cursor=cursor, size=size, newest_first=True)
+    """A page of `queryset` ordered newest first, after `cursor`; returns rows and next cursor."""
+    rows = list(newest_rows(queryset, cursor=cursor)[: size + 1])
+    return cut_page(rows, size=size, key="created_at")
 
 
 def oldest_page(
     queryset: QuerySet[Case, _Row], *, cursor: str | None, size: int
 ) -> tuple[list[_Row], str | None]:
     """A page of `queryset` ordered oldest first (the longest waiting), after `cursor`."""
-    return _created_page(queryset, cursor=cursor, size=size, newest_first=False)
+    rows = list(oldest_rows(queryset, cursor=cursor)[: size + 1])
+    return cut_page(rows, size=size, key="created_at")
 
 
 def queue_page(
     queryset: QuerySet[Case, _Row], *, cursor: str | None, size: int
 ) -> tuple[list[_Row], str | None]:
     """A work-queue page: soonest deadline first (cases without one last), then by id."""
-    queryset = queryset.filter(due_at__isnull=False)
-    if cursor:
-        key = decode_cursor(cursor)
-        due = parse_cursor_time(key.get("due_at"))
-        # See newest_page: the plain bound is what makes the page an index seek.
-        queryset = queryset.filter(
-            Q(due_at__gt=due) | Q(due_at=due, id__gt=key["id"]), due_at__gte=due
-        )
-    rows = list(queryset.order_by("due_at", "id")[: size + 1])
-    next_cursor = None
-    if len(rows) > size:
-        rows = rows[:size]
-        last = rows[-1]
-        due_at = _key_of(last, "due_at")
-        assert due_at is not None
-        next_cursor = encode_cursor({"due_at": due_at.isoformat(), "id": _key_of(last, "id")})
-    return rows, next_cursor
+    rows = list(queue_rows(queryset, cursor=cursor)[: size + 1])
+    return cut_page(rows, size=size, key="due_at")
 
 
 def unit_queue(*, actor: Actor, handling_code: str) -> QuerySet[Case]:

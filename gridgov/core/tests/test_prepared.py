@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from gridgov.accounts.models import ApiToken, RoleAssignment, User
 from gridgov.core.access import Role
-from gridgov.core.prepared import PreparedQuery
+from gridgov.core.prepared import PreparedQuery, PreparedValues
 
 STAND_IN = "\x00stand-in"
 
@@ -99,3 +99,37 @@ def test_the_values_must_be_the_named_ones() -> None:
     by_name = PreparedQuery(lambda name: User.objects.filter(username=name), name=STAND_IN)
     with pytest.raises(TypeError):
         by_name.fetch(username="ann")
+
+
+@pytest.mark.django_db
+def test_values_come_back_as_the_queryset_gives_them() -> None:
+    ann = User.objects.create_user("ann", display_name="Ann")
+    bob = User.objects.create_user("bob", display_name="Bob")
+    _token(ann, "ann-key-000000000")
+    _token(bob, "bob-key-000000000")
+    fields = ("id", "prefix", "user__username", "expires_at", "revoked_at")
+    of_user = PreparedValues(
+        lambda user_id: (
+            ApiToken.objects.filter(user_id=user_id).values(*fields).order_by("-id")[:5]
+        ),
+        user_id=-1_234_567,
+    )
+    for user in (ann, bob):
+        expected = list(ApiToken.objects.filter(user_id=user.pk).values(*fields).order_by("-id"))
+        found = of_user.fetch(user_id=user.pk)
+        assert found == expected
+        assert list(found[0]) == list(fields)
+        assert timezone.is_aware(found[0]["expires_at"])
+    assert of_user.fetch(user_id=-1) == []
+
+
+def test_values_only_of_plain_fields() -> None:
+    builds: list[Callable[[str], QuerySet[Any, Any]]] = [
+        lambda name: User.objects.filter(username=name),
+        lambda name: User.objects.filter(username=name).values_list("id"),
+        lambda name: User.objects.filter(username=name).values("id", n=Count("role_assignments")),
+        lambda name: User.objects.filter(username=name).values("id").prefetch_related("groups"),
+    ]
+    for build in builds:
+        with pytest.raises(ImproperlyConfigured, match="values"):
+            PreparedValues(build, name=STAND_IN).fetch(name="ann")
