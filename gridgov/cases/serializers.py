@@ -152,11 +152,18 @@ class CaseListFilter(QueryParams):
     reported_from = serializers.DateTimeField(required=False)
     reported_before = serializers.DateTimeField(required=False)
     rated = serializers.BooleanField(required=False, allow_null=True, default=None)
+    # Bounded to a 64-bit id: a larger one is no account's, and SQLite cannot take it (a 500).
     reporter_id = serializers.IntegerField(
-        min_value=1, required=False, help_text="Only the cases this account reported."
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="Only the cases this account reported.",
     )
     assignee_id = serializers.IntegerField(
-        min_value=1, required=False, help_text="Only the cases dispatched to this account."
+        min_value=1,
+        max_value=2**63 - 1,
+        required=False,
+        help_text="Only the cases dispatched to this account.",
     )
     handled = serializers.BooleanField(
         required=False,
