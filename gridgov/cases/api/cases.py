@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from drf_spectacular.utils import extend_schema
 from rest_framework import status
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
@@ -39,10 +40,15 @@ from gridgov.core.access import Perm
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import NotFound, ValidationFailed
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from gridgov.core.renderers import FastJSONRenderer
 from gridgov.core.scoping import require_permission
 
 
 class CaseListApi(APIView):
+    # DRF's default renderers (settings name none), JSON written by orjson: the list's rows hold
+    # strings, integers, booleans and None only (case_list_item), written as DRF would write them.
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]
+
     @extend_schema(
         operation_id="v1_cases_list",
         summary="The cases in your jurisdiction",
