@@ -119,7 +119,10 @@ def test_values_come_back_as_the_queryset_gives_them() -> None:
         found = of_user.fetch(user_id=user.pk)
         assert found == expected
         assert list(found[0]) == list(fields)
+        # the same instants in the same zone as the ORM gives them, None kept
+        assert found[0]["expires_at"].tzinfo == expected[0]["expires_at"].tzinfo
         assert timezone.is_aware(found[0]["expires_at"])
+        assert found[0]["revoked_at"] is None
     assert of_user.fetch(user_id=-1) == []
 
 
