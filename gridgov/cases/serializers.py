@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Mapping
 from datetime import datetime, tzinfo
+from types import MappingProxyType
 from typing import Any
 
+from django.http import QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.types import OpenApiTypes
@@ -186,6 +190,35 @@ class CaseListFilter(QueryParams):
 
     cursor = serializers.CharField(max_length=512, required=False)
     page_size = serializers.IntegerField(min_value=1, max_value=MAX_PAGE_SIZE, default=50)
+
+
+# What a client's first page asks for. Their validation depends on nothing but their text (no
+# clock, no signature), so the answer for the same text is kept: validating the list's 21
+# parameters was a tenth of the list's CPU.
+_FIRST_PAGE_PARAMETERS = frozenset({"page_size", "order"})
+
+
+def case_list_query(params: QueryDict) -> Mapping[str, Any]:
+    """CaseListFilter's validated data for the query `params` (ValidationError, a 400, for bad
+    ones); read-only."""
+    if params.keys() <= _FIRST_PAGE_PARAMETERS:
+        return _first_page_query(tuple((key, tuple(params.getlist(key))) for key in sorted(params)))
+    return _validated(params)
+
+
+@functools.lru_cache(maxsize=64)
+def _first_page_query(items: tuple[tuple[str, tuple[str, ...]], ...]) -> Mapping[str, Any]:
+    params = QueryDict(mutable=True)
+    for key, values in items:
+        params.setlist(key, list(values))
+    # A refusal raises, and lru_cache keeps no exception: it is made again, in the reader's language.
+    return _validated(params)
+
+
+def _validated(params: QueryDict) -> Mapping[str, Any]:
+    serializer = CaseListFilter(data=params)
+    serializer.is_valid(raise_exception=True)
+    return MappingProxyType(serializer.validated_data)
 
 
 class CallerSearchInput(serializers.Serializer):

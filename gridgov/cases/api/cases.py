@@ -33,6 +33,7 @@ from gridgov.cases.serializers import (
     TimelineOutput,
     TransitionInput,
     case_list_item,
+    case_list_query,
 )
 from gridgov.cases.services import case_merge, case_report, case_transition
 from gridgov.cases.states import Action
@@ -61,9 +62,7 @@ class CaseListApi(APIView):
     )
     def get(self, request: Request) -> Response:
         actor = actor_from(request)
-        params = CaseListFilter(data=request.query_params)
-        params.is_valid(raise_exception=True)
-        query = params.validated_data
+        query = case_list_query(request.query_params)
         rows, next_cursor = case_list_page(
             actor=actor,
             filters=selectors.CaseFilters(
