@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from django.utils import translation
 from rest_framework import serializers
 
 from gridgov.core.query_params import QueryParams
@@ -44,3 +45,20 @@ def test_nested_serializers_are_refused() -> None:
 
     with pytest.raises(TypeError, match="flat"):
         Nested().get_fields()
+
+
+@pytest.mark.parametrize(
+    ("data", "field"), [({"page_size": "0"}, "page_size"), ({"q": "x" * 11}, "q")]
+)
+def test_each_refusal_is_written_in_the_language_of_its_request(data, field) -> None:
+    # given a refusal already written in one language
+    answers = []
+    for language in ("en", "zh-hans", "en"):
+        # when the same bad value comes in another language
+        with translation.override(language):
+            params = SearchParams(data=data)
+            assert not params.is_valid()
+            answers.append(str(params.errors[field][0]))
+    # then each is written in its own
+    assert answers[0] == answers[2] != answers[1]
+    assert answers[0].startswith("Ensure this")
