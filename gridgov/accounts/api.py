@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import NotAuthenticated
 from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.renderers import BrowsableAPIRenderer
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -38,6 +39,7 @@ from gridgov.core.access import Perm, Role
 from gridgov.core.clientaddress import client_address
 from gridgov.core.errors import PermissionDenied
 from gridgov.core.idempotency import IDEMPOTENCY_KEY_PARAMETER, idempotent
+from gridgov.core.renderers import FastJSONRenderer
 from gridgov.core.scoping import require_permission
 
 
@@ -143,6 +145,8 @@ class MeOutput(serializers.Serializer):
 
 class MeApi(APIView):
     permission_classes = [IsAuthenticated]
+    # Read on every page a client opens: written with orjson (the same bytes; see the renderer).
+    renderer_classes = [FastJSONRenderer, BrowsableAPIRenderer]
 
     @extend_schema(responses={200: MeOutput})
     def get(self, request: Request) -> Response:
