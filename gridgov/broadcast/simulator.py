@@ -46,8 +46,10 @@ from gridgov.broadcast.terminal_protocol import (
     signed_request_headers,
 )
 
-FAULT_DETAIL = "speaker fault"
-AUDIO_DETAIL = "audio does not match its signed size and SHA-256"
+# What a simulated loudspeaker says when it fails, in its own words as the county's terminals
+# report them (the delivery page shows a terminal's report as it came).
+FAULT_DETAIL = "功放故障"
+AUDIO_DETAIL = "音频与签名的大小或SHA-256不符"
 FETCH_TIMEOUT_SECONDS = 10.0
 DEFAULT_KEY_SEED = "gridgov-simulated-terminal"
 SUBSCRIBE_TIMEOUT_SECONDS = 10.0
