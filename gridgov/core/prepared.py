@@ -47,6 +47,25 @@ class _Plan:
     related_populators: list[Any]
 
 
+def _check_values(stand_ins: dict[str, Any], values: dict[str, Any]) -> None:
+    if values.keys() != stand_ins.keys():
+        raise TypeError(f"expected the values {sorted(stand_ins)}, got {sorted(values)}")
+
+
+def _converted_rows(
+    plan: _Plan | _ValuesPlan, connection: BaseDatabaseWrapper, values: dict[str, Any]
+) -> Sequence[Any]:
+    """Run a compiled plan with the call's values where its stand-ins were: its rows, each value
+    converted as the ORM converts it."""
+    params = [values[name] if name is not None else constant for name, constant in plan.params]
+    with connection.cursor() as cursor:
+        cursor.execute(plan.sql, params)
+        rows: Sequence[Any] = cursor.fetchall()
+    if plan.converters:
+        rows = list(plan.compiler.apply_converters(rows, plan.converters))
+    return rows
+
+
 class PreparedQuery(Generic[M]):
     """`build(**values)` returns the queryset; `stand_ins` gives each value a placeholder that
     must reach the SQL as exactly one parameter of its own (pick values no real call sends).
@@ -67,18 +86,12 @@ class PreparedQuery(Generic[M]):
         )
 
     def fetch(self, *, using: str = "default", **values: Any) -> list[M]:
-        if values.keys() != self._stand_ins.keys():
-            raise TypeError(f"expected the values {sorted(self._stand_ins)}, got {sorted(values)}")
+        _check_values(self._stand_ins, values)
         connection = connections[using]
         plan = self._plans.get(connection)
         if plan is None:
             plan = self._plans[connection] = self._compile(using)
-        params = [values[name] if name is not None else constant for name, constant in plan.params]
-        with connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            rows: Sequence[Any] = cursor.fetchall()
-        if plan.converters:
-            rows = list(plan.compiler.apply_converters(rows, plan.converters))
+        rows = _converted_rows(plan, connection, values)
         found: list[M] = []
         for row in rows:
             obj = plan.model.from_db(using, plan.init_list, row[plan.model_columns])
@@ -184,18 +197,12 @@ class PreparedValues:
         )
 
     def fetch(self, *, using: str = "default", **values: Any) -> list[dict[str, Any]]:
-        if values.keys() != self._stand_ins.keys():
-            raise TypeError(f"expected the values {sorted(self._stand_ins)}, got {sorted(values)}")
+        _check_values(self._stand_ins, values)
         connection = connections[using]
         plan = self._plans.get(connection)
         if plan is None:
             plan = self._plans[connection] = self._compile(using)
-        params = [values[name] if name is not None else constant for name, constant in plan.params]
-        with connection.cursor() as cursor:
-            cursor.execute(plan.sql, params)
-            rows: Sequence[Any] = cursor.fetchall()
-        if plan.converters:
-            rows = list(plan.compiler.apply_converters(rows, plan.converters))
+        rows = _converted_rows(plan, connection, values)
         names = plan.names
         return [dict(zip(names, row, strict=True)) for row in rows]
 
