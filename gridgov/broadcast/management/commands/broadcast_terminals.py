@@ -65,18 +65,22 @@ class Command(BaseCommand):
             raise CommandError("no terminals are registered: load the demo or import some first")
         pool: SimulatorPool | None = None
         simulator: TerminalSimulator | None = None
+        # What one simulator and a pool of them are both told.
+        terminals: dict[str, Any] = {
+            "url": settings.MQTT_URL,
+            "codes": codes,
+            "server_key": server_public_key(),
+            "offline_share": options["offline"],
+            "faulty_share": options["faulty"],
+            "seed": options["seed"],
+            "heartbeat_seconds": options["heartbeat"],
+            "server_url": options["server"],
+        }
         if options["processes"] == 1:
             simulator = TerminalSimulator(
-                url=settings.MQTT_URL,
-                codes=codes,
-                server_key=server_public_key(),
-                offline_share=options["offline"],
-                faulty_share=options["faulty"],
-                seed=options["seed"],
-                heartbeat_seconds=options["heartbeat"],
+                **terminals,
                 on_play=lambda line: self.stdout.write(playback_line(line)),
                 on_stop=lambda line: self.stdout.write(stop_line(line)),
-                server_url=options["server"],
             )
             keys = simulator.public_keys()
             offline = len(codes) - len(simulator.online_codes)
@@ -85,14 +89,7 @@ class Command(BaseCommand):
         else:
             pool = SimulatorPool(
                 processes=options["processes"],
-                url=settings.MQTT_URL,
-                codes=codes,
-                server_key=server_public_key(),
-                offline_share=options["offline"],
-                faulty_share=options["faulty"],
-                seed=options["seed"],
-                heartbeat_seconds=options["heartbeat"],
-                server_url=options["server"],
+                **terminals,
                 on_line=self.stdout.write,
             )
             keys = pool.public_keys()
